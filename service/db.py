@@ -1,0 +1,91 @@
+"""The database seam: where the DSN comes from (embedded pgserver or DATABASE_URL) and how connections are made."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from pgvector.asyncpg import register_vector
+
+from .errors import ConfigError, DatabaseError
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+_servers: dict[Path, Any] = {}
+
+
+def embedded_dsn(home: Path) -> str:
+    """Start (or attach to) the embedded PostgreSQL under ``home/pgdata`` and return its DSN.
+
+    pgserver reference-counts the processes using a data directory and stops the server when
+    the last one exits, so the CLI, the worker and the tests can share one cluster.
+    """
+    import pgserver  # imported lazily: only the embedded default needs it
+
+    path = (home / "pgdata").resolve()
+    if path not in _servers:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            _servers[path] = pgserver.get_server(path, cleanup_mode="stop")
+        except Exception as e:  # pgserver raises bare Exceptions with the postgres log in them
+            raise DatabaseError(f"could not start embedded PostgreSQL in {path}: {str(e).splitlines()[0]}") from e
+    return str(_servers[path].get_uri())
+
+
+def resolve_dsn(settings: Settings) -> str:
+    """DATABASE_URL when set, else the embedded server under QGEN_HOME."""
+    return settings.database_url or embedded_dsn(settings.qgen_home)
+
+
+def connect_kwargs(settings: Settings) -> dict[str, Any]:
+    """asyncpg options for the pooler mode: the transaction pooler cannot keep prepared statements."""
+    kwargs: dict[str, Any] = {"command_timeout": 60}
+    if settings.pooler_mode == "transaction":
+        kwargs["statement_cache_size"] = 0
+    return kwargs
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    await register_vector(conn)
+
+
+async def connect(dsn: str, settings: Settings, *, vector: bool = True) -> asyncpg.Connection:
+    """One connection; ``vector=False`` skips the pgvector codec (before the extension exists)."""
+    try:
+        conn = await asyncpg.connect(dsn, **connect_kwargs(settings))
+    except (OSError, asyncpg.PostgresError) as e:
+        raise DatabaseError(f"cannot connect to the database: {e}") from e
+    if vector:
+        try:
+            await _init_connection(conn)
+        except ValueError as e:  # pgvector raises ValueError when the type is missing
+            await conn.close()
+            raise DatabaseError("the vector extension is missing: run `qgen migrate` first") from e
+    return conn
+
+
+async def create_pool(dsn: str, settings: Settings, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+    try:
+        pool = await asyncpg.create_pool(
+            dsn, min_size=min_size, max_size=max_size, init=_init_connection, **connect_kwargs(settings)
+        )
+    except ValueError as e:
+        raise DatabaseError("the vector extension is missing: run `qgen migrate` first") from e
+    except (OSError, asyncpg.PostgresError) as e:
+        raise DatabaseError(f"cannot connect to the database: {e}") from e
+    if pool is None:  # pragma: no cover - asyncpg returns None only when awaited oddly
+        raise ConfigError("asyncpg returned no pool")
+    return pool
+
+
+@contextlib.asynccontextmanager
+async def connection(settings: Settings, *, vector: bool = True):  # type: ignore[no-untyped-def]
+    conn = await connect(resolve_dsn(settings), settings, vector=vector)
+    try:
+        yield conn
+    finally:
+        await conn.close()

@@ -1,0 +1,1 @@
+"""LLM provider adapters: each turns a ``ProviderCall`` into a ``ProviderReply`` or raises ``ProviderError``."""

@@ -1,0 +1,98 @@
+"""Settings from the environment or ``.env``; the variable names are a contract other tools rely on."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name, name.lower())
+
+
+class Settings(BaseSettings):
+    """Every knob of the service. Field names are Python names; ``validation_alias`` is the env name."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    # --- database -------------------------------------------------------------------------
+    database_url: str | None = Field(None, validation_alias=_env("DATABASE_URL"))
+    qgen_home: Path = Field(Path(".qgen"), validation_alias=_env("QGEN_HOME"))
+    # 'session' = direct connection or Supabase session pooler (LISTEN works);
+    # 'transaction' = Supabase transaction pooler on :6543 (no LISTEN, no prepared statements).
+    pooler_mode: Literal["session", "transaction"] = Field("session", validation_alias=_env("QGEN_POOLER_MODE"))
+
+    # --- RunPod (vLLM serving Aryabhata) -------------------------------------------------
+    runpod_base_url: str | None = Field(None, validation_alias=_env("RUNPOD_BASE_URL"))
+    runpod_api_key: str | None = Field(None, validation_alias=_env("RUNPOD_API_KEY"), repr=False)
+    runpod_model: str = Field("PhysicsWallahAI/Aryabhata-1.0", validation_alias=_env("RUNPOD_MODEL"))
+    # 'openai' = /v1/chat/completions; 'native' = serverless /runsync + /status/{id}
+    runpod_api: Literal["openai", "native"] = Field("openai", validation_alias=_env("RUNPOD_API"))
+    # how strict JSON is requested: vLLM >= 0.12 'response_format'; 'structured_outputs'; legacy 'guided_json'
+    runpod_json_mode: Literal["response_format", "structured_outputs", "guided_json"] = Field(
+        "response_format", validation_alias=_env("RUNPOD_JSON_MODE")
+    )
+    runpod_max_concurrency: int = Field(4, ge=1, validation_alias=_env("RUNPOD_MAX_CONCURRENCY"))
+    runpod_timeout_s: float = Field(90.0, gt=0, validation_alias=_env("RUNPOD_TIMEOUT_S"))
+    runpod_context_tokens: int = Field(4096, ge=512, validation_alias=_env("RUNPOD_CONTEXT_TOKENS"))
+    runpod_temperature: float = Field(0.7, ge=0, le=2, validation_alias=_env("RUNPOD_TEMPERATURE"))
+
+    # --- Gemini --------------------------------------------------------------------------
+    gemini_api_key: str | None = Field(None, validation_alias=_env("GEMINI_API_KEY"), repr=False)
+    gemini_model: str = Field("gemini-2.5-flash", validation_alias=_env("GEMINI_MODEL"))
+    gemini_base_url: str | None = Field(None, validation_alias=_env("GEMINI_BASE_URL"))
+    gemini_max_concurrency: int = Field(8, ge=1, validation_alias=_env("GEMINI_MAX_CONCURRENCY"))
+    gemini_timeout_s: float = Field(120.0, gt=0, validation_alias=_env("GEMINI_TIMEOUT_S"))
+    gemini_temperature: float = Field(0.7, ge=0, le=2, validation_alias=_env("GEMINI_TEMPERATURE"))
+    gemini_max_questions_per_call: int = Field(10, ge=1, validation_alias=_env("GEMINI_MAX_QUESTIONS_PER_CALL"))
+
+    # --- routing, retry, circuit breaker -------------------------------------------------
+    # comma-separated subject=provider rules; '*' is the default. Providers: runpod, gemini.
+    routes: str = Field("mathematics=runpod,physics=runpod,*=gemini", validation_alias=_env("QGEN_ROUTES"))
+    fallback_enabled: bool = Field(True, validation_alias=_env("QGEN_FALLBACK_ENABLED"))
+    call_attempts: int = Field(3, ge=1, validation_alias=_env("QGEN_CALL_ATTEMPTS"))
+    backoff_base_s: float = Field(0.5, ge=0, validation_alias=_env("QGEN_BACKOFF_BASE_S"))
+    backoff_max_s: float = Field(20.0, ge=0, validation_alias=_env("QGEN_BACKOFF_MAX_S"))
+    breaker_failures: int = Field(5, ge=1, validation_alias=_env("QGEN_BREAKER_FAILURES"))
+    breaker_cooldown_s: float = Field(30.0, ge=0, validation_alias=_env("QGEN_BREAKER_COOLDOWN_S"))
+
+    # --- worker and queue ----------------------------------------------------------------
+    concurrency: int = Field(4, ge=1, le=256, validation_alias=_env("QGEN_CONCURRENCY"))
+    poll_interval_s: float = Field(2.0, gt=0, validation_alias=_env("QGEN_POLL_INTERVAL_S"))
+    lease_s: float = Field(30.0, gt=0, validation_alias=_env("QGEN_LEASE_S"))
+    max_attempts: int = Field(5, ge=1, validation_alias=_env("QGEN_MAX_ATTEMPTS"))
+    job_retry_base_s: float = Field(5.0, ge=0, validation_alias=_env("QGEN_JOB_RETRY_BASE_S"))
+    topup_rounds: int = Field(3, ge=0, validation_alias=_env("QGEN_TOPUP_ROUNDS"))
+
+    # --- embedding and dedupe ------------------------------------------------------------
+    embedding_model: str = Field("all-MiniLM-L6-v2", validation_alias=_env("EMBEDDING_MODEL"))
+    embedding_backend: Literal["torch", "onnx"] = Field("torch", validation_alias=_env("QGEN_EMBEDDING_BACKEND"))
+    dedup_threshold: float = Field(0.9, gt=0, le=1, validation_alias=_env("QGEN_DEDUP_THRESHOLD"))
+    dedup_scope: Literal["subject", "topic", "global"] = Field("subject", validation_alias=_env("QGEN_DEDUP_SCOPE"))
+    # HNSW candidates examined per query; the scope filter is applied to these.
+    dedup_ef_search: int = Field(64, ge=10, le=1000, validation_alias=_env("QGEN_DEDUP_EF_SEARCH"))
+
+    log_level: str = Field("INFO", validation_alias=_env("QGEN_LOG_LEVEL"))
+
+    @field_validator("runpod_base_url", "gemini_base_url", "database_url", "runpod_api_key", "gemini_api_key")
+    @classmethod
+    def _blank_is_none(cls, v: str | None) -> str | None:
+        return v.strip() or None if v is not None else None
+
+    @property
+    def simulated(self) -> bool:
+        """No real provider configured: the worker runs the built-in loopback simulators."""
+        return self.runpod_base_url is None and self.gemini_api_key is None
+
+    def secrets(self) -> list[str]:
+        """Values that must never reach a log line or a stored row."""
+        return [s for s in (self.runpod_api_key, self.gemini_api_key) if s]
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
