@@ -1,0 +1,84 @@
+"""Which provider serves a request: subject normalisation, route rules, keyword routing (pure)."""
+
+from __future__ import annotations
+
+import re
+
+from .errors import ConfigError
+
+KNOWN_PROVIDERS = frozenset({"runpod", "gemini"})
+DEFAULT_KEY = "*"
+
+_ALIASES = {
+    "math": "mathematics",
+    "maths": "mathematics",
+    "mathematics": "mathematics",
+    "mathematic": "mathematics",
+    "phys": "physics",
+    "physic": "physics",
+    "physics": "physics",
+    "chem": "chemistry",
+    "chemistry": "chemistry",
+    "bio": "biology",
+    "biology": "biology",
+}
+
+# Word boundaries on both sides: "aftermath" and "metaphysics" must not route to RunPod,
+# which is exactly what the old substring rule got wrong.
+_KEYWORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:math|maths|mathematics)\b", re.IGNORECASE), "mathematics"),
+    (re.compile(r"\bphysics\b", re.IGNORECASE), "physics"),
+    (re.compile(r"\bchemistry\b", re.IGNORECASE), "chemistry"),
+    (re.compile(r"\bbiology\b", re.IGNORECASE), "biology"),
+)
+
+
+def normalise_subject(s: str) -> str:
+    """Canonical subject: 'Maths' → 'mathematics', 'Phys' → 'physics'; unknown → lower-cased, stripped."""
+    key = " ".join(s.split()).lower()
+    return _ALIASES.get(key, key)
+
+
+def parse_routes(spec: str) -> dict[str, str]:
+    """Parse ``"mathematics=runpod,physics=runpod,*=gemini"`` into ``{subject: provider}``.
+
+    Subjects are normalised; a ``*`` default is required; raises ``ConfigError`` on malformed input.
+    """
+    rules: dict[str, str] = {}
+    for raw in spec.split(","):
+        part = raw.strip()
+        if not part:
+            continue
+        if part.count("=") != 1:
+            raise ConfigError(f"QGEN_ROUTES: expected subject=provider, got {part!r}")
+        subject, provider = (x.strip() for x in part.split("="))
+        if not subject or not provider:
+            raise ConfigError(f"QGEN_ROUTES: empty subject or provider in {part!r}")
+        provider = provider.lower()
+        if provider not in KNOWN_PROVIDERS:
+            known = ", ".join(sorted(KNOWN_PROVIDERS))
+            raise ConfigError(f"QGEN_ROUTES: unknown provider {provider!r} in {part!r} (known: {known})")
+        key = DEFAULT_KEY if subject == DEFAULT_KEY else normalise_subject(subject)
+        if key in rules and rules[key] != provider:
+            raise ConfigError(f"QGEN_ROUTES: subject {key!r} is routed twice")
+        rules[key] = provider
+    if DEFAULT_KEY not in rules:
+        raise ConfigError("QGEN_ROUTES: a default rule '*=provider' is required")
+    return rules
+
+
+def subject_from_text(text: str) -> str | None:
+    """The subject named in free text (whole words only), or None."""
+    for pattern, subject in _KEYWORDS:
+        if pattern.search(text):
+            return subject
+    return None
+
+
+def route(subject: str | None, text: str, rules: dict[str, str]) -> str:
+    """Provider for a request: the structured subject wins; without one, whole-word keywords in ``text``."""
+    if subject is not None and subject.strip():
+        key = normalise_subject(subject)
+    else:
+        key = subject_from_text(text or "") or DEFAULT_KEY
+    return rules.get(key, rules[DEFAULT_KEY])
