@@ -1,0 +1,127 @@
+"""Every queue operation on ``qgen_jobs`` (SQL in ``sql/queries/queue.sql``); no decisions here."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import asyncpg
+
+from .prompts import RequestSpec
+from .sqlfiles import q
+
+
+@dataclass(frozen=True)
+class Job:
+    """A claimed job: slots ``slot_start .. slot_start+slot_count-1`` of one request."""
+
+    id: int
+    request_id: uuid.UUID
+    slot_start: int
+    slot_count: int
+    attempts: int
+    max_attempts: int
+    spec: RequestSpec
+
+    @property
+    def slots(self) -> range:
+        return range(self.slot_start, self.slot_start + self.slot_count)
+
+
+def _job(row: asyncpg.Record) -> Job:
+    return Job(
+        id=row["id"],
+        request_id=row["request_id"],
+        slot_start=row["slot_start"],
+        slot_count=row["slot_count"],
+        attempts=row["attempts"],
+        max_attempts=row["max_attempts"],
+        spec=RequestSpec(
+            subject=row["subject"],
+            topic=row["topic"],
+            subtopic=row["subtopic"],
+            exam=row["exam"],
+            difficulty=row["difficulty"],
+            question_type=row["question_type"],
+            instructions=row["instructions"],
+        ),
+    )
+
+
+async def claim(conn: asyncpg.Connection, worker_id: str, limit: int, lease_s: float) -> list[Job]:
+    """Claim up to ``limit`` runnable jobs (FOR UPDATE SKIP LOCKED) under a lease."""
+    rows = await conn.fetch(q("claim_jobs"), limit, worker_id, float(lease_s))
+    if rows:
+        await conn.execute(q("mark_request_running"), list({r["request_id"] for r in rows}))
+    return [_job(r) for r in rows]
+
+
+async def heartbeat(conn: asyncpg.Connection, job: Job, worker_id: str, lease_s: float) -> str | None:
+    """Extend the lease. Returns the request's status, or None when the lease is no longer ours."""
+    row = await conn.fetchrow(q("heartbeat"), job.id, worker_id, float(lease_s))
+    return None if row is None else str(row["request_status"])
+
+
+async def lock_own_job(conn: asyncpg.Connection, job: Job, worker_id: str) -> str | None:
+    """Inside a transaction: lock our job row; the request status, or None if the lease was lost."""
+    row = await conn.fetchrow(q("lock_own_job"), job.id, worker_id)
+    return None if row is None else str(row["request_status"])
+
+
+async def filled_slots(conn: asyncpg.Connection, job: Job) -> set[int]:
+    return {r["slot"] for r in await conn.fetch(q("filled_slots"), job.request_id, job.slot_start, job.slot_count)}
+
+
+async def set_produced(conn: asyncpg.Connection, job: Job) -> None:
+    await conn.execute(q("set_job_produced"), job.id)
+
+
+async def complete(conn: asyncpg.Connection, job: Job, worker_id: str, shortfall: str | None) -> bool:
+    """Mark the job done and settle its request (same transaction as the last inserts)."""
+    await set_produced(conn, job)
+    row = await conn.fetchrow(q("complete_job"), job.id, worker_id, shortfall)
+    if row is None:
+        return False
+    await conn.execute(q("settle_request"), job.request_id)
+    return True
+
+
+async def retry(conn: asyncpg.Connection, job: Job, worker_id: str, delay_s: float, error: str) -> str | None:
+    """Requeue after ``delay_s`` or dead-letter after the last attempt; returns the new job status."""
+    async with conn.transaction():
+        row = await conn.fetchrow(q("retry_job"), job.id, worker_id, float(delay_s), error[:2000])
+        if row is None:
+            return None
+        await conn.execute(q("set_job_produced"), job.id)
+        await conn.execute(q("settle_request"), job.request_id)
+        return str(row["status"])
+
+
+async def release(conn: asyncpg.Connection, job: Job, worker_id: str) -> None:
+    """Give a job back on shutdown without counting the attempt."""
+    await conn.execute(q("release_job"), job.id, worker_id)
+
+
+async def cancel(conn: asyncpg.Connection, job: Job) -> None:
+    async with conn.transaction():
+        await conn.execute(q("cancel_job"), job.id)
+        await conn.execute(q("settle_request"), job.request_id)
+
+
+async def sweep(conn: asyncpg.Connection) -> int:
+    """Close jobs of cancelled requests, dead-letter expired last attempts; returns requests settled."""
+    async with conn.transaction():
+        rows = await conn.fetch(q("sweep"))
+        for r in rows:
+            await conn.execute(q("settle_request"), r["request_id"])
+    return len(rows)
+
+
+async def next_run_in(conn: asyncpg.Connection) -> float | None:
+    """Seconds until the earliest queued job becomes runnable (<= 0: now), None when none is queued."""
+    v = await conn.fetchval(q("next_run_after"))
+    return None if v is None else float(v)
+
+
+async def open_jobs(conn: asyncpg.Connection) -> int:
+    return int(await conn.fetchval(q("open_jobs")))

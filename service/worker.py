@@ -1,0 +1,419 @@
+"""``qgen worker``: LISTEN/NOTIFY + poll, claim under a lease, and run each job through
+route → generate → validate → embed → dedupe → insert → progress."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+import signal
+import socket
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import asyncpg
+
+from . import bank, db, diversity, queue
+from .embedding import Embedder, check_dimension
+from .errors import JobCancelled, JobRetry, QgenError
+from .generation import Generator
+from .queue import Job
+from .resilience import backoff_delay
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+CHANNEL = "qgen_jobs"
+# Errors that mean "the connection went away", as opposed to a bug or a constraint violation.
+CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CannotConnectNowError,
+    ConnectionError,
+    OSError,
+)
+
+
+class LeaseLost(QgenError):
+    """Another worker owns the job now (our lease expired); drop our work without writing."""
+
+
+@dataclass
+class JobState:
+    job: Job
+    cancelled: bool = False
+    lease_lost: bool = False
+
+
+@dataclass
+class WorkerStats:
+    jobs_done: int = 0
+    jobs_retried: int = 0
+    questions_stored: int = 0
+    rejected: int = 0
+    started: dict[int, float] = field(default_factory=dict)
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class Worker:
+    """One worker process: up to ``settings.concurrency`` jobs at once, sharing one generator and embedder."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        dsn: str,
+        generator: Generator,
+        embedder: Embedder,
+        worker_id: str | None = None,
+    ) -> None:
+        self.settings = settings
+        self.dsn = dsn
+        self.generator = generator
+        self.embedder = embedder
+        self.worker_id = worker_id or new_worker_id()
+        self.stats = WorkerStats()
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._tasks: dict[asyncio.Task[None], JobState] = {}
+        self._pool: asyncpg.Pool | None = None
+        self._listener: asyncpg.Connection | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    def stop(self) -> None:
+        """Stop claiming; in-flight jobs are released (their attempt is not counted)."""
+        self._stopping.set()
+        self._wake.set()
+
+    def install_signal_handlers(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, self._on_signal, sig)
+
+    def _on_signal(self, sig: int) -> None:
+        if self._stopping.is_set():
+            log.warning("second %s: exiting now", signal.Signals(sig).name)
+            os._exit(130)
+        log.info("%s received: no new jobs; releasing in-flight work", signal.Signals(sig).name)
+        self.stop()
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        assert self._pool is not None, "worker not started"
+        return self._pool
+
+    async def run(self, *, drain: bool = False) -> None:
+        """Serve until ``stop()``; with ``drain`` return once no queued or running job remains."""
+        self._pool = await db.create_pool(
+            self.dsn, self.settings, min_size=1, max_size=2 * self.settings.concurrency + 2
+        )
+        try:
+            async with self.pool.acquire() as conn:
+                await check_dimension(conn, self.embedder)
+            listen_task = asyncio.create_task(self._listen_loop(), name="qgen-listen")
+            try:
+                await self._claim_loop(drain)
+            finally:
+                listen_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listen_task
+                await self._shutdown_tasks()
+        finally:
+            if self._listener is not None and not self._listener.is_closed():
+                await self._listener.close()
+            await self.pool.close()
+
+    # ------------------------------------------------------------------ wake-ups
+    async def _listen_loop(self) -> None:
+        """Keep one LISTEN connection alive (reconnecting with backoff); notifications wake the claimer."""
+        if self.settings.pooler_mode == "transaction":
+            log.info("transaction pooler mode: LISTEN unavailable, polling every %.1fs", self.settings.poll_interval_s)
+            return
+        attempt = 0
+        while not self._stopping.is_set():
+            try:
+                self._listener = await db.connect(self.dsn, self.settings, vector=False)
+                lost = asyncio.Event()
+                self._listener.add_termination_listener(lambda _c: lost.set())
+                await self._listener.add_listener(CHANNEL, lambda *_a: self._wake.set())
+                attempt = 0
+                self._wake.set()  # anything notified while we were away is picked up now
+                while not lost.is_set() and not self._stopping.is_set():
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(lost.wait(), timeout=max(self.settings.poll_interval_s, 1.0))
+                    if not lost.is_set() and not self._listener.is_closed():
+                        # a cheap round trip notices a half-dead socket that never reported termination
+                        try:
+                            await asyncio.wait_for(self._listener.execute("select 1"), timeout=5)
+                        except (*CONNECTION_ERRORS, TimeoutError):
+                            lost.set()
+                if not self._stopping.is_set():
+                    log.warning("LISTEN connection lost; reconnecting")
+            except asyncio.CancelledError:
+                raise
+            except (*CONNECTION_ERRORS, QgenError) as e:
+                attempt += 1
+                delay = backoff_delay(attempt, 0.2, 5.0, None, 0.5)
+                log.warning("LISTEN connection failed (%s); retrying in %.1fs", _one_line(e), delay)
+                await self._sleep(delay)
+            finally:
+                if self._listener is not None and not self._listener.is_closed():
+                    with contextlib.suppress(Exception):
+                        await self._listener.close()
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=max(seconds, 0))
+
+    async def _wait_for_wake(self, timeout: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=max(timeout, 0.001))
+        self._wake.clear()
+
+    # ------------------------------------------------------------------ claiming
+    async def _claim_loop(self, drain: bool) -> None:
+        failures = 0
+        last_sweep = 0.0
+        loop = asyncio.get_running_loop()
+        while not self._stopping.is_set():
+            free = self.settings.concurrency - len(self._tasks)
+            claimed: list[Job] = []
+            try:
+                if loop.time() - last_sweep >= self.settings.poll_interval_s:
+                    async with self.pool.acquire() as conn:
+                        await queue.sweep(conn)
+                    last_sweep = loop.time()
+                if free > 0:
+                    self._wake.clear()
+                    async with self.pool.acquire() as conn:
+                        claimed = await queue.claim(conn, self.worker_id, free, self.settings.lease_s)
+                failures = 0
+            except CONNECTION_ERRORS as e:
+                failures += 1
+                delay = backoff_delay(failures, 0.2, 5.0, None, 0.5)
+                log.warning("database unavailable while claiming (%s); retrying in %.1fs", _one_line(e), delay)
+                await self._sleep(delay)
+                continue
+            for job in claimed:
+                self._start(job)
+            if claimed and len(claimed) == free:
+                continue  # there may be more; come back once a slot frees up
+            if drain and not self._tasks and not claimed and await self._nothing_left():
+                log.info("drain: no queued or running jobs remain")
+                return
+            wait = self.settings.poll_interval_s
+            if drain:
+                wait = min(wait, 0.5)
+            await self._wait_for_wake(wait)
+
+    async def _nothing_left(self) -> bool:
+        try:
+            async with self.pool.acquire() as conn:
+                return await queue.open_jobs(conn) == 0
+        except CONNECTION_ERRORS:
+            return False
+
+    def _start(self, job: Job) -> None:
+        state = JobState(job)
+        task = asyncio.create_task(self._run_job(state), name=f"qgen-job-{job.id}")
+        self._tasks[task] = state
+        task.add_done_callback(self._job_finished)
+
+    def _job_finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.pop(task, None)
+        self._wake.set()
+        if not task.cancelled() and task.exception() is not None:  # pragma: no cover - _run_job catches all
+            log.error("job task crashed: %s", task.exception())
+
+    async def _shutdown_tasks(self) -> None:
+        """Cancel in-flight jobs and give them back to the queue."""
+        tasks = list(self._tasks)
+        for t in tasks:
+            t.cancel()
+        for t in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await t
+
+    # ------------------------------------------------------------------ one job
+    async def _run_job(self, state: JobState) -> None:
+        job = state.job
+        hb = asyncio.create_task(self._heartbeat(state), name=f"qgen-hb-{job.id}")
+        try:
+            await self._process(state)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._db_retry(lambda c: queue.release(c, job, self.worker_id)))
+            log.info("job %s released", job.id)
+            raise
+        except LeaseLost:
+            log.warning("job %s: lease lost to another worker; dropping this attempt", job.id)
+        except JobCancelled:
+            await self._db_retry(lambda c: queue.cancel(c, job))
+            log.info("job %s: request %s cancelled", job.id, job.request_id)
+        except Exception as e:  # the worker must survive any job failure
+            reason = _one_line(e) if isinstance(e, QgenError) else f"{type(e).__name__}: {_one_line(e)}"
+            if not isinstance(e, QgenError):
+                log.exception("job %s failed unexpectedly", job.id)
+            delay = backoff_delay(job.attempts, self.settings.job_retry_base_s, 300.0, None, secrets.randbelow(1000) / 1000)
+            status = await self._db_retry(lambda c: queue.retry(c, job, self.worker_id, delay, reason))
+            self.stats.jobs_retried += 1
+            log.warning(
+                "job %s attempt %s/%s: %s -> %s",
+                job.id, job.attempts, job.max_attempts, reason,
+                "dead-lettered (failed)" if status == "failed" else f"retry in {delay:.1f}s",
+            )
+        finally:
+            hb.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await hb
+
+    async def _heartbeat(self, state: JobState) -> None:
+        interval = max(self.settings.lease_s / 3, 0.05)
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                async with self.pool.acquire() as conn:
+                    status = await queue.heartbeat(conn, state.job, self.worker_id, self.settings.lease_s)
+            except CONNECTION_ERRORS as e:
+                log.warning("heartbeat for job %s failed (%s)", state.job.id, _one_line(e))
+                continue
+            if status is None:
+                state.lease_lost = True
+                return
+            if status == "cancelled":
+                state.cancelled = True
+
+    def _check(self, state: JobState) -> None:
+        if state.lease_lost:
+            raise LeaseLost(f"job {state.job.id}")
+        if state.cancelled:
+            raise JobCancelled(f"request {state.job.request_id}")
+
+    async def _process(self, state: JobState) -> None:
+        job, s = state.job, self.settings
+        spec = job.spec
+        async with self.pool.acquire() as conn:
+            filled = await queue.filled_slots(conn, job)
+            avoid = await bank.avoid_list(conn, spec, s)
+        free = [slot for slot in job.slots if slot not in filled]
+        rejected_texts: list[str] = []
+        reasons: list[str] = []
+        round_no = 0
+        while True:
+            self._check(state)
+            last_round = round_no >= s.topup_rounds
+            if not free:
+                await self._finish(state, None)
+                return
+            seed = secrets.randbelow(2**31 - 1)
+            plan = diversity.make_plan(spec, len(free), seed, offset=free[0] + round_no * job.slot_count)
+            result = await self.generator.generate(
+                spec, len(free), plan=plan, avoid=rejected_texts[-10:] + avoid, seed=seed
+            )
+            self._check(state)
+            items = result.items[: len(free)]
+            if result.shortfall_reason:
+                reasons.append(result.shortfall_reason)
+            embeddings = await self.embedder.embed([it.question for it in items]) if items else None
+            candidates = [
+                bank.Candidate(
+                    question=it.question,
+                    spec=spec,
+                    provider=it.provider,
+                    model=it.model,
+                    fallback_reason=it.fallback_reason,
+                    embedding=embeddings[i],
+                    request_id=job.request_id,
+                    job_id=job.id,
+                    slot=free[i],
+                )
+                for i, it in enumerate(items)
+                if embeddings is not None
+            ]
+            remaining = list(free)
+
+            async def write(conn: asyncpg.Connection, candidates: list[bank.Candidate] = candidates) -> list[bank.Verdict]:
+                async with conn.transaction():
+                    status = await queue.lock_own_job(conn, job, self.worker_id)
+                    if status is None:
+                        raise LeaseLost(f"job {job.id}")
+                    if status == "cancelled":
+                        raise JobCancelled(f"request {job.request_id}")
+                    verdicts = await bank.store(conn, candidates, settings=s) if candidates else []
+                    accepted = {v.candidate.slot for v in verdicts if v.accepted}
+                    left = [slot for slot in remaining if slot not in accepted]
+                    if not left or last_round:
+                        shortfall = None if not left else _shortfall(left, job, reasons, verdicts)
+                        if not await queue.complete(conn, job, self.worker_id, shortfall):
+                            raise LeaseLost(f"job {job.id}")
+                    else:
+                        await queue.set_produced(conn, job)
+                    return verdicts
+
+            verdicts = await self._db_retry(write)
+            accepted = {v.candidate.slot for v in verdicts if v.accepted}
+            rejected = [v for v in verdicts if not v.accepted]
+            self.stats.questions_stored += len(accepted)
+            self.stats.rejected += len(rejected)
+            rejected_texts += [v.candidate.question.question_text for v in rejected]
+            if rejected:
+                reasons.append(f"{len(rejected)} rejected as duplicates")
+            free = [slot for slot in free if slot not in accepted]
+            log.info(
+                "job %s round %s: %s stored, %s rejected, %s missing", job.id, round_no, len(accepted), len(rejected), len(free)
+            )
+            if not free or last_round:
+                self.stats.jobs_done += 1
+                return
+            round_no += 1
+
+    async def _finish(self, state: JobState, shortfall: str | None) -> None:
+        job = state.job
+
+        async def done(conn: asyncpg.Connection) -> None:
+            async with conn.transaction():
+                if await queue.lock_own_job(conn, job, self.worker_id) is None:
+                    raise LeaseLost(f"job {job.id}")
+                await queue.complete(conn, job, self.worker_id, shortfall)
+
+        await self._db_retry(done)
+        self.stats.jobs_done += 1
+
+    async def _db_retry(self, fn: Callable[[asyncpg.Connection], Awaitable[T]], attempts: int = 8) -> T:
+        """Run ``fn`` on a pooled connection, retrying with backoff when the connection is lost.
+
+        Safe because every write transaction of a job starts by re-checking the lease, and slots are
+        unique: a retried write can never store a question twice.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                async with self.pool.acquire() as conn:
+                    return await fn(conn)
+            except CONNECTION_ERRORS as e:
+                if attempt == attempts:
+                    raise
+                delay = backoff_delay(attempt, 0.1, 5.0, None, 0.5)
+                log.warning("database write failed (%s); retrying in %.1fs", _one_line(e), delay)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+
+def _shortfall(left: list[int], job: Job, reasons: list[str], verdicts: list[Any]) -> str:
+    why = "; ".join(dict.fromkeys(reasons)) or "provider returned too few valid questions"
+    return f"{len(left)} of {job.slot_count} questions missing after top-up rounds: {why}"
+
+
+def _one_line(e: BaseException) -> str:
+    text = str(e).strip().splitlines()
+    return text[0][:500] if text else type(e).__name__

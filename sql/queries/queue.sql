@@ -1,0 +1,122 @@
+-- Queue operations used by service/queue.py. Every transition that ends a job is guarded by the
+-- lease (locked_by), so a worker that lost its lease can never overwrite the new owner's work.
+
+-- name: claim_jobs --
+-- Claim up to $1 runnable jobs for worker $2 under a lease of $3 seconds. Expired leases are taken
+-- over (the previous owner died); jobs of cancelled requests are skipped.
+with picked as (
+    select j.id
+      from qgen_jobs j
+     where ((j.status = 'queued' and j.run_after <= now())
+            or (j.status = 'running' and j.lease_expires_at < now() and j.attempts < j.max_attempts))
+       and not exists (select 1 from question_requests r where r.id = j.request_id and r.status = 'cancelled')
+     order by j.priority desc, j.run_after, j.id
+     limit $1
+       for update of j skip locked
+)
+update qgen_jobs j
+   set status = 'running',
+       locked_by = $2,
+       lease_expires_at = now() + make_interval(secs => $3),
+       attempts = j.attempts + 1,
+       started_at = coalesce(j.started_at, now()),
+       updated_at = now()
+  from picked, question_requests r
+ where j.id = picked.id and r.id = j.request_id
+returning j.id, j.request_id, j.slot_start, j.slot_count, j.attempts, j.max_attempts,
+          r.subject, r.topic, r.subtopic, r.exam, r.difficulty, r.question_type, r.instructions, r.count;
+
+-- name: mark_request_running --
+update question_requests set status = 'running' where id = any($1::uuid[]) and status = 'queued';
+
+-- name: heartbeat --
+-- Extend the lease; returns the request status (so the worker sees cancellation), or no row when
+-- the lease was lost.
+update qgen_jobs j
+   set lease_expires_at = now() + make_interval(secs => $3), updated_at = now()
+ where j.id = $1 and j.locked_by = $2 and j.status = 'running'
+returning (select r.status from question_requests r where r.id = j.request_id) as request_status;
+
+-- name: lock_own_job --
+-- First statement of every write transaction of a job: proves the lease is still ours.
+select j.id, (select r.status from question_requests r where r.id = j.request_id) as request_status
+  from qgen_jobs j
+ where j.id = $1 and j.locked_by = $2 and j.status = 'running'
+   for update of j;
+
+-- name: filled_slots --
+select slot from questions where request_id = $1 and slot >= $2 and slot < $2 + $3;
+
+-- name: set_job_produced --
+update qgen_jobs
+   set produced = (select count(*) from questions q
+                    where q.request_id = qgen_jobs.request_id
+                      and q.slot >= qgen_jobs.slot_start and q.slot < qgen_jobs.slot_start + qgen_jobs.slot_count),
+       updated_at = now()
+ where id = $1;
+
+-- name: complete_job --
+-- $3 is the shortfall reason (null when every slot is filled).
+update qgen_jobs
+   set status = 'done', finished_at = now(), updated_at = now(), locked_by = null,
+       lease_expires_at = null, last_error = $3
+ where id = $1 and locked_by = $2 and status = 'running'
+returning request_id;
+
+-- name: retry_job --
+-- Back to the queue after $3 seconds, or to the dead-letter state 'failed' after the last attempt.
+update qgen_jobs
+   set status = case when attempts >= max_attempts then 'failed' else 'queued' end,
+       run_after = now() + make_interval(secs => $3),
+       finished_at = case when attempts >= max_attempts then now() end,
+       locked_by = null, lease_expires_at = null, last_error = $4, updated_at = now()
+ where id = $1 and locked_by = $2 and status = 'running'
+returning request_id, status;
+
+-- name: release_job --
+-- Graceful shutdown: give the job back without counting the attempt.
+update qgen_jobs
+   set status = 'queued', attempts = greatest(attempts - 1, 0), locked_by = null,
+       lease_expires_at = null, updated_at = now()
+ where id = $1 and locked_by = $2 and status = 'running';
+
+-- name: cancel_job --
+update qgen_jobs
+   set status = 'cancelled', finished_at = now(), locked_by = null, lease_expires_at = null, updated_at = now()
+ where id = $1 and status in ('queued', 'running')
+returning request_id;
+
+-- name: settle_request --
+select qgen_settle_request($1);
+
+-- name: sweep --
+-- Housekeeping run with every poll: jobs of cancelled requests are closed; jobs whose lease expired
+-- on their last attempt become 'failed' (their worker died each time); their requests settle.
+with cancelled as (
+    update qgen_jobs j
+       set status = 'cancelled', finished_at = now(), locked_by = null, lease_expires_at = null, updated_at = now()
+      from question_requests r
+     where r.id = j.request_id and r.status = 'cancelled' and j.status in ('queued', 'running')
+       and (j.status = 'queued' or j.lease_expires_at < now())
+    returning j.request_id
+), dead as (
+    update qgen_jobs j
+       set status = 'failed', finished_at = now(), locked_by = null, lease_expires_at = null, updated_at = now(),
+           last_error = coalesce(j.last_error || '; ', '') || format('lease expired on attempt %s of %s (worker lost)', j.attempts, j.max_attempts)
+     where j.status = 'running' and j.lease_expires_at < now() and j.attempts >= j.max_attempts
+    returning j.request_id
+)
+select distinct request_id from dead;
+
+-- name: next_run_after --
+-- When the earliest queued job becomes runnable (to sleep no longer than needed).
+select extract(epoch from (min(run_after) - now()))::float8 from qgen_jobs where status = 'queued';
+
+-- name: runnable_count --
+select count(*) from qgen_jobs j
+ where ((j.status = 'queued' and j.run_after <= now())
+        or (j.status = 'running' and (j.lease_expires_at < now() or j.locked_by = $1)))
+   and not exists (select 1 from question_requests r where r.id = j.request_id and r.status = 'cancelled');
+
+-- name: open_jobs --
+select count(*) from qgen_jobs where status in ('queued', 'running');
