@@ -38,15 +38,17 @@ async def simulated_endpoints(settings: Settings) -> AsyncIterator[tuple[str | N
 
 
 @contextlib.asynccontextmanager
-async def worker_runtime(settings: Settings, *, dsn: str | None = None) -> AsyncIterator[Worker]:
-    """A ready ``Worker`` (model loaded, providers built); providers are closed on exit."""
+async def worker_runtime(
+    settings: Settings, *, dsn: str | None = None, embedder: Embedder | None = None
+) -> AsyncIterator[Worker]:
+    """A ready ``Worker`` (model loaded unless given, providers built); providers are closed on exit."""
     dsn = dsn or db.resolve_dsn(settings)
     async with simulated_endpoints(settings) as (runpod_url, gemini_url):
         providers = build_providers(
             settings, runpod_url=runpod_url, gemini_url=gemini_url, simulated=settings.simulated
         )
         try:
-            embedder = await Embedder.load(settings)
+            embedder = embedder or await Embedder.load(settings)
             yield Worker(settings, dsn=dsn, generator=Generator(settings, providers), embedder=embedder)
         finally:
             for p in providers.values():
