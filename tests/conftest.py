@@ -97,3 +97,11 @@ async def conn(db_dsn: str, settings: Settings) -> AsyncIterator[asyncpg.Connect
     c = await db.connect(db_dsn, settings)
     yield c
     await c.close()
+
+
+@pytest.fixture(scope="session")
+async def embedder() -> Any:
+    """The real embedding model, loaded once per test session."""
+    from service.embedding import Embedder
+
+    return await Embedder.load(Settings())
