@@ -1,0 +1,153 @@
+"""Crash and fault recovery: dead workers' leases are taken over, lost connections are survived,
+and nothing is stored twice. The chaos test SIGKILLs real worker processes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from service.embedding import Embedder
+from service.settings import Settings
+from service.simulators.knobs import Knobs
+
+from .helpers import (
+    FAKE_GEMINI_KEY,
+    TERMINAL,
+    assert_bank_consistent,
+    insert_request,
+    running_worker,
+    simulators,
+    wait_terminal,
+    with_simulators,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+async def test_expired_lease_is_taken_over_without_duplicates(
+    settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
+) -> None:
+    """A job claimed by a worker that then vanished is re-claimed after its lease and finished once."""
+    r = await insert_request(conn, subject="Physics", topic="Optics", count=4)
+    # A "dead" worker claims the job and stores two of its four slots, then disappears.
+    from service import queue
+
+    [job] = await queue.claim(conn, "dead-worker", 10, 0.5)
+    assert job.attempts == 1
+    async with simulators() as (vllm, gem):
+        async with running_worker(with_simulators(settings, vllm, gem), db_dsn, embedder):
+            done = await wait_terminal(conn, r["id"], timeout=30)
+    assert done["status"] == "succeeded" and done["produced"] == 4
+    row = await conn.fetchrow("select attempts, locked_by, status from qgen_jobs where id=$1", job.id)
+    assert row is not None and row["attempts"] == 2 and row["status"] == "done"
+    await assert_bank_consistent(conn)
+
+
+async def test_worker_survives_terminated_database_connections(
+    settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
+) -> None:
+    async with simulators(runpod=Knobs(latency_s=0.15), gemini=Knobs(latency_s=0.15)) as (vllm, gem):
+        s = with_simulators(settings, vllm, gem, concurrency=3)
+        async with running_worker(s, db_dsn, embedder):
+            ids = [
+                (await insert_request(conn, subject=subj, topic=f"Topic {i}", count=6))["id"]
+                for i, subj in enumerate(["Mathematics", "Chemistry", "Physics", "Biology"] * 2)
+            ]
+            killed = 0
+            for _ in range(4):
+                await asyncio.sleep(0.4)
+                killed += await conn.fetchval(
+                    "select count(pg_terminate_backend(pid)) from pg_stat_activity"
+                    " where datname = current_database() and pid <> pg_backend_pid()"
+                )
+            assert killed >= 4
+            finals = [await wait_terminal(conn, rid, timeout=90) for rid in ids]
+    assert [f["status"] for f in finals] == ["succeeded"] * len(ids), [f["error"] for f in finals]
+    assert sum(f["produced"] for f in finals) == 6 * len(ids)
+    await assert_bank_consistent(conn)
+
+
+def _spawn_worker(env: dict[str, str], log_dir: Path, n: int) -> subprocess.Popen[bytes]:
+    log = open(log_dir / f"worker-{n}.log", "wb")  # noqa: SIM115 - closed with the process
+    return subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "worker"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+
+
+@pytest.mark.slow
+async def test_chaos_sigkilled_workers_lose_nothing_and_store_nothing_twice(
+    settings: Settings, db_dsn: str, conn: asyncpg.Connection, tmp_path: Path
+) -> None:
+    rng = random.Random(7)
+    await conn.execute("update qgen_settings set value='25' where key='max_attempts'")
+    await conn.execute("update qgen_settings set value='4' where key='job_size'")
+    counts = [rng.randint(1, 10) for _ in range(50)]
+    subjects = ["Mathematics", "Physics", "Chemistry", "Biology"]
+    async with simulators(runpod=Knobs(latency_s=0.05), gemini=Knobs(latency_s=0.05)) as (vllm, gem):
+        env = {
+            **os.environ,
+            "DATABASE_URL": db_dsn,
+            "RUNPOD_BASE_URL": vllm.base_url,
+            "GEMINI_BASE_URL": gem.base_url,
+            "GEMINI_API_KEY": FAKE_GEMINI_KEY,
+            "QGEN_LEASE_S": "1.5",
+            "QGEN_POLL_INTERVAL_S": "0.3",
+            "QGEN_CONCURRENCY": "3",
+            "QGEN_JOB_RETRY_BASE_S": "0.1",
+            "QGEN_LOG_LEVEL": "INFO",
+            "HF_HUB_OFFLINE": "1",
+        }
+        ids = [
+            (await insert_request(conn, subject=subjects[i % 4], topic=f"Chaos topic {i}", count=c))["id"]
+            for i, c in enumerate(counts)
+        ]
+        workers = [_spawn_worker(env, tmp_path, i) for i in range(3)]
+        spawned = 3
+        kills = 0
+        deadline = time.monotonic() + 300
+        try:
+            while time.monotonic() < deadline:
+                await asyncio.sleep(rng.uniform(1.0, 3.0))
+                open_requests = await conn.fetchval(
+                    "select count(*) from question_requests where id = any($1::uuid[]) and status <> all($2::text[])",
+                    ids, list(TERMINAL),
+                )
+                if kills >= 10 and open_requests == 0:
+                    break
+                if kills < 12:
+                    victim = rng.randrange(len(workers))
+                    workers[victim].send_signal(signal.SIGKILL)
+                    workers[victim].wait()
+                    kills += 1
+                    workers[victim] = _spawn_worker(env, tmp_path, spawned)
+                    spawned += 1
+            finals = [await wait_terminal(conn, rid, timeout=max(deadline - time.monotonic(), 1)) for rid in ids]
+        finally:
+            for w in workers:
+                w.send_signal(signal.SIGTERM)
+            for w in workers:
+                try:
+                    w.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    w.kill()
+    assert kills >= 10
+    for f, c in zip(finals, counts, strict=True):
+        stored = await conn.fetchval("select count(*) from questions where request_id=$1", f["id"])
+        assert stored == f["produced"]
+        if f["status"] == "succeeded":
+            assert stored == c
+        else:  # a shortfall must say why
+            assert f["status"] == "partial" and f["error"], dict(f)
+    assert sum(f["status"] == "succeeded" for f in finals) >= 45
+    await assert_bank_consistent(conn)
+    retaken = await conn.fetchval("select count(*) from qgen_jobs where attempts > 1")
+    assert retaken > 0  # the kills really hit in-flight jobs
