@@ -38,7 +38,7 @@ async def test_expired_lease_is_taken_over_without_duplicates(
 ) -> None:
     """A job claimed by a worker that then vanished is re-claimed after its lease and finished once."""
     r = await insert_request(conn, subject="Physics", topic="Optics", count=4)
-    # A "dead" worker claims the job and stores two of its four slots, then disappears.
+    # A "dead" worker claims the job with a short lease, then disappears without a heartbeat.
     from service import queue
 
     [job] = await queue.claim(conn, "dead-worker", 10, 0.5)
