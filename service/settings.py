@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     runpod_timeout_s: float = Field(90.0, gt=0, validation_alias=_env("RUNPOD_TIMEOUT_S"))
     runpod_context_tokens: int = Field(4096, ge=512, validation_alias=_env("RUNPOD_CONTEXT_TOKENS"))
     runpod_temperature: float = Field(0.7, ge=0, le=2, validation_alias=_env("RUNPOD_TEMPERATURE"))
+    # output budget per question when sizing calls to the context window (prompt + n * this <= context)
+    runpod_tokens_per_question: int = Field(
+        450, ge=50, validation_alias=_env("RUNPOD_TOKENS_PER_QUESTION")
+    )
 
     # --- Gemini --------------------------------------------------------------------------
     gemini_api_key: str | None = Field(None, validation_alias=_env("GEMINI_API_KEY"), repr=False)
@@ -49,6 +53,9 @@ class Settings(BaseSettings):
     gemini_timeout_s: float = Field(120.0, gt=0, validation_alias=_env("GEMINI_TIMEOUT_S"))
     gemini_temperature: float = Field(0.7, ge=0, le=2, validation_alias=_env("GEMINI_TEMPERATURE"))
     gemini_max_questions_per_call: int = Field(10, ge=1, validation_alias=_env("GEMINI_MAX_QUESTIONS_PER_CALL"))
+    gemini_tokens_per_question: int = Field(
+        700, ge=50, validation_alias=_env("GEMINI_TOKENS_PER_QUESTION")
+    )
 
     # --- routing, retry, circuit breaker -------------------------------------------------
     # comma-separated subject=provider rules; '*' is the default. Providers: runpod, gemini.
