@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     runpod_temperature: float = Field(0.7, ge=0, le=2, validation_alias=_env("RUNPOD_TEMPERATURE"))
     # output budget per question when sizing calls to the context window (prompt + n * this <= context)
     runpod_tokens_per_question: int = Field(
-        450, ge=50, validation_alias=_env("RUNPOD_TOKENS_PER_QUESTION")
+        default=450, ge=50, validation_alias=_env("RUNPOD_TOKENS_PER_QUESTION")
     )
 
     # --- Gemini --------------------------------------------------------------------------
@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     gemini_temperature: float = Field(0.7, ge=0, le=2, validation_alias=_env("GEMINI_TEMPERATURE"))
     gemini_max_questions_per_call: int = Field(10, ge=1, validation_alias=_env("GEMINI_MAX_QUESTIONS_PER_CALL"))
     gemini_tokens_per_question: int = Field(
-        700, ge=50, validation_alias=_env("GEMINI_TOKENS_PER_QUESTION")
+        default=700, ge=50, validation_alias=_env("GEMINI_TOKENS_PER_QUESTION")
     )
 
     # --- routing, retry, circuit breaker -------------------------------------------------
