@@ -16,7 +16,12 @@ ALICE = uuid.UUID("00000000-0000-4000-8000-00000000a11c")
 BOB = uuid.UUID("00000000-0000-4000-8000-000000000b0b")
 
 QGEN_TABLES = [
-    "question_requests", "qgen_jobs", "questions", "question_rejects", "request_events", "qgen_settings",
+    "question_requests",
+    "qgen_jobs",
+    "questions",
+    "question_rejects",
+    "request_events",
+    "qgen_settings",
 ]
 Denied = asyncpg.InsufficientPrivilegeError  # 42501: missing grant, or a row a policy refuses
 

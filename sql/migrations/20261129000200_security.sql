@@ -53,7 +53,9 @@ $$;
 -- lines marked "security:"). A test compares this body with the core one so neither drifts.
 --   * C1 control characters (U+0080..U+009F) passed the control-character check;
 --   * a subject or topic made only of Unicode spaces (no-break, ideographic, zero-width) was
---     not blank to btrim() and was queued as a real subject/topic.
+--     not blank to btrim() and was queued as a real subject/topic;
+--   * a row rejected for presetting its status kept finished_at null, unlike every other
+--     rejected (terminal) row.
 ------------------------------------------------------------------------------------------------
 create or replace function qgen_request_problems(r question_requests) returns text[]
 language plpgsql stable as $$
@@ -117,6 +119,46 @@ begin
         problems := array_append(problems, format('priority must be between -1000 and 1000 (got %s)', r.priority));
     end if;
     return problems;
+end
+$$;
+
+-- Same body as the core function plus the line marked "security:"; the attributes are those set
+-- on the other trigger functions below (create or replace would otherwise drop them).
+create or replace function qgen_requests_before_insert() returns trigger
+language plpgsql security definer set search_path = public, pg_temp as $$
+declare
+    problems text[];
+begin
+    -- Normalise what a person would consider the same value.
+    new.subject := nullif(btrim(new.subject), '');
+    new.topic := nullif(btrim(new.topic), '');
+    new.subtopic := nullif(btrim(new.subtopic), '');
+    new.exam := nullif(btrim(new.exam), '');
+    new.instructions := nullif(btrim(new.instructions), '');
+    new.difficulty := lower(btrim(new.difficulty));
+    new.question_type := lower(btrim(new.question_type));
+    new.run_after := coalesce(new.run_after, now());
+    new.priority := coalesce(new.priority, 0);
+    -- Progress columns belong to the service.
+    new.produced := 0;
+    new.finished_at := null;
+    new.created_at := now();
+    new.updated_at := now();
+    if new.status is distinct from 'queued' and new.status is not null then
+        new.status := 'rejected';
+        new.error := 'rejected: status is set by the service; insert with status queued (the default)';
+        new.finished_at := now();  -- security: a rejected row is finished, whatever the reason
+        return new;
+    end if;
+    new.status := 'queued';
+    new.error := null;
+    problems := qgen_request_problems(new);
+    if cardinality(problems) > 0 then
+        new.status := 'rejected';
+        new.error := 'rejected: ' || array_to_string(problems, '; ');
+        new.finished_at := now();
+    end if;
+    return new;
 end
 $$;
 
