@@ -78,7 +78,7 @@ class Settings(BaseSettings):
     # --- embedding and dedupe ------------------------------------------------------------
     embedding_model: str = Field("all-MiniLM-L6-v2", validation_alias=_env("EMBEDDING_MODEL"))
     embedding_backend: Literal["torch", "onnx"] = Field("torch", validation_alias=_env("QGEN_EMBEDDING_BACKEND"))
-    dedup_threshold: float = Field(0.9, gt=0, le=1, validation_alias=_env("QGEN_DEDUP_THRESHOLD"))
+    dedup_threshold: float = Field(0.8, gt=0, le=1, validation_alias=_env("QGEN_DEDUP_THRESHOLD"))
     dedup_scope: Literal["subject", "topic", "global"] = Field("subject", validation_alias=_env("QGEN_DEDUP_SCOPE"))
     # HNSW candidates examined per query; the scope filter is applied to these.
     dedup_ef_search: int = Field(64, ge=10, le=1000, validation_alias=_env("QGEN_DEDUP_EF_SEARCH"))

@@ -1,0 +1,193 @@
+"""The question bank: race-free duplicate check and insert, rejects recorded, the prompt's avoid list."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import asyncpg
+import numpy as np
+
+from . import dedupe
+from .errors import ConfigError
+from .prompts import RequestSpec
+from .questions import Question, body_json
+from .settings import Settings
+from .sqlfiles import q
+
+# Bank rows returned per candidate by the near-duplicate probe (the second check may refuse the first).
+NEAR_MATCHES_PER_CANDIDATE = 5
+
+
+@dataclass
+class Candidate:
+    """A validated, embedded question waiting for the bank; ``slot`` is None for imports."""
+
+    question: Question
+    spec: RequestSpec
+    provider: str
+    model: str
+    fallback_reason: str | None
+    embedding: np.ndarray
+    request_id: uuid.UUID | None = None
+    job_id: int | None = None
+    slot: int | None = None
+
+
+@dataclass
+class Verdict:
+    """What happened to a candidate: stored (``question_id``) or rejected with a reason and the match."""
+
+    candidate: Candidate
+    accepted: bool
+    question_id: uuid.UUID | None
+    reason: str | None
+    matched_question_id: uuid.UUID | None
+    similarity: float | None
+
+
+def _norm(s: str | None) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", s or "")).strip().lower()
+
+
+def scope_key(spec: RequestSpec, scope: str) -> str:
+    """Where duplicates are looked for: ``subject:physics``, ``topic:physics/optics`` or ``global``."""
+    if scope == "global":
+        return "global"
+    if scope == "topic":
+        return f"topic:{_norm(spec.subject)}/{_norm(spec.topic)}"
+    if scope == "subject":
+        return f"subject:{_norm(spec.subject)}"
+    raise ConfigError(f"unknown dedupe scope {scope!r} (subject, topic or global)")
+
+
+def text_hash(question: Question) -> str:
+    """The exact-duplicate key stored in ``questions.text_hash``."""
+    return dedupe.text_hash(question.question_text, dedupe.options_of(question))
+
+
+async def store(
+    conn: asyncpg.Connection, candidates: list[Candidate], *, settings: Settings
+) -> list[Verdict]:
+    """Check ``candidates`` against the bank and each other, insert the new ones, record the rejects.
+
+    Runs in the caller's transaction (opening one if there is none; a savepoint otherwise). An advisory
+    lock per scope key, held until commit, makes check + insert atomic across workers: a second
+    writer in the same scope waits, then its check sees the first one's rows. Four round trips in all.
+    """
+    if not candidates:
+        return []
+    scopes = [scope_key(c.spec, settings.dedup_scope) for c in candidates]
+    hashes = [text_hash(c.question) for c in candidates]
+    facets = [dedupe.Facets.of(c.question.question_text, dedupe.options_of(c.question)) for c in candidates]
+    embeddings = np.vstack([np.asarray(c.embedding, dtype=np.float32).reshape(1, -1) for c in candidates])
+    async with conn.transaction():
+        row = await conn.fetchrow(q("lock_scopes"), sorted(set(scopes)), str(settings.dedup_ef_search))
+        assert row is not None
+        if row["isolation"] != "read committed":
+            raise ConfigError(
+                f"bank.store needs a READ COMMITTED transaction (got {row['isolation']}): "
+                "otherwise it cannot see rows another worker committed while it waited for the lock"
+            )
+        rows = await conn.fetch(
+            q("dedupe_check"),
+            scopes,
+            hashes,
+            list(embeddings),
+            settings.dedup_ef_search,
+            settings.dedup_threshold,
+            NEAR_MATCHES_PER_CANDIDATE,
+        )
+        matches: list[list[dedupe.BankMatch]] = [[] for _ in candidates]
+        for r in rows:
+            body = json.loads(r["body"]) if r["body"] else {}
+            matches[r["ord"] - 1].append(
+                dedupe.BankMatch(
+                    question_id=r["id"],
+                    similarity=float(r["similarity"]),
+                    facets=dedupe.Facets.of(r["question_text"], dedupe.options_of(body)),
+                    exact=r["kind"] == "exact",
+                )
+            )
+        decisions = dedupe.decide(
+            facets, hashes, scopes, dedupe.similarity_matrix(embeddings), matches, settings.dedup_threshold
+        )
+        keep = [i for i, d in enumerate(decisions) if d.accepted]
+        ids = await _insert(
+            conn, [candidates[i] for i in keep], [scopes[i] for i in keep], [hashes[i] for i in keep]
+        )
+        verdicts: list[Verdict] = []
+        for i, (c, d) in enumerate(zip(candidates, decisions, strict=True)):
+            if d.accepted:
+                qid = ids.get((scopes[i], hashes[i]))
+                if qid is None:  # its slot was already filled by an earlier run of the job
+                    verdicts.append(Verdict(c, False, None, "slot_filled", None, None))
+                else:
+                    verdicts.append(Verdict(c, True, qid, None, None, None))
+            else:
+                matched = d.matched_question_id
+                if d.matched_index is not None:
+                    matched = ids.get((scopes[d.matched_index], hashes[d.matched_index]))
+                verdicts.append(Verdict(c, False, None, d.reason, matched, d.similarity))
+        await _record_rejects(conn, verdicts, scopes)
+    return verdicts
+
+
+async def _insert(
+    conn: asyncpg.Connection, cands: Sequence[Candidate], scopes: Sequence[str], hashes: Sequence[str]
+) -> dict[tuple[str, str], uuid.UUID]:
+    if not cands:
+        return {}
+    rows = await conn.fetch(
+        q("insert_questions"),
+        [c.request_id for c in cands],
+        [c.job_id for c in cands],
+        [c.slot for c in cands],
+        [c.spec.subject for c in cands],
+        [c.spec.topic for c in cands],
+        [c.spec.subtopic for c in cands],
+        [c.spec.exam for c in cands],
+        [c.spec.difficulty for c in cands],
+        [c.spec.question_type for c in cands],
+        [c.question.question_text for c in cands],
+        [body_json(c.question) for c in cands],
+        list(hashes),
+        list(scopes),
+        [np.asarray(c.embedding, dtype=np.float32) for c in cands],
+        [c.provider for c in cands],
+        [c.model for c in cands],
+        [c.fallback_reason for c in cands],
+    )
+    return {(r["scope_key"], r["text_hash"]): r["id"] for r in rows}
+
+
+async def _record_rejects(
+    conn: asyncpg.Connection, verdicts: Sequence[Verdict], scopes: Sequence[str]
+) -> None:
+    rejected = [(v, s) for v, s in zip(verdicts, scopes, strict=True) if not v.accepted]
+    if not rejected:
+        return
+    await conn.execute(
+        q("insert_rejects"),
+        [v.candidate.request_id for v, _ in rejected],
+        [v.candidate.job_id for v, _ in rejected],
+        [s for _, s in rejected],
+        [v.candidate.question.question_text for v, _ in rejected],
+        [body_json(v.candidate.question) for v, _ in rejected],
+        [v.matched_question_id for v, _ in rejected],
+        [v.similarity for v, _ in rejected],
+        [v.reason for v, _ in rejected],
+        [v.candidate.provider for v, _ in rejected],
+    )
+
+
+async def avoid_list(
+    conn: asyncpg.Connection, spec: RequestSpec, settings: Settings, limit: int = 30
+) -> list[str]:
+    """Recent questions in the spec's scope (its own topic first), summarised ask-first for the prompt."""
+    rows = await conn.fetch(q("avoid_list"), scope_key(spec, settings.dedup_scope), spec.topic, limit)
+    return [dedupe.short_summary(r["question_text"]) for r in rows]
