@@ -5,23 +5,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from service.errors import JobRetry
+from service.errors import JobRetry, ProviderError
 from service.generation import GenerationResult, Generator
-from service.prompts import RequestSpec
+from service.prompts import RequestSpec, parse_request_block
+from service.providers.base import ProviderCall, ProviderReply
 from service.providers.registry import build_providers
 from service.settings import Settings
 from service.simulators.knobs import Knobs
 
-_server = pytest.importorskip("service.simulators.server")
-if not hasattr(_server, "SimulatorServer"):  # pragma: no cover - until the simulators land
-    pytest.skip("service.simulators.server has no SimulatorServer yet", allow_module_level=True)
-SimulatorServer = _server.SimulatorServer
+try:
+    from service.simulators.server import SimulatorServer
+except ImportError:  # pragma: no cover - until the simulators land
+    SimulatorServer = None  # type: ignore[assignment,misc]
 
 MATHS = RequestSpec(subject="Mathematics", topic="Quadratic equations")
 CHEM = RequestSpec(subject="Chemistry", topic="Mole concept")
@@ -67,6 +69,8 @@ async def rig(
     runpod_url: str | None = None,
     **gen_kw: Any,
 ) -> AsyncIterator[tuple[Generator, Any, Any]]:
+    if SimulatorServer is None:
+        pytest.skip("service.simulators.server has no SimulatorServer yet")
     async with (
         SimulatorServer("vllm", knobs=runpod or Knobs()) as rp,
         SimulatorServer("gemini", knobs=gemini or Knobs()) as gm,
@@ -257,3 +261,74 @@ async def test_short_plan_is_padded() -> None:
     async with rig(settings()) as (g, _rp, _):
         r = await g.generate(MATHS, 4, plan=["only one idea"], avoid=[], seed=1)
     assert len(r.items) == 4
+
+
+# --- in-process fakes: the generator's decisions without any HTTP ---------------------------------
+
+
+class Fake:
+    """A Provider answering from the request block; ``fail(call)`` may raise a ProviderError first."""
+
+    def __init__(self, name: str, fail: Any = None) -> None:
+        self.name = name
+        self.model = f"{name}-model"
+        self.fail = fail
+        self.calls: list[ProviderCall] = []
+
+    async def generate(self, call: ProviderCall) -> ProviderReply:
+        self.calls.append(call)
+        if self.fail:
+            self.fail(call)
+        block = parse_request_block(call.prompt)
+        assert block is not None and block["count"] == call.n
+        items = [
+            {
+                "question_text": f"{self.name} question on {block['plan'][i]} (seed {call.seed})",
+                "options": ["1", "2", "3", "4"],
+                "correct_option_index": 0,
+                "solution": "Because.",
+            }
+            for i in range(call.n)
+        ]
+        return ProviderReply(json.dumps({"questions": items}), self.model, "stop", 10, 20)
+
+    async def aclose(self) -> None:
+        pass
+
+
+async def test_fake_context_length_splits_until_it_fits() -> None:
+    def too_long(call: ProviderCall) -> None:
+        if call.n > 2:
+            raise ProviderError("runpod", "context_length", "maximum context length", status=400)
+
+    rp, gm = Fake("runpod", too_long), Fake("gemini")
+    g = Generator(settings(), {"runpod": rp, "gemini": gm})
+    r = await gen(g, 6)
+    assert by_provider(r) == {"runpod": 6} and not gm.calls
+    assert all(c.n <= 2 for c in rp.calls[-3:])
+    assert [it.question.question_text.split(" on ")[1].split(" (")[0] for it in r.items] == [
+        f"idea {i}" for i in range(6)
+    ], "each slot keeps its own plan entry"
+
+
+async def test_fake_runpod_down_only_missing_go_to_gemini_with_plan() -> None:
+    def down(call: ProviderCall) -> None:
+        raise ProviderError("runpod", "server", "engine dead", status=500)
+
+    rp, gm = Fake("runpod", down), Fake("gemini")
+    g = Generator(settings(), {"runpod": rp, "gemini": gm})
+    r = await gen(g, 3)
+    assert by_provider(r) == {"gemini": 3} and reasons_any(r) == {"runpod server 500"}
+    assert parse_request_block(gm.calls[0].prompt)["plan"] == ["idea 0", "idea 1", "idea 2"]  # type: ignore[index]
+
+
+async def test_fake_runpod_not_configured_uses_gemini_without_fallback_tag() -> None:
+    gm = Fake("gemini")
+    g = Generator(settings(), {"gemini": gm})
+    r = await gen(g, 2)
+    assert by_provider(r) == {"gemini": 2} and reasons_any(r) == {None}
+    assert any("not configured" in n for n in r.notes)
+
+
+def reasons_any(r: GenerationResult) -> set[str | None]:
+    return {it.fallback_reason for it in r.items}
