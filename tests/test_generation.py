@@ -332,3 +332,45 @@ async def test_fake_runpod_not_configured_uses_gemini_without_fallback_tag() -> 
 
 def reasons_any(r: GenerationResult) -> set[str | None]:
     return {it.fallback_reason for it in r.items}
+
+
+async def test_fake_breaker_opens_and_probes_after_cooldown() -> None:
+    state = {"down": True}
+
+    def flaky(call: ProviderCall) -> None:
+        if state["down"]:
+            raise ProviderError("runpod", "server", "engine dead", status=500)
+
+    clock = Clock()
+    rp, gm = Fake("runpod", flaky), Fake("gemini")
+    g = Generator(
+        settings(breaker_failures=2, breaker_cooldown_s=30), {"runpod": rp, "gemini": gm}, clock=clock
+    )
+    for _ in range(2):
+        assert reasons_any(await gen(g, 1)) == {"runpod server 500"}
+    assert reasons_any(await gen(g, 1)) == {"runpod circuit_open"} and len(rp.calls) == 2
+    clock.now += 30
+    state["down"] = False
+    r = await gen(g, 1)
+    assert by_provider(r) == {"runpod": 1} and len(rp.calls) == 3 and g.breakers["runpod"].state == "closed"
+
+
+async def test_fake_limiter_caps_in_flight_calls() -> None:
+    in_flight = peak = 0
+
+    class SlowFake(Fake):
+        async def generate(self, call: ProviderCall) -> ProviderReply:
+            nonlocal in_flight, peak
+            in_flight += 1
+            peak = max(peak, in_flight)
+            try:
+                await asyncio.sleep(0.01)
+                return await super().generate(call)
+            finally:
+                in_flight -= 1
+
+    g = Generator(
+        settings(runpod_max_concurrency=2), {"runpod": SlowFake("runpod"), "gemini": Fake("gemini")}
+    )
+    await asyncio.gather(*(gen(g, 2, seed=i) for i in range(10)))
+    assert peak == 2 and g.limiters["runpod"].max_in_flight == 2
