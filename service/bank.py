@@ -65,6 +65,11 @@ def scope_key(spec: RequestSpec, scope: str) -> str:
     raise ConfigError(f"unknown dedupe scope {scope!r} (subject, topic or global)")
 
 
+def vector_literal(v: np.ndarray) -> str:
+    """pgvector's text form; float32 values printed with 9 significant digits round-trip exactly."""
+    return "[" + ",".join(f"{x:.9g}" for x in np.asarray(v, dtype=np.float32).tolist()) + "]"
+
+
 def text_hash(question: Question) -> str:
     """The exact-duplicate key stored in ``questions.text_hash``."""
     return dedupe.text_hash(question.question_text, dedupe.options_of(question))
@@ -97,7 +102,7 @@ async def store(
             q("dedupe_check"),
             scopes,
             hashes,
-            list(embeddings),
+            [vector_literal(e) for e in embeddings],
             settings.dedup_ef_search,
             settings.dedup_threshold,
             NEAR_MATCHES_PER_CANDIDATE,
@@ -157,7 +162,7 @@ async def _insert(
         [body_json(c.question) for c in cands],
         list(hashes),
         list(scopes),
-        [np.asarray(c.embedding, dtype=np.float32) for c in cands],
+        [vector_literal(c.embedding) for c in cands],
         [c.provider for c in cands],
         [c.model for c in cands],
         [c.fallback_reason for c in cands],

@@ -33,6 +33,7 @@ PASSAGE_DOMINATES_WORDS = 40
 ASK_MIN_OVERLAP = 0.5
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+(?=[A-Z(\\$\"'])|\n\s*\n?")
+_PUNCT_SPACE = re.compile(r"\s*([{}()\[\]^_=+\-*/,.;:?!<>|])\s*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _TERM = re.compile(r"\\?[a-z]+|\d+(?:\.\d+)?|[^\x00-\x7f\s]")
 _GREEK = {
@@ -55,11 +56,14 @@ _STOP = frozenset(
 )
 
 
-def _display_clean(text: str) -> str:
-    # LaTeX spacing and '$' carry no meaning; collapse whitespace so reformatted copies read the same.
+def _display_clean(text: str, *, squeeze: bool = True) -> str:
+    # LaTeX spacing and '$' carry no meaning; whitespace around punctuation neither (the tokenizer
+    # splits it off anyway), so reformatted copies give the same text.
     t = unicodedata.normalize("NFKC", text)
     t = re.sub(r"\\[,;:! ]|\\quad|\\qquad|~", " ", t)
     t = t.replace("$", "")
+    if squeeze:
+        t = _PUNCT_SPACE.sub(r"\1", t)
     return re.sub(r"\s+", " ", t).strip()
 
 
@@ -255,5 +259,5 @@ def similarity_matrix(embeddings: np.ndarray) -> np.ndarray:
 def short_summary(question_text: str, limit: int = 160) -> str:
     """A prompt-sized reminder of a question: the ask first, so long shared passages stay distinguishable."""
     ask, passage = split_ask(question_text)
-    text = _display_clean(ask if not passage else f"{ask} [on: {passage}]")
+    text = _display_clean(ask if not passage else f"{ask} [on: {passage}]", squeeze=False)
     return text if len(text) <= limit else text[: limit - 1] + "…"

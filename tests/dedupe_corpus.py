@@ -472,3 +472,25 @@ def distinct_pairs() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
     for a, b in SAME_SETUP:
         pairs.append(("same-setup-other-ask", a, b))
     return pairs
+
+
+# --- helpers shared by the dedupe, bank, embedding and import tests ------------------------------
+
+_embedder: Any = None
+
+
+async def shared_embedder() -> Any:
+    """The real model, loaded once per test session (a few seconds) and shared by every test file."""
+    global _embedder
+    if _embedder is None:
+        from service.embedding import Embedder
+        from service.settings import Settings
+
+        _embedder = await Embedder.load(Settings())
+    return _embedder
+
+
+def question(item: dict[str, Any]) -> Any:
+    from service.questions import validate_item
+
+    return validate_item(item, "mcq" if "options" in item else "numeric")

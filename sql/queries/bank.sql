@@ -18,12 +18,13 @@ select (select count(*) from (select pg_advisory_xact_lock(1903520110, hashtext(
 
 -- name: dedupe_check --
 -- One probe for a whole batch. Candidate i (1-based, from unnest ... with ordinality) has scope
--- key $1[i], hash $2[i] and embedding $3[i]. Returns the bank rows in that scope with the same hash
+-- key $1[i], hash $2[i] and embedding $3[i] (vector literals as text: asyncpg cannot encode an
+-- array of pgvector values). Returns the bank rows in that scope with the same hash
 -- (kind 'exact') and up to $6 rows with cosine similarity >= $5 (kind 'near'). The inner subquery
 -- is a bare `order by embedding <=> v limit $4` so that it is answered by the HNSW index; the scope
 -- and similarity filters are applied to those $4 nearest rows (= hnsw.ef_search) outside it.
 with c as (
-    select * from unnest($1::text[], $2::text[], $3::vector[]) with ordinality as c(scope_key, text_hash, v, ord)
+    select * from unnest($1::text[], $2::text[], $3::text[]::vector[]) with ordinality as c(scope_key, text_hash, v, ord)
 )
 select c.ord::int as ord, 'exact' as kind, q.id, 1.0::float8 as similarity, q.question_text, q.body::text as body
   from c
@@ -50,7 +51,7 @@ insert into questions (request_id, job_id, slot, subject, topic, subtopic, exam,
 select request_id, job_id, slot, subject, topic, subtopic, exam, difficulty, question_type,
        question_text, body::jsonb, text_hash, scope_key, embedding, provider, model, fallback_reason
   from unnest($1::uuid[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-              $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::vector[], $15::text[],
+              $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[]::vector[], $15::text[],
               $16::text[], $17::text[])
        as t(request_id, job_id, slot, subject, topic, subtopic, exam, difficulty, question_type,
             question_text, body, text_hash, scope_key, embedding, provider, model, fallback_reason)

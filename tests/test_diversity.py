@@ -1,0 +1,29 @@
+"""Diversity plans: distinct entries, reproducible per seed, different across seeds and offsets."""
+
+from __future__ import annotations
+
+from service.diversity import make_plan
+from service.prompts import RequestSpec
+
+SPEC = RequestSpec(subject="Physics", topic="Kinematics", subtopic="Projectile motion")
+
+
+def test_plan_entries_are_distinct_and_name_the_topic() -> None:
+    plan = make_plan(SPEC, 10, seed=7)
+    assert len(plan) == 10 and len(set(plan)) == 10
+    assert all(p.startswith("Kinematics / Projectile motion: ") for p in plan)
+
+
+def test_plan_is_reproducible_and_changes_with_seed_and_offset() -> None:
+    assert make_plan(SPEC, 5, seed=1) == make_plan(SPEC, 5, seed=1)
+    assert make_plan(SPEC, 5, seed=1) != make_plan(SPEC, 5, seed=2)
+    first, second = make_plan(SPEC, 10, seed=3, offset=0), make_plan(SPEC, 10, seed=3, offset=10)
+    assert not set(first) & set(second)  # two jobs of one request never share an angle
+
+
+def test_subject_specific_archetypes_and_large_n() -> None:
+    chem = make_plan(RequestSpec(subject="Chemistry", topic="Equilibrium"), 80, seed=0)
+    assert len(set(chem)) == 80
+    assert any("predict the product" in p for p in chem)
+    assert len(set(make_plan(SPEC, 100, seed=0))) == 100  # wraps with variant numbers
+    assert make_plan(SPEC, 0, seed=0) == []
