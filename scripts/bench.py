@@ -1,0 +1,185 @@
+"""``make bench``: every published speed figure, each beside a reference measured in the same run.
+
+Starts an embedded PostgreSQL (pgserver + pgvector) in a temp dir, runs the figures in order, prints
+a table and writes ``bench/results.json`` (one key per figure, plus the raw repeats and the machine).
+``--quick`` shrinks every figure (smaller banks, fewer repeats) to finish in under two minutes;
+``--only NAME[,NAME]`` runs some of them (names: pickup, queue, e2e, overload, dedupe, embed, memory,
+tokens).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import platform
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+from bench_common import Cluster, Section, embedded_cluster  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Size:
+    """How big each figure is; ``quick`` shrinks all of them."""
+
+    pickup_samples: int
+    queue_jobs: int
+    queue_repeats: int
+    e2e_questions: int
+    e2e_bank: int
+    first_question_samples: int
+    overload_questions: int
+    overload_capacity: int
+    overload_latency_s: float
+    dedupe_bank: int
+    dedupe_samples: int
+    embed_texts: int
+    embed_repeats: int
+    memory_questions: int
+    tokens_questions: int
+
+
+FULL = Size(
+    pickup_samples=200, queue_jobs=3000, queue_repeats=5, e2e_questions=1000, e2e_bank=10_000,
+    first_question_samples=15, overload_questions=1000, overload_capacity=8, overload_latency_s=0.2,
+    dedupe_bank=100_000, dedupe_samples=300, embed_texts=1000, embed_repeats=3, memory_questions=200,
+    tokens_questions=200,
+)
+QUICK = Size(
+    pickup_samples=60, queue_jobs=1000, queue_repeats=3, e2e_questions=200, e2e_bank=10_000,
+    first_question_samples=5, overload_questions=200, overload_capacity=8, overload_latency_s=0.1,
+    dedupe_bank=20_000, dedupe_samples=100, embed_texts=300, embed_repeats=3, memory_questions=50,
+    tokens_questions=60,
+)
+
+
+def _figures(size: Size) -> dict[str, Callable[[Cluster], Awaitable[Section]]]:
+    import bench_pickup
+    import bench_queue
+
+    figures: dict[str, Callable[[Cluster], Awaitable[Section]]] = {
+        "pickup": lambda c: bench_pickup.run(c, samples=size.pickup_samples),
+        "queue": lambda c: bench_queue.throughput(c, jobs=size.queue_jobs, repeats=size.queue_repeats),
+    }
+    return figures
+
+
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+    }
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["mem_gb"] = round(int(line.split()[1]) / 1024 / 1024, 1)
+                break
+    except OSError:
+        pass
+    import asyncpg
+    import torch
+
+    info.update(asyncpg=asyncpg.__version__, torch=torch.__version__, torch_threads=torch.get_num_threads())
+    try:
+        import pgqueuer
+
+        info["pgqueuer"] = pgqueuer.__version__
+    except ImportError:  # pragma: no cover
+        pass
+    return info
+
+
+def _fmt(v: float) -> str:
+    if v == 0 or abs(v) >= 100:
+        return f"{v:.0f}"
+    if abs(v) >= 10:
+        return f"{v:.1f}"
+    return f"{v:.3g}" if abs(v) < 1 else f"{v:.2f}"
+
+
+def print_table(sections: list[Section]) -> None:
+    rows = [("figure", "value", "target", "", "reference (same run)")]
+    for s in sections:
+        for f in s.figures:
+            mark = "" if f.ok is None else ("ok" if f.ok else "MISS")
+            rows.append((f.key, _fmt(f.value), f.target, mark, f.reference))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for i, r in enumerate(rows):
+        print("  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4])
+        if i == 0:
+            print("-" * (sum(widths) + 8 + max(len(r[4]) for r in rows)))
+
+
+def write_json(path: Path, results: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, default=float) + "\n")
+
+
+async def main(args: argparse.Namespace) -> int:
+    size = QUICK if args.quick else FULL
+    figures = _figures(size)
+    wanted = list(figures) if not args.only else [n.strip() for n in args.only.split(",")]
+    unknown = [n for n in wanted if n not in figures]
+    if unknown:
+        print(f"bench: unknown figure(s) {', '.join(unknown)}; known: {', '.join(figures)}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    sections: list[Section] = []
+    with embedded_cluster() as cluster:
+        await cluster.make_template()
+        for name in wanted:
+            t = time.perf_counter()
+            print(f"[bench] {name} ...", flush=True)
+            sec = await figures[name](cluster)
+            sec.seconds = time.perf_counter() - t
+            print(f"[bench] {name}: {sec.seconds:.1f}s", flush=True)
+            sections.append(sec)
+    total = time.perf_counter() - started
+    print()
+    print_table(sections)
+    print(f"\n{'quick' if args.quick else 'full'} run: {total:.0f}s")
+    results: dict[str, Any] = {}
+    for s in sections:
+        for f in s.figures:
+            results[f.key] = round(f.value, 4)
+    results["meta"] = {
+        "quick": args.quick,
+        "seconds": round(total, 1),
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": machine(),
+        "figures": {
+            f.key: {"reference": f.reference, "target": f.target, "ok": f.ok, "note": f.note}
+            for s in sections for f in s.figures
+        },
+        "sections": {s.name: {"seconds": round(s.seconds, 1), **s.extra} for s in sections},
+    }
+    write_json(Path(args.out), results)
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="smaller sizes, under two minutes")
+    p.add_argument("--only", help="comma-separated figure names")
+    p.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    args = p.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    sys.exit(asyncio.run(main(args)))

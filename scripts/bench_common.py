@@ -1,0 +1,154 @@
+"""Shared benchmark plumbing: one embedded PostgreSQL in a temp dir, a migrated template database
+cloned per figure, timing helpers and the statistics every figure reports (medians, percentiles)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import statistics
+import tempfile
+import time
+import uuid
+import warnings
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from service import migrations
+from service.settings import Settings
+
+# Set before anything imports sentence-transformers: no hub access, no tokenizer threads.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
+
+TEMPLATE = "bench_template"
+EMBED_DIM = 384
+
+
+def now() -> float:
+    """CLOCK_MONOTONIC in seconds: system-wide on Linux, so comparable between processes."""
+    return time.clock_gettime(time.CLOCK_MONOTONIC)
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100) of a non-empty sample."""
+    if not values:
+        raise ValueError("percentile of an empty sample")
+    s = sorted(values)
+    k = max(0, min(len(s) - 1, round(p / 100 * len(s) + 0.5) - 1))
+    return float(s[k])
+
+
+def median(values: Sequence[float]) -> float:
+    return float(statistics.median(values))
+
+
+def dsn_for(admin_dsn: str, name: str) -> str:
+    """Same server, another database (pgserver DSNs look like postgresql://postgres:@/postgres?host=/dir)."""
+    head, _, query = admin_dsn.partition("?")
+    base = head.rsplit("/", 1)[0]
+    return f"{base}/{name}" + (f"?{query}" if query else "")
+
+
+@dataclass
+class Cluster:
+    """The embedded PostgreSQL (pgserver) of one bench run, with a migrated template database."""
+
+    admin_dsn: str
+    workdir: Path
+    server: Any = None
+    databases: list[str] = field(default_factory=list)
+
+    async def make_template(self) -> None:
+        conn = await asyncpg.connect(self.admin_dsn)
+        try:
+            await conn.execute(f"drop database if exists {TEMPLATE}")
+            await conn.execute(f"create database {TEMPLATE}")
+        finally:
+            await conn.close()
+        conn = await asyncpg.connect(dsn_for(self.admin_dsn, TEMPLATE))
+        try:
+            await migrations.migrate(conn)
+        finally:
+            await conn.close()
+
+    async def new_database(self, label: str) -> str:
+        """A fresh migrated database cloned from the template; its DSN."""
+        name = f"b_{label}_{uuid.uuid4().hex[:8]}"
+        conn = await asyncpg.connect(self.admin_dsn)
+        try:
+            await conn.execute(f"create database {name} template {TEMPLATE}")
+        finally:
+            await conn.close()
+        self.databases.append(name)
+        return dsn_for(self.admin_dsn, name)
+
+    async def drop_database(self, dsn: str) -> None:
+        name = dsn.partition("?")[0].rsplit("/", 1)[1]
+        conn = await asyncpg.connect(self.admin_dsn)
+        try:
+            await conn.execute(f"drop database if exists {name} with (force)")
+        finally:
+            await conn.close()
+
+    def settings(self, dsn: str, **overrides: Any) -> Settings:
+        """Service settings for a bench database (qgen_home inside the bench temp dir)."""
+        values: dict[str, Any] = {"database_url": dsn, "qgen_home": self.workdir / "home"}
+        values.update(overrides)
+        return Settings(**values)
+
+    @contextlib.asynccontextmanager
+    async def database(self, label: str) -> AsyncIterator[str]:
+        dsn = await self.new_database(label)
+        try:
+            yield dsn
+        finally:
+            with contextlib.suppress(Exception):
+                await self.drop_database(dsn)
+
+
+@contextlib.contextmanager
+def embedded_cluster() -> Iterator[Cluster]:
+    """Start pgserver in a fresh temp dir; stop it and delete the dir afterwards."""
+    import pgserver
+
+    workdir = Path(tempfile.mkdtemp(prefix="qgen-bench-"))
+    srv = pgserver.get_server(workdir / "pgdata", cleanup_mode="stop")
+    try:
+        yield Cluster(admin_dsn=str(srv.get_uri()), workdir=workdir, server=srv)
+    finally:
+        with contextlib.suppress(Exception):
+            srv.cleanup()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@dataclass
+class Figure:
+    """One published number: its value, the same-run reference it is read against, and its target."""
+
+    key: str
+    value: float
+    reference: str = ""
+    target: str = ""
+    ok: bool | None = None
+    note: str = ""
+
+
+@dataclass
+class Section:
+    """What one benchmark module returns: its figures plus raw reference values for results.json."""
+
+    name: str
+    figures: list[Figure] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def add(self, key: str, value: float, *, reference: str = "", target: str = "", ok: bool | None = None,
+            note: str = "") -> None:
+        self.figures.append(Figure(key, float(value), reference, target, ok, note))
