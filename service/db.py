@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,8 @@ async def create_pool(dsn: str, settings: Settings, *, min_size: int = 1, max_si
 
 
 @contextlib.asynccontextmanager
-async def connection(settings: Settings, *, vector: bool = True):  # type: ignore[no-untyped-def]
+async def connection(settings: Settings, *, vector: bool = True) -> AsyncIterator[asyncpg.Connection]:
+    """A single connection to the configured database, closed on exit."""
     conn = await connect(resolve_dsn(settings), settings, vector=vector)
     try:
         yield conn

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import random
 import secrets
 import signal
 import socket
@@ -39,6 +40,7 @@ CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     ConnectionError,
     OSError,
 )
+CONNECTION_OR_TIMEOUT: tuple[type[BaseException], ...] = (*CONNECTION_ERRORS, TimeoutError)
 
 
 class LeaseLost(QgenError):
@@ -156,15 +158,15 @@ class Worker:
                         # a cheap round trip notices a half-dead socket that never reported termination
                         try:
                             await asyncio.wait_for(self._listener.execute("select 1"), timeout=5)
-                        except (*CONNECTION_ERRORS, TimeoutError):
+                        except CONNECTION_OR_TIMEOUT:
                             lost.set()
                 if not self._stopping.is_set():
                     log.warning("LISTEN connection lost; reconnecting")
             except asyncio.CancelledError:
                 raise
-            except (*CONNECTION_ERRORS, QgenError) as e:
+            except (QgenError, *CONNECTION_ERRORS) as e:  # type: ignore[misc]
                 attempt += 1
-                delay = backoff_delay(attempt, 0.2, 5.0, None, 0.5)
+                delay = _jittered(attempt, 0.2, 5.0)
                 log.warning("LISTEN connection failed (%s); retrying in %.1fs", _one_line(e), delay)
                 await self._sleep(delay)
             finally:
@@ -201,7 +203,7 @@ class Worker:
                 failures = 0
             except CONNECTION_ERRORS as e:
                 failures += 1
-                delay = backoff_delay(failures, 0.2, 5.0, None, 0.5)
+                delay = _jittered(failures, 0.2, 5.0)
                 log.warning("database unavailable while claiming (%s); retrying in %.1fs", _one_line(e), delay)
                 await self._sleep(delay)
                 continue
@@ -265,7 +267,7 @@ class Worker:
             reason = _one_line(e) if isinstance(e, QgenError) else f"{type(e).__name__}: {_one_line(e)}"
             if not isinstance(e, QgenError):
                 log.exception("job %s failed unexpectedly", job.id)
-            delay = backoff_delay(job.attempts, self.settings.job_retry_base_s, 300.0, None, secrets.randbelow(1000) / 1000)
+            delay = _jittered(job.attempts, self.settings.job_retry_base_s, 300.0)
             status = await self._db_retry(lambda c: queue.retry(c, job, self.worker_id, delay, reason))
             self.stats.jobs_retried += 1
             log.warning(
@@ -403,10 +405,15 @@ class Worker:
             except CONNECTION_ERRORS as e:
                 if attempt == attempts:
                     raise
-                delay = backoff_delay(attempt, 0.1, 5.0, None, 0.5)
+                delay = _jittered(attempt, 0.1, 5.0)
                 log.warning("database write failed (%s); retrying in %.1fs", _one_line(e), delay)
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
+
+
+def _jittered(attempt: int, base: float, cap: float) -> float:
+    """Exponential backoff with half jitter: never a tight loop, never a thundering herd."""
+    return backoff_delay(attempt, base, cap, None, lambda: random.uniform(0.5, 1.0))
 
 
 def _shortfall(left: list[int], job: Job, reasons: list[str], verdicts: list[Any]) -> str:
