@@ -1,0 +1,211 @@
+"""What every simulator does per call, independent of the wire format.
+
+``SimCore.gate`` applies the failure knobs (raising ``SimError``, which each protocol renders in its
+own error shape), ``SimCore.generate`` builds the answer text from the request block and applies the
+output knobs (chat text, broken JSON, truncation, ``max_tokens``, stop strings).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from ..prompts import estimate_tokens, parse_request_block
+from .content import ContentSource
+from .knobs import Knobs, Stats
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+DEFAULT_CONTEXT = {"vllm": 4096, "runpod": 4096, "gemini": 1_048_576}
+CHARS_PER_TOKEN = 3.5  # the inverse of prompts.estimate_tokens
+
+# What Aryabhata produced when it did not stop: the chat template's next turn, over and over.
+_RAMBLE = "<|im_end|>\n<|im_start|>user\nNow write more questions on the same topic.<|im_end|>\n<|im_start|>assistant\n"
+
+
+class SimError(Exception):
+    """A failure to send instead of an answer; ``kind`` lets each protocol pick its wording."""
+
+    def __init__(self, status: int, message: str, *, kind: str = "error", retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.kind = kind
+        self.retry_after = retry_after
+
+
+@dataclass
+class Generation:
+    """One answer: the text, why it ended ('stop' | 'length') and token counts."""
+
+    text: str
+    finish_reason: str
+    prompt_tokens: int
+    completion_tokens: int
+    items: int
+
+
+class SimCore:
+    """State shared by the routes of one simulator: knobs, stats, content history, random source."""
+
+    def __init__(self, kind: str, knobs: Knobs, model: str) -> None:
+        self.kind = kind
+        self.knobs = knobs
+        self.model = model
+        self.stats = Stats()
+        self.content = ContentSource(seed=knobs.seed)
+        self.rng = random.Random(knobs.seed)
+        self.started = time.time()
+
+    @property
+    def context_limit(self) -> int:
+        return self.knobs.context_tokens or DEFAULT_CONTEXT[self.kind]
+
+    def reset_stats(self) -> None:
+        """Zero the counters; keeps ``in_flight`` (calls still running) and the content history."""
+        in_flight = self.stats.in_flight
+        self.stats = Stats(in_flight=in_flight, max_in_flight=in_flight)
+
+    def record(self, body: Any) -> None:
+        self.stats.requests.append(body)
+
+    def begin(self) -> None:
+        """A call arrives: count it and its concurrency (before any gate, so capacity sees it)."""
+        s = self.stats
+        s.calls += 1
+        s.in_flight += 1
+        s.max_in_flight = max(s.max_in_flight, s.in_flight)
+
+    def end(self, status: int) -> None:
+        self.stats.in_flight -= 1
+        self.stats.count_status(status)
+
+    def check_failures(self) -> None:
+        """The failure knobs, in the order documented on ``Knobs``; raises ``SimError``."""
+        k, s = self.knobs, self.stats
+        if s.calls <= k.model_loading_calls:
+            raise SimError(502, "model is loading", kind="loading")
+        if k.fail_next:
+            status = k.fail_next.pop(0)
+            raise SimError(status, f"injected failure {status}", kind="injected",
+                           retry_after=k.retry_after_s if status == 429 else None)
+        if k.rate_limit_every and s.calls % k.rate_limit_every == 0:
+            raise SimError(429, "rate limit exceeded", kind="rate_limited", retry_after=k.retry_after_s)
+        if k.error_rate > 0 and self.rng.random() < k.error_rate:
+            raise SimError(k.error_status, f"random failure {k.error_status}", kind="injected",
+                           retry_after=k.retry_after_s if k.error_status == 429 else None)
+        if k.capacity is not None and s.in_flight > k.capacity:
+            raise SimError(500, "EngineCore encountered an issue. See stack trace (above) for the root cause.",
+                           kind="capacity")
+
+    async def delay(self, n_items: int) -> None:
+        """``hang`` (bounded by ``hang_max_s``), then the per-call and per-item latency."""
+        k = self.knobs
+        if k.hang:
+            deadline = time.monotonic() + k.hang_max_s
+            # Polling (not one long sleep) so that switching the knob off releases waiting calls.
+            while self.knobs.hang and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+        d = k.latency_s + k.latency_per_item_s * max(0, n_items)
+        if d > 0:
+            await asyncio.sleep(d)
+
+    async def gate(self, n_items: int) -> None:
+        """``check_failures`` then ``delay``."""
+        self.check_failures()
+        await self.delay(n_items)
+
+    def generate(self, prompt_text: str, *, schema: bool, max_tokens: int, stop: list[str] | None = None,
+                 prompt_tokens: int | None = None) -> Generation:
+        """The answer to ``prompt_text``: questions for its request block, or a short chat reply."""
+        k, s = self.knobs, self.stats
+        block = parse_request_block(prompt_text)
+        p_tokens = prompt_tokens if prompt_tokens is not None else estimate_tokens(prompt_text)
+        n_items = 0
+        if block is None:
+            text = "Hello! I am ready to write exam questions. Send a request block to get started."
+        else:
+            n = int(block.get("count") or 1)
+            res = self.content.batch(block, max(0, min(n, 500)), duplicate_rate=k.duplicate_rate,
+                                     bad_item_rate=k.bad_item_rate, rng=random.Random(self.rng.random()))
+            s.duplicates_returned += res.duplicates
+            s.bad_items_returned += res.bad
+            n_items = len(res.items)
+            text = json.dumps({"questions": res.items}, ensure_ascii=False)
+            if k.invalid_json_rate > 0 and self.rng.random() < k.invalid_json_rate:
+                text = _break_json(text, self.rng)
+            if k.chat_text_always or (not schema and k.chat_text_without_schema):
+                text = (f"Sure! Here are {n_items} {block.get('difficulty') or ''} questions on "
+                        f"{block.get('topic') or 'the topic'}:\n\n```json\n{text}\n```\n\n"
+                        "Each question has one correct answer. Let me know if you need more!")
+        finish = "stop"
+        if block is not None and (k.truncate or (k.truncate_rate > 0 and self.rng.random() < k.truncate_rate)):
+            text, finish = text[: max(1, int(len(text) * 0.6))], "length"
+        if finish == "stop" and k.ramble_without_stop and not stop:
+            text += _RAMBLE * (int(max_tokens * CHARS_PER_TOKEN) // len(_RAMBLE) + 1)
+        if stop and finish == "stop":
+            cuts = [text.find(x) for x in stop if x and x in text]
+            if cuts:
+                text = text[: min(cuts)]
+        if estimate_tokens(text) > max_tokens:
+            text, finish = text[: int(max_tokens * CHARS_PER_TOKEN)], "length"
+        c_tokens = estimate_tokens(text) if text else 0
+        s.prompt_tokens += p_tokens
+        s.completion_tokens += c_tokens
+        if finish == "stop":
+            s.items_returned += n_items
+        return Generation(text, finish, p_tokens, c_tokens, n_items)
+
+
+def _break_json(text: str, r: random.Random) -> str:
+    """Broken JSON the way models break it: a missing comma, a trailing comma or a lost bracket."""
+    how = r.randrange(3)
+    if how == 0 and '", "' in text:
+        return text.replace('", "', '" "', 1)
+    if how == 1:
+        return text[:-2] + ",]}"
+    return text[:-1]
+
+
+def tracked(core: SimCore, handler: Handler) -> Handler:
+    """Wrap an API handler so that every call is counted, with its concurrency and final status."""
+
+    async def run(request: web.Request) -> web.StreamResponse:
+        core.begin()
+        status = 499  # client went away before an answer
+        try:
+            resp = await handler(request)
+            status = resp.status
+            return resp
+        finally:
+            core.end(status)
+
+    return run
+
+
+def requested_count(prompt_text: str) -> int:
+    """The block's ``count`` (0 without a block): used for per-item latency before generating."""
+    block = parse_request_block(prompt_text)
+    try:
+        return int(block.get("count") or 0) if block else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+def messages_text(messages: Any) -> str:
+    """All message contents joined (string contents or OpenAI content parts)."""
+    out: list[str] = []
+    for m in messages if isinstance(messages, list) else []:
+        c = m.get("content") if isinstance(m, dict) else None
+        if isinstance(c, str):
+            out.append(c)
+        elif isinstance(c, list):
+            out.extend(p.get("text", "") for p in c if isinstance(p, dict))
+    return "\n".join(out)

@@ -1,0 +1,132 @@
+"""The Gemini Developer API as google-genai calls it: ``POST /{version}/models/{model}:generateContent``.
+
+The key comes in ``x-goog-api-key`` (or ``?key=``); the schema in ``generationConfig.responseSchema``
+(what google-genai sends for a pydantic ``response_schema``) or ``responseJsonSchema``; errors use
+Google's shape ``{"error": {"code", "message", "status"}}``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from ..prompts import estimate_tokens
+from .core import SimCore, SimError, requested_count, tracked
+
+DEFAULT_MAX_OUTPUT_TOKENS = 65_536
+KNOWN_MODELS = frozenset({"gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash-lite", "gemini-2.0-flash",
+                          "gemini-2.0-flash-lite", "gemini-3-flash-preview", "gemini-3-pro-preview"})
+_STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
+           429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 502: "UNAVAILABLE", 503: "UNAVAILABLE",
+           504: "DEADLINE_EXCEEDED"}
+_MESSAGES = {429: "Resource has been exhausted (e.g. check quota).",
+             500: "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
+             503: "The model is overloaded. Please try again later.",
+             504: "Deadline expired before operation could complete."}
+
+
+def google_error(status: int, message: str, *, retry_after: float | None = None,
+                 details: list[dict[str, Any]] | None = None) -> web.Response:
+    err: dict[str, Any] = {"code": status, "message": message, "status": _STATUS.get(status, "UNKNOWN")}
+    if retry_after is not None:
+        details = [*(details or []), {"@type": "type.googleapis.com/google.rpc.RetryInfo",
+                                      "retryDelay": f"{retry_after:g}s"}]
+    if details:
+        err["details"] = details
+    headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else None
+    return web.json_response({"error": err}, status=status, headers=headers)
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return "\n".join(str(p.get("text", "")) for p in content.get("parts") or [] if isinstance(p, dict))
+    return ""
+
+
+class GeminiSim:
+    """Routes of the simulated Gemini API."""
+
+    def __init__(self, core: SimCore) -> None:
+        self.core = core
+
+    def _served(self, model: str) -> bool:
+        return model == self.core.model or model in KNOWN_MODELS
+
+    def _auth_error(self, request: web.Request) -> web.Response | None:
+        want = self.core.knobs.expected_api_key
+        if want is None:
+            return None
+        got = request.headers.get("x-goog-api-key") or request.query.get("key")
+        if not got:
+            return google_error(403, "Method doesn't allow unregistered callers (callers without established "
+                                     "identity). Please use API Key or other form of API consumer identity to "
+                                     "call this API.")
+        if got != want:
+            return google_error(400, "API key not valid. Please pass a valid API key.", details=[
+                {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID",
+                 "domain": "googleapis.com", "metadata": {"service": "generativelanguage.googleapis.com"}}])
+        return None
+
+    async def generate_content(self, request: web.Request) -> web.Response:
+        version = request.match_info["version"]
+        model, _, method = request.match_info["model_method"].partition(":")
+        if version not in ("v1", "v1beta", "v1alpha") or method != "generateContent":
+            return google_error(404, f"Method {method or '(none)'} is not found for API version {version}.")
+        if (err := self._auth_error(request)) is not None:
+            return err
+        try:
+            body = await request.json()
+        except json.JSONDecodeError:
+            return google_error(400, "Invalid JSON payload received.")
+        if not isinstance(body, dict):
+            return google_error(400, "Invalid JSON payload received.")
+        core = self.core
+        core.record(body)
+        model = model.removeprefix("models/")
+        if not self._served(model):
+            return google_error(404, f"models/{model} is not found for API version {version}, or is not "
+                                     "supported for generateContent. Call ListModels to see the list of "
+                                     "available models and their supported methods.")
+        contents = body.get("contents") or []
+        prompt = "\n".join(_text_of(c) for c in (contents if isinstance(contents, list) else [contents]))
+        system = _text_of(body.get("systemInstruction") or body.get("system_instruction"))
+        gc = body.get("generationConfig") or {}
+        try:
+            await core.gate(requested_count(prompt))
+        except SimError as e:
+            return google_error(e.status, _MESSAGES.get(e.status, e.message), retry_after=e.retry_after)
+        p_tokens = estimate_tokens(system + "\n" + prompt)
+        if p_tokens > core.context_limit:
+            return google_error(400, f"The input token count ({p_tokens}) exceeds the maximum number of tokens "
+                                     f"allowed ({core.context_limit}).")
+        schema = gc.get("responseSchema") or gc.get("responseJsonSchema") or gc.get("response_schema")
+        max_tokens = int(gc.get("maxOutputTokens") or DEFAULT_MAX_OUTPUT_TOKENS)
+        gen = core.generate(prompt, schema=schema is not None, max_tokens=max_tokens, prompt_tokens=p_tokens)
+        return web.json_response({
+            "candidates": [{
+                "content": {"role": "model", "parts": [{"text": gen.text}]},
+                "finishReason": "STOP" if gen.finish_reason == "stop" else "MAX_TOKENS",
+                "index": 0,
+            }],
+            "usageMetadata": {"promptTokenCount": gen.prompt_tokens, "candidatesTokenCount": gen.completion_tokens,
+                              "totalTokenCount": gen.prompt_tokens + gen.completion_tokens},
+            "modelVersion": model,
+            "responseId": f"sim-{core.stats.calls}",
+        })
+
+    async def list_models(self, request: web.Request) -> web.Response:
+        if (err := self._auth_error(request)) is not None:
+            return err
+        names = sorted(KNOWN_MODELS | {self.core.model})
+        return web.json_response({"models": [
+            {"name": f"models/{m}", "displayName": m, "inputTokenLimit": self.core.context_limit,
+             "outputTokenLimit": DEFAULT_MAX_OUTPUT_TOKENS, "supportedGenerationMethods": ["generateContent"]}
+            for m in names]})
+
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_post("/{version}/models/{model_method}", tracked(self.core, self.generate_content))
+        app.router.add_get("/{version}/models", self.list_models)

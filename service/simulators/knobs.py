@@ -1,0 +1,87 @@
+"""Run-time behaviour switches (``Knobs``) and counters (``Stats``) shared by every simulator."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+REQUESTS_KEPT = 50
+
+
+@dataclass
+class Knobs:
+    """How a simulator behaves; mutable while it runs (directly or via ``POST /_sim/knobs``).
+
+    Failure gates are checked per call in this order: auth, unknown model, ``model_loading_calls``,
+    ``fail_next``, ``rate_limit_every``, ``error_rate``, ``capacity``, ``hang``, the latency sleep, the
+    context length; then the content knobs shape the answer.
+    """
+
+    latency_s: float = 0.0  # per call
+    latency_per_item_s: float = 0.0  # added per requested question
+    capacity: int | None = None  # more than this many calls in flight -> 500 (the engine died)
+    error_rate: float = 0.0  # probability of a random failure with error_status
+    error_status: int = 500
+    fail_next: list[int] = field(default_factory=list)  # statuses for the next calls, consumed in order
+    rate_limit_every: int | None = None  # every Nth call -> 429 with Retry-After
+    retry_after_s: float = 1.0
+    chat_text_without_schema: bool = True  # no JSON schema sent -> prose wrapped around the JSON
+    chat_text_always: bool = False
+    invalid_json_rate: float = 0.0  # probability of broken JSON
+    truncate: bool = False  # cut every answer mid-item with finish_reason "length"
+    truncate_rate: float = 0.0
+    duplicate_rate: float = 0.0  # per-item probability of a (possibly reworded) copy of an earlier item
+    bad_item_rate: float = 0.0  # per-item probability of an item that fails validation
+    ramble_without_stop: bool = False  # vLLM/RunPod: with no stop strings, keep talking past the JSON
+    context_tokens: int | None = None  # None -> 4096 for vLLM/RunPod, 1_048_576 for Gemini
+    hang: bool = False  # never answer (until hang_max_s), for client timeouts
+    hang_max_s: float = 3600.0
+    model_loading_calls: int = 0  # the first N calls get 502, like a pod loading its model
+    expected_api_key: str | None = None
+    accept_guided_json: bool = False  # vLLM >= 0.12 ignores the removed guided_json field
+    runsync_wait_s: float = 30.0  # RunPod: /runsync answers IN_PROGRESS if the job takes longer
+    output_error_rate: float = 0.0  # RunPod native: job ends with an error instead of output
+    seed: int = 0
+
+    def update(self, values: dict[str, Any]) -> None:
+        """Set the given fields; raises ``KeyError`` for unknown names, ``ValueError`` for bad values."""
+        names = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(values) - names)
+        if unknown:
+            raise KeyError(f"unknown knobs: {', '.join(unknown)}")
+        for k, v in values.items():
+            if k == "fail_next":
+                if not isinstance(v, list) or not all(isinstance(s, int) for s in v):
+                    raise ValueError("fail_next must be a list of HTTP statuses")
+                v = list(v)
+            setattr(self, k, v)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class Stats:
+    """What a simulator saw. ``requests`` keeps the last bodies (parsed JSON) for assertions."""
+
+    calls: int = 0
+    in_flight: int = 0
+    max_in_flight: int = 0
+    status_counts: dict[int, int] = field(default_factory=dict)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    items_returned: int = 0
+    duplicates_returned: int = 0
+    bad_items_returned: int = 0
+    requests: deque[Any] = field(default_factory=lambda: deque(maxlen=REQUESTS_KEPT))
+
+    def count_status(self, status: int) -> None:
+        self.status_counts[status] = self.status_counts.get(status, 0) + 1
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        d["status_counts"] = {str(k): v for k, v in self.status_counts.items()}
+        d["requests"] = list(self.requests)
+        return d
