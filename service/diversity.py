@@ -62,7 +62,9 @@ _ARCHETYPES = {
         "apply the concept to a new example",
     ],
 }
-_DEFAULT_ARCHETYPES = _ARCHETYPES["physics"][:4] + _ARCHETYPES["mathematics"][4:8] + _ARCHETYPES["chemistry"][7:9]
+_DEFAULT_ARCHETYPES = (
+    _ARCHETYPES["physics"][:4] + _ARCHETYPES["mathematics"][4:8] + _ARCHETYPES["chemistry"][7:9]
+)
 
 _ANGLES = [
     "set in an everyday context",
@@ -91,7 +93,9 @@ def make_plan(spec: RequestSpec, n: int, seed: int, *, offset: int = 0) -> list[
     """
     if n <= 0:
         return []
-    focus = spec.topic.strip() + (f" / {spec.subtopic.strip()}" if spec.subtopic and spec.subtopic.strip() else "")
+    focus = spec.topic.strip() + (
+        f" / {spec.subtopic.strip()}" if spec.subtopic and spec.subtopic.strip() else ""
+    )
     pairs = [(a, b) for a in _archetypes(spec.subject) for b in _ANGLES]
     random.Random(seed).shuffle(pairs)
     out = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -87,7 +88,8 @@ def parse_line(raw: str) -> tuple[RequestSpec, Question]:
 async def import_file(path: Path, settings: Settings, embedder: Embedder) -> ImportReport:
     """Import ``path``; each batch of up to 256 valid lines is embedded and stored in one transaction."""
     try:
-        data = path.read_bytes()
+        # Read in a thread: an import file can be large, and the loop may be serving a worker.
+        data = await asyncio.to_thread(path.read_bytes)
     except OSError as e:
         raise InputError(f"cannot read {path}: {e.strerror or e}") from e
     report = ImportReport(path=path)

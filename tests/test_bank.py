@@ -26,13 +26,17 @@ async def embedder() -> Any:
     return await corpus.shared_embedder()
 
 
-async def candidates(embedder: Embedder, items: list[dict[str, Any]], spec: RequestSpec = PHYS) -> list[bank.Candidate]:
+async def candidates(
+    embedder: Embedder, items: list[dict[str, Any]], spec: RequestSpec = PHYS
+) -> list[bank.Candidate]:
     qs = [corpus.question(i) for i in items]
     emb = await embedder.embed(qs)
     return [bank.Candidate(qq, spec, "gemini", "gemini-2.5-flash", None, emb[k]) for k, qq in enumerate(qs)]
 
 
-async def store(conn: asyncpg.Connection, cands: list[bank.Candidate], settings: Settings) -> list[bank.Verdict]:
+async def store(
+    conn: asyncpg.Connection, cands: list[bank.Candidate], settings: Settings
+) -> list[bank.Verdict]:
     async with conn.transaction():
         return await bank.store(conn, cands, settings=settings)
 
@@ -49,10 +53,14 @@ async def test_duplicates_rejected_with_reasons_recorded(
     reformatted = [corpus.reformat(a) for a in originals]
     shuffled = [corpus.shuffled(a) for a in originals if "options" in a]
     verdicts = await store(conn, await candidates(embedder, reworded + reformatted + shuffled), settings)
-    assert not any(v.accepted for v in verdicts), [v.candidate.question.question_text for v in verdicts if v.accepted]
+    assert not any(v.accepted for v in verdicts), [
+        v.candidate.question.question_text for v in verdicts if v.accepted
+    ]
     reasons = [v.reason for v in verdicts]
     assert set(reasons[: len(reworded)]) == {"near_duplicate"}
-    assert set(reasons[len(reworded) :]) == {"exact_duplicate"}  # formatting and option order do not change the hash
+    assert set(reasons[len(reworded) :]) == {
+        "exact_duplicate"
+    }  # formatting and option order do not change the hash
     for v, orig in zip(verdicts[: len(reworded)], originals, strict=True):
         assert v.matched_question_id == ids[orig["question_text"]]
         assert v.similarity is not None and settings.dedup_threshold <= v.similarity < 1
@@ -60,7 +68,9 @@ async def test_duplicates_rejected_with_reasons_recorded(
     rows = await conn.fetch("select * from question_rejects order by id")
     assert len(rows) == len(verdicts)
     r = rows[0]
-    assert r["reason"] == "near_duplicate" and r["provider"] == "gemini" and r["scope_key"] == "subject:physics"
+    assert (
+        r["reason"] == "near_duplicate" and r["provider"] == "gemini" and r["scope_key"] == "subject:physics"
+    )
     assert r["matched_question_id"] == ids[originals[0]["question_text"]] and r["similarity"] >= 0.8
     assert json.loads(r["body"])["question_text"] == reworded[0]["question_text"]
     assert await conn.fetchval("select count(*) from questions") == len(originals)
@@ -91,7 +101,9 @@ async def test_multipart_shared_passage_questions_are_all_kept_and_copies_reject
         assert texts[v.matched_question_id] == part["question_text"]
 
 
-async def test_batch_internal_duplicates(conn: asyncpg.Connection, settings: Settings, embedder: Embedder) -> None:
+async def test_batch_internal_duplicates(
+    conn: asyncpg.Connection, settings: Settings, embedder: Embedder
+) -> None:
     a, b = corpus.SHORT["Kinematics"][1]
     c = corpus.SHORT["Kinematics"][2][0]
     verdicts = await store(conn, await candidates(embedder, [a, b, c, corpus.reformat(a)]), settings)
@@ -99,12 +111,18 @@ async def test_batch_internal_duplicates(conn: asyncpg.Connection, settings: Set
     assert [v.reason for v in verdicts[1::2]] == ["batch_duplicate", "batch_duplicate"]
     assert verdicts[1].matched_question_id == verdicts[0].question_id is not None
     rej = await conn.fetch("select reason, matched_question_id from question_rejects")
-    assert [(r["reason"], r["matched_question_id"]) for r in rej] == [("batch_duplicate", verdicts[0].question_id)] * 2
+    assert [(r["reason"], r["matched_question_id"]) for r in rej] == [
+        ("batch_duplicate", verdicts[0].question_id)
+    ] * 2
 
 
 @pytest.mark.parametrize(
     ("scope", "stored"),
-    [("subject", 2), ("topic", 3), ("global", 1)],  # of: original, copy in another topic, copy in another subject
+    [
+        ("subject", 2),
+        ("topic", 3),
+        ("global", 1),
+    ],  # of: original, copy in another topic, copy in another subject
 )
 async def test_scopes(
     conn: asyncpg.Connection, settings: Settings, embedder: Embedder, scope: str, stored: int
@@ -132,7 +150,9 @@ async def test_concurrent_writers_store_exactly_one(
             ca, cb = await candidates(embedder, [a], spec), await candidates(embedder, [b], spec)
             started = asyncio.Barrier(2)
 
-            async def write(conn: asyncpg.Connection, cands: list[bank.Candidate]) -> list[bank.Verdict]:
+            async def write(
+                conn: asyncpg.Connection, cands: list[bank.Candidate], started: asyncio.Barrier = started
+            ) -> list[bank.Verdict]:
                 async with conn.transaction():
                     await conn.execute("select 1")
                     await started.wait()  # both transactions are open before either checks
@@ -158,7 +178,8 @@ async def test_dedupe_probe_uses_the_hnsw_index(conn: asyncpg.Connection, settin
                                scope_key, embedding, provider, model)
         select 'Physics', 'Kinematics', 'easy', 'numeric', 'q' || g, '{}', md5(g::text),
                case when g % 4 = 0 then 'subject:chemistry' else 'subject:physics' end,
-               (select array_agg(random())::vector(384) from generate_series(1, 384) where g > 0), 'import', 'import'
+               (select array_agg(random())::vector(384) from generate_series(1, 384) where g > 0),
+               'import', 'import'
           from generate_series(1, 2000) g
         """
     )
@@ -169,15 +190,25 @@ async def test_dedupe_probe_uses_the_hnsw_index(conn: asyncpg.Connection, settin
         plan = "\n".join(
             r[0]
             for r in await conn.fetch(
-                "explain " + q("dedupe_check"), ["subject:physics"] * 3, ["h1", "h2", "h3"], vecs,
-                settings.dedup_ef_search, settings.dedup_threshold, 5,
+                "explain " + q("dedupe_check"),
+                ["subject:physics"] * 3,
+                ["h1", "h2", "h3"],
+                vecs,
+                settings.dedup_ef_search,
+                settings.dedup_threshold,
+                5,
             )
         )
         assert "Index Scan using questions_embedding_hnsw" in plan, plan
         assert "Seq Scan on questions" not in plan, plan
         rows = await conn.fetch(
-            q("dedupe_check"), ["subject:physics"] * 3, ["h1", "h2", "h3"], vecs,
-            settings.dedup_ef_search, settings.dedup_threshold, 5,
+            q("dedupe_check"),
+            ["subject:physics"] * 3,
+            ["h1", "h2", "h3"],
+            vecs,
+            settings.dedup_ef_search,
+            settings.dedup_threshold,
+            5,
         )
     near = [r for r in rows if r["kind"] == "near"]
     assert {r["ord"] for r in near} == {1, 2, 3} and len(near) <= 15
@@ -193,5 +224,8 @@ async def test_avoid_list_prefers_the_topic_and_leads_with_the_ask(
     await store(conn, await candidates(embedder, [corpus.SHORT["Kinematics"][0][0]], other), settings)
     avoid = await bank.avoid_list(conn, PHYS, settings, limit=2)
     assert len(avoid) == 2
-    assert {a.split(" [on:")[0] for a in avoid} == {"What is the value of \\lambda^2?", "What is the value of D?"}
+    assert {a.split(" [on:")[0] for a in avoid} == {
+        "What is the value of \\lambda^2?",
+        "What is the value of D?",
+    }
     assert await bank.avoid_list(conn, dataclasses.replace(PHYS, subject="Biology"), settings) == []

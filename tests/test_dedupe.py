@@ -19,26 +19,38 @@ def test_hash_ignores_formatting_and_option_order_but_not_options() -> None:
     assert dedupe.text_hash(a["question_text"], a["options"]) == dedupe.text_hash(
         corpus.reformat(a)["question_text"], corpus.shuffled(a)["options"]
     )
-    assert dedupe.text_hash(a["question_text"], a["options"]) != dedupe.text_hash(a["question_text"], ["1", "2", "3", "4"])
+    assert dedupe.text_hash(a["question_text"], a["options"]) != dedupe.text_hash(
+        a["question_text"], ["1", "2", "3", "4"]
+    )
 
 
 def test_representation_puts_the_ask_and_sorted_options_first() -> None:
     item = corpus.multipart_mcq()[1]
     rep = dedupe.representation_text(item["question_text"], item["options"])
-    assert rep.startswith("Which of the following is the carboxylic acid U?\nOptions: Benzoic acid; Ethanoic acid;")
-    assert rep == dedupe.representation_text(corpus.reformat(item)["question_text"], corpus.shuffled(item)["options"])
+    assert rep.startswith(
+        "Which of the following is the carboxylic acid U?\nOptions: Benzoic acid; Ethanoic acid;"
+    )
+    assert rep == dedupe.representation_text(
+        corpus.reformat(item)["question_text"], corpus.shuffled(item)["options"]
+    )
     ask, passage = dedupe.split_ask(corpus.multipart_numeric()[1]["question_text"])
     assert ask == "What is the value of $D$?" and passage.startswith("Comprehension.")
 
 
 def test_trailing_note_does_not_hide_the_ask() -> None:
-    ask, passage = dedupe.split_ask("A ball is thrown up at 20 m/s. What is the maximum height? (Take g = 10 m/s^2.)")
+    ask, passage = dedupe.split_ask(
+        "A ball is thrown up at 20 m/s. What is the maximum height? (Take g = 10 m/s^2.)"
+    )
     assert ask.startswith("What is the maximum height?") and passage == "A ball is thrown up at 20 m/s."
 
 
 def test_second_check_on_every_corpus_pair() -> None:
     for kind, a, b in corpus.duplicate_pairs():
-        assert dedupe.same_question(facets(a), facets(b)), (kind, a["question_text"][-80:], b["question_text"][-80:])
+        assert dedupe.same_question(facets(a), facets(b)), (
+            kind,
+            a["question_text"][-80:],
+            b["question_text"][-80:],
+        )
     for kind, a, b in corpus.distinct_pairs():
         if kind in ("shared-passage", "shared-passage-reworded", "template-numbers"):
             assert not dedupe.same_question(facets(a), facets(b)), (kind, a["question_text"][-80:])
@@ -58,7 +70,9 @@ def test_decide_bank_exact_near_and_batch() -> None:
     f = [_f(t) for t in texts]
     hashes = [dedupe.text_hash(t) for t in texts]
     scopes = ["s", "s", "s", "s"]
-    sim = np.array([[1, 0.95, 0.5, 1], [0.95, 1, 0.5, 0.95], [0.5, 0.5, 1, 0.5], [1, 0.95, 0.5, 1]], dtype=np.float32)
+    sim = np.array(
+        [[1, 0.95, 0.5, 1], [0.95, 1, 0.5, 0.95], [0.5, 0.5, 1, 0.5], [1, 0.95, 0.5, 1]], dtype=np.float32
+    )
     bank_id = uuid.uuid4()
     none: list[list[dedupe.BankMatch]] = [[], [], [], []]
     d = dedupe.decide(f, hashes, scopes, sim, none, 0.8)
@@ -66,7 +80,12 @@ def test_decide_bank_exact_near_and_batch() -> None:
     assert d[1].reason == "batch_duplicate" and d[1].matched_index == 0 and d[1].similarity == 0.95
     assert d[3].reason == "batch_duplicate" and d[3].similarity == 1.0
     # the bank already holds the first one: 0 is a near duplicate, 1 then compares only with accepted items
-    matches = [[dedupe.BankMatch(bank_id, 0.97, f[0])], [], [], [dedupe.BankMatch(bank_id, 1.0, f[0], exact=True)]]
+    matches = [
+        [dedupe.BankMatch(bank_id, 0.97, f[0])],
+        [],
+        [],
+        [dedupe.BankMatch(bank_id, 1.0, f[0], exact=True)],
+    ]
     d = dedupe.decide(f, hashes, scopes, sim, matches, 0.8)
     assert (d[0].reason, d[0].matched_question_id) == ("near_duplicate", bank_id)
     assert d[1].accepted and d[2].accepted
@@ -80,7 +99,9 @@ def test_decide_bank_exact_near_and_batch() -> None:
 
 def test_near_match_refused_by_second_check_is_kept() -> None:
     a, b = corpus.multipart_numeric()[0], corpus.multipart_numeric()[1]
-    d = dedupe.decide([facets(b)], ["h"], ["s"], np.ones((1, 1)), [[dedupe.BankMatch(uuid.uuid4(), 0.97, facets(a))]], 0.8)
+    d = dedupe.decide(
+        [facets(b)], ["h"], ["s"], np.ones((1, 1)), [[dedupe.BankMatch(uuid.uuid4(), 0.97, facets(a))]], 0.8
+    )
     assert d[0].accepted
 
 

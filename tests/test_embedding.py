@@ -75,5 +75,7 @@ async def test_check_dimension(conn: asyncpg.Connection, embedder: Embedder) -> 
     await check_dimension(conn, embedder)  # vector(384) matches
     await conn.execute("drop index questions_embedding_hnsw")
     await conn.execute("alter table questions alter column embedding type vector(768)")
-    with pytest.raises(ConfigError, match=r"384-dimensional vectors but questions.embedding is vector\(768\)"):
+    with pytest.raises(
+        ConfigError, match=r"384-dimensional vectors but questions.embedding is vector\(768\)"
+    ):
         await check_dimension(conn, embedder)
