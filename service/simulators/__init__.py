@@ -8,5 +8,4 @@ the failures the real services show (5xx under load, 429, truncation, chat text,
 from .knobs import Knobs, Stats
 from .server import SimulatorServer, run_forever
 
-
 __all__ = ["Knobs", "SimulatorServer", "Stats", "run_forever"]

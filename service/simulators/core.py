@@ -11,8 +11,8 @@ import asyncio
 import json
 import random
 import time
-from dataclasses import dataclass
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -27,13 +27,18 @@ DEFAULT_CONTEXT = {"vllm": 4096, "runpod": 4096, "gemini": 1_048_576}
 CHARS_PER_TOKEN = 3.5  # the inverse of prompts.estimate_tokens
 
 # What Aryabhata produced when it did not stop: the chat template's next turn, over and over.
-_RAMBLE = "<|im_end|>\n<|im_start|>user\nNow write more questions on the same topic.<|im_end|>\n<|im_start|>assistant\n"
+_RAMBLE = (
+    "<|im_end|>\n<|im_start|>user\nNow write more questions on the same topic.<|im_end|>\n"
+    "<|im_start|>assistant\n"
+)
 
 
 class SimError(Exception):
     """A failure to send instead of an answer; ``kind`` lets each protocol pick its wording."""
 
-    def __init__(self, status: int, message: str, *, kind: str = "error", retry_after: float | None = None) -> None:
+    def __init__(
+        self, status: int, message: str, *, kind: str = "error", retry_after: float | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
@@ -94,16 +99,27 @@ class SimCore:
             raise SimError(502, "model is loading", kind="loading")
         if k.fail_next:
             status = k.fail_next.pop(0)
-            raise SimError(status, f"injected failure {status}", kind="injected",
-                           retry_after=k.retry_after_s if status == 429 else None)
+            raise SimError(
+                status,
+                f"injected failure {status}",
+                kind="injected",
+                retry_after=k.retry_after_s if status == 429 else None,
+            )
         if k.rate_limit_every and s.calls % k.rate_limit_every == 0:
             raise SimError(429, "rate limit exceeded", kind="rate_limited", retry_after=k.retry_after_s)
         if k.error_rate > 0 and self.rng.random() < k.error_rate:
-            raise SimError(k.error_status, f"random failure {k.error_status}", kind="injected",
-                           retry_after=k.retry_after_s if k.error_status == 429 else None)
+            raise SimError(
+                k.error_status,
+                f"random failure {k.error_status}",
+                kind="injected",
+                retry_after=k.retry_after_s if k.error_status == 429 else None,
+            )
         if k.capacity is not None and s.in_flight > k.capacity:
-            raise SimError(500, "EngineCore encountered an issue. See stack trace (above) for the root cause.",
-                           kind="capacity")
+            raise SimError(
+                500,
+                "EngineCore encountered an issue. See stack trace (above) for the root cause.",
+                kind="capacity",
+            )
 
     async def delay(self, n_items: int) -> None:
         """``hang`` (bounded by ``hang_max_s``), then the per-call and per-item latency."""
@@ -111,7 +127,7 @@ class SimCore:
         if k.hang:
             deadline = time.monotonic() + k.hang_max_s
             # Polling (not one long sleep) so that switching the knob off releases waiting calls.
-            while self.knobs.hang and time.monotonic() < deadline:
+            while self.knobs.hang and time.monotonic() < deadline:  # noqa: ASYNC110
                 await asyncio.sleep(0.05)
         d = k.latency_s + k.latency_per_item_s * max(0, n_items)
         if d > 0:
@@ -122,19 +138,31 @@ class SimCore:
         self.check_failures()
         await self.delay(n_items)
 
-    def generate(self, prompt_text: str, *, schema: bool, max_tokens: int, stop: list[str] | None = None,
-                 prompt_tokens: int | None = None) -> Generation:
+    def generate(
+        self,
+        prompt_text: str,
+        *,
+        schema: bool,
+        max_tokens: int,
+        stop: list[str] | None = None,
+        prompt_tokens: int | None = None,
+    ) -> Generation:
         """The answer to ``prompt_text``: questions for its request block, or a short chat reply."""
         k, s = self.knobs, self.stats
-        block = parse_request_block(prompt_text)
+        block = find_block(prompt_text)
         p_tokens = prompt_tokens if prompt_tokens is not None else estimate_tokens(prompt_text)
         n_items = 0
         if block is None:
             text = "Hello! I am ready to write exam questions. Send a request block to get started."
         else:
             n = int(block.get("count") or 1)
-            res = self.content.batch(block, max(0, min(n, 500)), duplicate_rate=k.duplicate_rate,
-                                     bad_item_rate=k.bad_item_rate, rng=random.Random(self.rng.random()))
+            res = self.content.batch(
+                block,
+                max(0, min(n, 500)),
+                duplicate_rate=k.duplicate_rate,
+                bad_item_rate=k.bad_item_rate,
+                rng=random.Random(self.rng.random()),
+            )
             s.duplicates_returned += res.duplicates
             s.bad_items_returned += res.bad
             n_items = len(res.items)
@@ -142,11 +170,15 @@ class SimCore:
             if k.invalid_json_rate > 0 and self.rng.random() < k.invalid_json_rate:
                 text = _break_json(text, self.rng)
             if k.chat_text_always or (not schema and k.chat_text_without_schema):
-                text = (f"Sure! Here are {n_items} {block.get('difficulty') or ''} questions on "
-                        f"{block.get('topic') or 'the topic'}:\n\n```json\n{text}\n```\n\n"
-                        "Each question has one correct answer. Let me know if you need more!")
+                text = (
+                    f"Sure! Here are {n_items} {block.get('difficulty') or ''} questions on "
+                    f"{block.get('topic') or 'the topic'}:\n\n```json\n{text}\n```\n\n"
+                    "Each question has one correct answer. Let me know if you need more!"
+                )
         finish = "stop"
-        if block is not None and (k.truncate or (k.truncate_rate > 0 and self.rng.random() < k.truncate_rate)):
+        if block is not None and (
+            k.truncate or (k.truncate_rate > 0 and self.rng.random() < k.truncate_rate)
+        ):
             text, finish = text[: max(1, int(len(text) * 0.6))], "length"
         if finish == "stop" and k.ramble_without_stop and not stop:
             text += _RAMBLE * (int(max_tokens * CHARS_PER_TOKEN) // len(_RAMBLE) + 1)
@@ -190,9 +222,23 @@ def tracked(core: SimCore, handler: Handler) -> Handler:
     return run
 
 
+def find_block(text: str) -> dict[str, Any] | None:
+    """The request block in a whole conversation. The system prompt mentions ``<request>`` in prose,
+    so the parse starts at each occurrence, the last first."""
+    pos = len(text)
+    for _ in range(100):  # bounded: a prompt has a handful of occurrences
+        pos = text.rfind("<request>", 0, pos)
+        if pos < 0:
+            return None
+        block = parse_request_block(text[pos:])
+        if block is not None:
+            return block
+    return None
+
+
 def requested_count(prompt_text: str) -> int:
     """The block's ``count`` (0 without a block): used for per-item latency before generating."""
-    block = parse_request_block(prompt_text)
+    block = find_block(prompt_text)
     try:
         return int(block.get("count") or 0) if block else 0
     except (TypeError, ValueError):

@@ -16,23 +16,49 @@ from ..prompts import estimate_tokens
 from .core import SimCore, SimError, requested_count, tracked
 
 DEFAULT_MAX_OUTPUT_TOKENS = 65_536
-KNOWN_MODELS = frozenset({"gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash-lite", "gemini-2.0-flash",
-                          "gemini-2.0-flash-lite", "gemini-3-flash-preview", "gemini-3-pro-preview"})
-_STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
-           429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 502: "UNAVAILABLE", 503: "UNAVAILABLE",
-           504: "DEADLINE_EXCEEDED"}
-_MESSAGES = {429: "Resource has been exhausted (e.g. check quota).",
-             500: "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
-             503: "The model is overloaded. Please try again later.",
-             504: "Deadline expired before operation could complete."}
+KNOWN_MODELS = frozenset(
+    {
+        "gemini-2.5-flash",
+        "gemini-2.5-pro",
+        "gemini-2.5-flash-lite",
+        "gemini-2.0-flash",
+        "gemini-2.0-flash-lite",
+        "gemini-3-flash-preview",
+        "gemini-3-pro-preview",
+    }
+)
+_STATUS = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    502: "UNAVAILABLE",
+    503: "UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
+}
+_MESSAGES = {
+    429: "Resource has been exhausted (e.g. check quota).",
+    500: "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
+    503: "The model is overloaded. Please try again later.",
+    504: "Deadline expired before operation could complete.",
+}
 
 
-def google_error(status: int, message: str, *, retry_after: float | None = None,
-                 details: list[dict[str, Any]] | None = None) -> web.Response:
+def google_error(
+    status: int,
+    message: str,
+    *,
+    retry_after: float | None = None,
+    details: list[dict[str, Any]] | None = None,
+) -> web.Response:
     err: dict[str, Any] = {"code": status, "message": message, "status": _STATUS.get(status, "UNKNOWN")}
     if retry_after is not None:
-        details = [*(details or []), {"@type": "type.googleapis.com/google.rpc.RetryInfo",
-                                      "retryDelay": f"{retry_after:g}s"}]
+        details = [
+            *(details or []),
+            {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": f"{retry_after:g}s"},
+        ]
     if details:
         err["details"] = details
     headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else None
@@ -62,13 +88,25 @@ class GeminiSim:
             return None
         got = request.headers.get("x-goog-api-key") or request.query.get("key")
         if not got:
-            return google_error(403, "Method doesn't allow unregistered callers (callers without established "
-                                     "identity). Please use API Key or other form of API consumer identity to "
-                                     "call this API.")
+            return google_error(
+                403,
+                "Method doesn't allow unregistered callers (callers without established "
+                "identity). Please use API Key or other form of API consumer identity to "
+                "call this API.",
+            )
         if got != want:
-            return google_error(400, "API key not valid. Please pass a valid API key.", details=[
-                {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID",
-                 "domain": "googleapis.com", "metadata": {"service": "generativelanguage.googleapis.com"}}])
+            return google_error(
+                400,
+                "API key not valid. Please pass a valid API key.",
+                details=[
+                    {
+                        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                        "reason": "API_KEY_INVALID",
+                        "domain": "googleapis.com",
+                        "metadata": {"service": "generativelanguage.googleapis.com"},
+                    }
+                ],
+            )
         return None
 
     async def generate_content(self, request: web.Request) -> web.Response:
@@ -88,9 +126,12 @@ class GeminiSim:
         core.record(body)
         model = model.removeprefix("models/")
         if not self._served(model):
-            return google_error(404, f"models/{model} is not found for API version {version}, or is not "
-                                     "supported for generateContent. Call ListModels to see the list of "
-                                     "available models and their supported methods.")
+            return google_error(
+                404,
+                f"models/{model} is not found for API version {version}, or is not "
+                "supported for generateContent. Call ListModels to see the list of "
+                "available models and their supported methods.",
+            )
         contents = body.get("contents") or []
         prompt = "\n".join(_text_of(c) for c in (contents if isinstance(contents, list) else [contents]))
         system = _text_of(body.get("systemInstruction") or body.get("system_instruction"))
@@ -101,31 +142,51 @@ class GeminiSim:
             return google_error(e.status, _MESSAGES.get(e.status, e.message), retry_after=e.retry_after)
         p_tokens = estimate_tokens(system + "\n" + prompt)
         if p_tokens > core.context_limit:
-            return google_error(400, f"The input token count ({p_tokens}) exceeds the maximum number of tokens "
-                                     f"allowed ({core.context_limit}).")
+            return google_error(
+                400,
+                f"The input token count ({p_tokens}) exceeds the maximum number of tokens "
+                f"allowed ({core.context_limit}).",
+            )
         schema = gc.get("responseSchema") or gc.get("responseJsonSchema") or gc.get("response_schema")
         max_tokens = int(gc.get("maxOutputTokens") or DEFAULT_MAX_OUTPUT_TOKENS)
         gen = core.generate(prompt, schema=schema is not None, max_tokens=max_tokens, prompt_tokens=p_tokens)
-        return web.json_response({
-            "candidates": [{
-                "content": {"role": "model", "parts": [{"text": gen.text}]},
-                "finishReason": "STOP" if gen.finish_reason == "stop" else "MAX_TOKENS",
-                "index": 0,
-            }],
-            "usageMetadata": {"promptTokenCount": gen.prompt_tokens, "candidatesTokenCount": gen.completion_tokens,
-                              "totalTokenCount": gen.prompt_tokens + gen.completion_tokens},
-            "modelVersion": model,
-            "responseId": f"sim-{core.stats.calls}",
-        })
+        return web.json_response(
+            {
+                "candidates": [
+                    {
+                        "content": {"role": "model", "parts": [{"text": gen.text}]},
+                        "finishReason": "STOP" if gen.finish_reason == "stop" else "MAX_TOKENS",
+                        "index": 0,
+                    }
+                ],
+                "usageMetadata": {
+                    "promptTokenCount": gen.prompt_tokens,
+                    "candidatesTokenCount": gen.completion_tokens,
+                    "totalTokenCount": gen.prompt_tokens + gen.completion_tokens,
+                },
+                "modelVersion": model,
+                "responseId": f"sim-{core.stats.calls}",
+            }
+        )
 
     async def list_models(self, request: web.Request) -> web.Response:
         if (err := self._auth_error(request)) is not None:
             return err
         names = sorted(KNOWN_MODELS | {self.core.model})
-        return web.json_response({"models": [
-            {"name": f"models/{m}", "displayName": m, "inputTokenLimit": self.core.context_limit,
-             "outputTokenLimit": DEFAULT_MAX_OUTPUT_TOKENS, "supportedGenerationMethods": ["generateContent"]}
-            for m in names]})
+        return web.json_response(
+            {
+                "models": [
+                    {
+                        "name": f"models/{m}",
+                        "displayName": m,
+                        "inputTokenLimit": self.core.context_limit,
+                        "outputTokenLimit": DEFAULT_MAX_OUTPUT_TOKENS,
+                        "supportedGenerationMethods": ["generateContent"],
+                    }
+                    for m in names
+                ]
+            }
+        )
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_post("/{version}/models/{model_method}", tracked(self.core, self.generate_content))

@@ -62,7 +62,9 @@ class Job:
 
 def _error_output(message: str, status: int = 400, err_type: str = "BadRequestError") -> list[dict[str, Any]]:
     # worker-vllm catches engine exceptions and yields {"error": ErrorResponse}; the job still COMPLETES.
-    return [{"error": {"object": "error", "message": message, "type": err_type, "param": None, "code": status}}]
+    return [
+        {"error": {"object": "error", "message": message, "type": err_type, "param": None, "code": status}}
+    ]
 
 
 class RunpodSim:
@@ -163,10 +165,15 @@ class RunpodSim:
             return _error_output(vllm.context_error_message(core.context_limit, p_tokens, max_tokens))
         stop = sp.get("stop")
         stops = [stop] if isinstance(stop, str) else list(stop or [])
-        gen = core.generate(prompt, schema=schema is not None, max_tokens=max_tokens, stop=stops,
-                            prompt_tokens=p_tokens)
-        return [{"choices": [{"tokens": [gen.text]}], "usage": {"input": gen.prompt_tokens,
-                                                                "output": gen.completion_tokens}}]
+        gen = core.generate(
+            prompt, schema=schema is not None, max_tokens=max_tokens, stop=stops, prompt_tokens=p_tokens
+        )
+        return [
+            {
+                "choices": [{"tokens": [gen.text]}],
+                "usage": {"input": gen.prompt_tokens, "output": gen.completion_tokens},
+            }
+        ]
 
     async def run(self, request: web.Request) -> web.Response:
         """``POST /run``: queue the job and answer at once."""
@@ -208,9 +215,18 @@ class RunpodSim:
         running = sum(1 for j in self.jobs.values() if j.status == "IN_PROGRESS")
         done = sum(1 for j in self.jobs.values() if j.status == "COMPLETED")
         failed = sum(1 for j in self.jobs.values() if j.status == "FAILED")
-        return web.json_response({"jobs": {"completed": done, "failed": failed, "inProgress": running,
-                                           "inQueue": 0, "retried": 0},
-                                  "workers": {"idle": 1, "running": 1 if running else 0}})
+        return web.json_response(
+            {
+                "jobs": {
+                    "completed": done,
+                    "failed": failed,
+                    "inProgress": running,
+                    "inQueue": 0,
+                    "retried": 0,
+                },
+                "workers": {"idle": 1, "running": 1 if running else 0},
+            }
+        )
 
     def add_routes(self, app: web.Application) -> None:
         base = "/v2/{endpoint_id}"

@@ -24,15 +24,26 @@ from .core import SimCore
 from .knobs import Knobs, Stats
 
 KINDS = ("vllm", "runpod", "gemini")
-DEFAULT_MODELS = {"vllm": "PhysicsWallahAI/Aryabhata-1.0", "runpod": "PhysicsWallahAI/Aryabhata-1.0",
-                  "gemini": "gemini-2.5-flash"}
+DEFAULT_MODELS = {
+    "vllm": "PhysicsWallahAI/Aryabhata-1.0",
+    "runpod": "PhysicsWallahAI/Aryabhata-1.0",
+    "gemini": "gemini-2.5-flash",
+}
 
 
 class SimulatorServer:
     """An aiohttp server on ``host:port`` (0 = any free port) speaking one provider's wire format."""
 
-    def __init__(self, kind: str, *, knobs: Knobs | None = None, model: str | None = None,
-                 host: str = "127.0.0.1", port: int = 0, endpoint_id: str = runpod.ENDPOINT_ID) -> None:
+    def __init__(
+        self,
+        kind: str,
+        *,
+        knobs: Knobs | None = None,
+        model: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        endpoint_id: str = runpod.ENDPOINT_ID,
+    ) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown simulator kind {kind!r}; expected one of {', '.join(KINDS)}")
         self.kind = kind
@@ -114,8 +125,13 @@ class SimulatorServer:
             return self
         # handler_cancellation: a client that gives up (timeout test) cancels its hanging handler;
         # a short shutdown_timeout keeps stop() fast even with calls still in flight.
-        runner = web.AppRunner(self._app(), handle_signals=False, access_log=None, handler_cancellation=True,
-                               shutdown_timeout=0.5)
+        runner = web.AppRunner(
+            self._app(),
+            handle_signals=False,
+            access_log=None,
+            handler_cancellation=True,
+            shutdown_timeout=0.5,
+        )
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)
         await site.start()
@@ -136,8 +152,9 @@ class SimulatorServer:
     async def __aenter__(self) -> SimulatorServer:
         return await self.start()
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         await self.stop()
 
 
@@ -151,24 +168,36 @@ def env_lines(servers: Iterable[SimulatorServer]) -> list[str]:
         if s.kind == "vllm":
             lines.append(f"RUNPOD_BASE_URL={s.base_url}")
         elif s.kind == "runpod":
-            lines += ([f"RUNPOD_SERVERLESS_BASE_URL={s.base_url}"] if has_pod
-                      else [f"RUNPOD_BASE_URL={s.base_url}", "RUNPOD_API=native"])
+            lines += (
+                [f"RUNPOD_SERVERLESS_BASE_URL={s.base_url}"]
+                if has_pod
+                else [f"RUNPOD_BASE_URL={s.base_url}", "RUNPOD_API=native"]
+            )
         else:
             lines.append(f"GEMINI_BASE_URL={s.base_url}")
     return lines
 
 
-async def run_forever(kinds: Iterable[str], host: str = "127.0.0.1", ports: Mapping[str, int] | None = None,
-                      knobs: Knobs | Mapping[str, Knobs] | None = None, *, stop: asyncio.Event | None = None,
-                      announce: bool = True) -> None:
+async def run_forever(
+    kinds: Iterable[str],
+    host: str = "127.0.0.1",
+    ports: Mapping[str, int] | None = None,
+    knobs: Knobs | Mapping[str, Knobs] | None = None,
+    *,
+    stop: asyncio.Event | None = None,
+    announce: bool = True,
+) -> None:
     """Serve the given simulators until SIGINT/SIGTERM (or ``stop`` is set), printing their env lines."""
     ports = ports or {}
     servers: list[SimulatorServer] = []
     for kind in kinds:
         k = knobs.get(kind) if isinstance(knobs, Mapping) else knobs
         # Each server gets its own copy so that steering one does not change the others.
-        servers.append(SimulatorServer(kind, knobs=Knobs(**k.to_dict()) if k else Knobs(), host=host,
-                                       port=ports.get(kind, 0)))
+        servers.append(
+            SimulatorServer(
+                kind, knobs=Knobs(**k.to_dict()) if k else Knobs(), host=host, port=ports.get(kind, 0)
+            )
+        )
     done = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     installed: list[signal.Signals] = []

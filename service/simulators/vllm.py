@@ -12,14 +12,24 @@ from aiohttp import web
 from ..prompts import estimate_tokens
 from .core import SimCore, SimError, messages_text, requested_count, tracked
 
-_TYPES = {400: "BadRequestError", 401: "Unauthorized", 404: "NotFoundError", 429: "RateLimitError",
-          500: "InternalServerError"}
+_TYPES = {
+    400: "BadRequestError",
+    401: "Unauthorized",
+    404: "NotFoundError",
+    429: "RateLimitError",
+    500: "InternalServerError",
+}
 
 
 def vllm_error(status: int, message: str, *, retry_after: float | None = None) -> web.Response:
     """vLLM's error body: ``{"object": "error", "message", "type", "param", "code"}``."""
-    body = {"object": "error", "message": message, "type": _TYPES.get(status, "InternalServerError"),
-            "param": None, "code": status}
+    body = {
+        "object": "error",
+        "message": message,
+        "type": _TYPES.get(status, "InternalServerError"),
+        "param": None,
+        "code": status,
+    }
     headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else None
     return web.json_response(body, status=status, headers=headers)
 
@@ -58,10 +68,12 @@ def json_schema_of(body: dict[str, Any], core: SimCore) -> dict[str, Any] | None
 
 
 def context_error_message(limit: int, prompt_tokens: int, max_tokens: int) -> str:
-    return (f"This model's maximum context length is {limit} tokens. However, you requested {max_tokens} output "
-            f"tokens and your prompt contains at least {prompt_tokens} input tokens, for a total of at least "
-            f"{prompt_tokens + max_tokens} tokens. Please reduce the length of the input prompt or the number of "
-            f"requested output tokens. (parameter=input_tokens, value={prompt_tokens})")
+    return (
+        f"This model's maximum context length is {limit} tokens. However, you requested {max_tokens} output "
+        f"tokens and your prompt contains at least {prompt_tokens} input tokens, for a total of at least "
+        f"{prompt_tokens + max_tokens} tokens. Please reduce the length of the input prompt or the number of "
+        f"requested output tokens. (parameter=input_tokens, value={prompt_tokens})"
+    )
 
 
 async def chat_completions(request: web.Request, core: SimCore) -> web.Response:
@@ -94,34 +106,65 @@ async def chat_completions(request: web.Request, core: SimCore) -> web.Response:
         return vllm_error(400, context_error_message(limit, p_tokens, int(max_tokens)))
     stop = body.get("stop")
     stops = [stop] if isinstance(stop, str) else list(stop or [])
-    gen = core.generate(prompt, schema=json_schema_of(body, core) is not None, max_tokens=int(max_tokens),
-                        stop=stops, prompt_tokens=p_tokens)
-    return web.json_response({
-        "id": f"chatcmpl-{uuid.uuid4().hex}",
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": core.model,
-        "choices": [{
-            "index": 0,
-            "message": {"role": "assistant", "content": gen.text, "tool_calls": [], "reasoning_content": None},
-            "logprobs": None,
-            "finish_reason": gen.finish_reason,
-            "stop_reason": None,
-        }],
-        "usage": {"prompt_tokens": gen.prompt_tokens, "completion_tokens": gen.completion_tokens,
-                  "total_tokens": gen.prompt_tokens + gen.completion_tokens, "prompt_tokens_details": None},
-        "prompt_logprobs": None,
-    })
+    gen = core.generate(
+        prompt,
+        schema=json_schema_of(body, core) is not None,
+        max_tokens=int(max_tokens),
+        stop=stops,
+        prompt_tokens=p_tokens,
+    )
+    return web.json_response(
+        {
+            "id": f"chatcmpl-{uuid.uuid4().hex}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": core.model,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {
+                        "role": "assistant",
+                        "content": gen.text,
+                        "tool_calls": [],
+                        "reasoning_content": None,
+                    },
+                    "logprobs": None,
+                    "finish_reason": gen.finish_reason,
+                    "stop_reason": None,
+                }
+            ],
+            "usage": {
+                "prompt_tokens": gen.prompt_tokens,
+                "completion_tokens": gen.completion_tokens,
+                "total_tokens": gen.prompt_tokens + gen.completion_tokens,
+                "prompt_tokens_details": None,
+            },
+            "prompt_logprobs": None,
+        }
+    )
 
 
 async def models(request: web.Request, core: SimCore) -> web.Response:
     """``GET /v1/models``."""
     if not check_bearer(request, core, raw_ok=core.kind == "runpod"):
         return web.json_response({"error": "Unauthorized"}, status=401)
-    return web.json_response({"object": "list", "data": [{
-        "id": core.model, "object": "model", "created": int(core.started), "owned_by": "vllm", "root": core.model,
-        "parent": None, "max_model_len": core.context_limit, "permission": [],
-    }]})
+    return web.json_response(
+        {
+            "object": "list",
+            "data": [
+                {
+                    "id": core.model,
+                    "object": "model",
+                    "created": int(core.started),
+                    "owned_by": "vllm",
+                    "root": core.model,
+                    "parent": None,
+                    "max_model_len": core.context_limit,
+                    "permission": [],
+                }
+            ],
+        }
+    )
 
 
 async def health(request: web.Request) -> web.Response:
