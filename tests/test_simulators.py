@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import difflib
 import json
+import random
 import re
 from typing import Any
 
@@ -294,7 +295,7 @@ async def test_duplicate_heavy_mode_returns_near_copies() -> None:
             for i, t in enumerate(texts)
             if any(
                 difflib.SequenceMatcher(None, t, u).ratio() > 0.9
-                for u in texts[:i] + [normalise_text(avoid[0])]
+                for u in [*texts[:i], normalise_text(avoid[0])]
             )
         )
         assert near >= 3
@@ -544,8 +545,6 @@ def test_reword_keeps_the_marked_answer() -> None:
     block = parse_request_block(make_call(3).prompt)
     assert block is not None
     item = question_item(block, 0)
-    import random
-
     for s in range(20):
         copy = reword(item, random.Random(s))
         assert copy["options"][copy["correct_option_index"]] == item["options"][item["correct_option_index"]]
