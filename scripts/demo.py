@@ -11,12 +11,12 @@ import time
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from service import db, logs  # noqa: E402
-from service.errors import QgenError  # noqa: E402
-from service.migrations import migrate  # noqa: E402
-from service.runtime import worker_runtime  # noqa: E402
-from service.settings import Settings  # noqa: E402
-from service.sqlfiles import q  # noqa: E402
+from service import db, logs
+from service.errors import QgenError
+from service.migrations import migrate
+from service.runtime import worker_runtime
+from service.settings import Settings
+from service.sqlfiles import q
 
 SAMPLES = [
     # subject, topic, subtopic, exam, difficulty, type, count, instructions

@@ -8,7 +8,6 @@ from typing import Any
 
 import httpx
 from postgrest import APIError
-
 from supabase import Client, ClientOptions, create_client
 
 from .errors import QgenError

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import random
@@ -14,13 +15,13 @@ import socket
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import asyncpg
 
 from . import bank, db, diversity, queue
 from .embedding import Embedder, check_dimension
-from .errors import JobCancelled, JobRetry, QgenError
+from .errors import JobCancelled, QgenError
 from .generation import Generator
 from .queue import Job
 from .resilience import backoff_delay
@@ -147,7 +148,7 @@ class Worker:
             try:
                 self._listener = await db.connect(self.dsn, self.settings, vector=False)
                 lost = asyncio.Event()
-                self._listener.add_termination_listener(lambda _c: lost.set())
+                self._listener.add_termination_listener(lambda _c, ev=lost: ev.set())
                 await self._listener.add_listener(CHANNEL, lambda *_a: self._wake.set())
                 attempt = 0
                 self._wake.set()  # anything notified while we were away is picked up now
@@ -343,27 +344,10 @@ class Worker:
                 for i, it in enumerate(items)
                 if embeddings is not None
             ]
-            remaining = list(free)
-
-            async def write(conn: asyncpg.Connection, candidates: list[bank.Candidate] = candidates) -> list[bank.Verdict]:
-                async with conn.transaction():
-                    status = await queue.lock_own_job(conn, job, self.worker_id)
-                    if status is None:
-                        raise LeaseLost(f"job {job.id}")
-                    if status == "cancelled":
-                        raise JobCancelled(f"request {job.request_id}")
-                    verdicts = await bank.store(conn, candidates, settings=s) if candidates else []
-                    accepted = {v.candidate.slot for v in verdicts if v.accepted}
-                    left = [slot for slot in remaining if slot not in accepted]
-                    if not left or last_round:
-                        shortfall = None if not left else _shortfall(left, job, reasons, verdicts)
-                        if not await queue.complete(conn, job, self.worker_id, shortfall):
-                            raise LeaseLost(f"job {job.id}")
-                    else:
-                        await queue.set_produced(conn, job)
-                    return verdicts
-
-            verdicts = await self._db_retry(write)
+            verdicts = await self._db_retry(
+                functools.partial(self._store_round, job=job, candidates=candidates, free=list(free),
+                                  last_round=last_round, reasons=list(reasons))
+            )
             accepted = {v.candidate.slot for v in verdicts if v.accepted}
             rejected = [v for v in verdicts if not v.accepted]
             self.stats.questions_stored += len(accepted)
@@ -379,6 +363,37 @@ class Worker:
                 self.stats.jobs_done += 1
                 return
             round_no += 1
+
+    async def _store_round(
+        self,
+        conn: asyncpg.Connection,
+        *,
+        job: Job,
+        candidates: list[bank.Candidate],
+        free: list[int],
+        last_round: bool,
+        reasons: list[str],
+    ) -> list[bank.Verdict]:
+        """One transaction: prove the lease, dedupe + insert, then progress — or completion when
+        this round fills the job or is its last, so the final inserts and completion commit together."""
+        async with conn.transaction():
+            status = await queue.lock_own_job(conn, job, self.worker_id)
+            if status is None:
+                raise LeaseLost(f"job {job.id}")
+            if status == "cancelled":
+                raise JobCancelled(f"request {job.request_id}")
+            verdicts = await bank.store(conn, candidates, settings=self.settings) if candidates else []
+            accepted = {v.candidate.slot for v in verdicts if v.accepted}
+            left = [slot for slot in free if slot not in accepted]
+            if not left or last_round:
+                rejected = len(verdicts) - len(accepted)
+                why = [*reasons, f"{rejected} rejected as duplicates"] if rejected else reasons
+                shortfall = _shortfall(left, job, why) if left else None
+                if not await queue.complete(conn, job, self.worker_id, shortfall):
+                    raise LeaseLost(f"job {job.id}")
+            else:
+                await queue.set_produced(conn, job)
+            return verdicts
 
     async def _finish(self, state: JobState, shortfall: str | None) -> None:
         job = state.job
@@ -416,7 +431,7 @@ def _jittered(attempt: int, base: float, cap: float) -> float:
     return backoff_delay(attempt, base, cap, None, lambda: random.uniform(0.5, 1.0))
 
 
-def _shortfall(left: list[int], job: Job, reasons: list[str], verdicts: list[Any]) -> str:
+def _shortfall(left: list[int], job: Job, reasons: list[str]) -> str:
     why = "; ".join(dict.fromkeys(reasons)) or "provider returned too few valid questions"
     return f"{len(left)} of {job.slot_count} questions missing after top-up rounds: {why}"
 

@@ -16,8 +16,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from service import db, migrations  # noqa: E402
-from service.settings import Settings  # noqa: E402
+from service import db, migrations
+from service.settings import Settings
 
 TEMPLATE = "qgen_template"
 

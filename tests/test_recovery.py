@@ -77,7 +77,7 @@ async def test_worker_survives_terminated_database_connections(
 
 
 def _spawn_worker(env: dict[str, str], log_dir: Path, n: int) -> subprocess.Popen[bytes]:
-    log = open(log_dir / f"worker-{n}.log", "wb")  # noqa: SIM115 - closed with the process
+    log = open(log_dir / f"worker-{n}.log", "wb")
     return subprocess.Popen(
         [sys.executable, "-m", "service.cli", "worker"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
     )
