@@ -127,7 +127,7 @@ class SimCore:
         if k.hang:
             deadline = time.monotonic() + k.hang_max_s
             # Polling (not one long sleep) so that switching the knob off releases waiting calls.
-            while self.knobs.hang and time.monotonic() < deadline:  # noqa: ASYNC110
+            while self.knobs.hang and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)
         d = k.latency_s + k.latency_per_item_s * max(0, n_items)
         if d > 0:
@@ -180,7 +180,7 @@ class SimCore:
             k.truncate or (k.truncate_rate > 0 and self.rng.random() < k.truncate_rate)
         ):
             text, finish = text[: max(1, int(len(text) * 0.6))], "length"
-        if finish == "stop" and k.ramble_without_stop and not stop:
+        if finish == "stop" and k.ramble_without_stop and not stop and self.kind != "gemini":
             text += _RAMBLE * (int(max_tokens * CHARS_PER_TOKEN) // len(_RAMBLE) + 1)
         if stop and finish == "stop":
             cuts = [text.find(x) for x in stop if x and x in text]
