@@ -25,7 +25,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
     "502 model loading": ({"model_loading_calls": 1000}, {}, "502"),
     "524 proxy timeout": ({"error_rate": 1.0, "error_status": 524}, {}, "524"),
     "429 rate limited": ({"rate_limit_every": 1, "retry_after_s": 0.05}, {}, "rate_limited"),
-    "invalid json": ({"invalid_json_rate": 1.0}, {}, "invalid_json"),
+    "no json at all": ({"prose_rate": 1.0}, {}, "invalid_json"),
     "truncated output": ({"truncate": True}, {}, "truncated"),
     "too few valid items": ({"bad_item_rate": 0.5, "seed": 11}, {}, "too_few"),
 }

@@ -37,6 +37,7 @@ def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
         "--bad-item-rate", type=float, default=0.0, help="probability an item fails validation"
     )
     parser.add_argument("--invalid-json-rate", type=float, default=0.0, help="probability of broken JSON")
+    parser.add_argument("--prose-rate", type=float, default=0.0, help="probability of a prose answer with no JSON")
     parser.add_argument("--truncate-rate", type=float, default=0.0, help="probability of a cut answer")
     parser.add_argument("--context-tokens", type=int, help="context window (default 4096 vLLM/RunPod)")
     parser.add_argument("--model-loading-calls", type=int, default=0, help="first N calls get 502")
@@ -61,6 +62,7 @@ def knobs_from_args(args: argparse.Namespace) -> Knobs:
         duplicate_rate=args.duplicate_rate,
         bad_item_rate=args.bad_item_rate,
         invalid_json_rate=args.invalid_json_rate,
+        prose_rate=args.prose_rate,
         truncate_rate=args.truncate_rate,
         context_tokens=args.context_tokens,
         model_loading_calls=args.model_loading_calls,

@@ -169,6 +169,12 @@ class SimCore:
             text = json.dumps({"questions": res.items}, ensure_ascii=False)
             if k.invalid_json_rate > 0 and self.rng.random() < k.invalid_json_rate:
                 text = _break_json(text, self.rng)
+            if k.prose_rate > 0 and self.rng.random() < k.prose_rate:
+                # what Aryabhata does without a grammar: solve something, in prose, no JSON at all
+                text = (
+                    "Let us think step by step. Using the given relation, the required value simplifies to "
+                    f"$\\frac{{{n + 1}}}{{2}}$, hence the answer is \\boxed{{{n + 1}/2}}."
+                )
             if k.chat_text_always or (not schema and k.chat_text_without_schema):
                 text = (
                     f"Sure! Here are {n_items} {block.get('difficulty') or ''} questions on "

@@ -30,6 +30,7 @@ class Knobs:
     chat_text_without_schema: bool = True  # no JSON schema sent -> prose wrapped around the JSON
     chat_text_always: bool = False
     invalid_json_rate: float = 0.0  # probability of broken JSON
+    prose_rate: float = 0.0  # probability of a prose reply ending in a boxed answer, no JSON at all
     truncate: bool = False  # cut every answer mid-item with finish_reason "length"
     truncate_rate: float = 0.0
     duplicate_rate: float = 0.0  # per-item probability of a (possibly reworded) copy of an earlier item
