@@ -174,7 +174,8 @@ class Generator:
 
         result.items = [fill.items[s] for s in sorted(fill.items)]
         if fill.missing:
-            why = "; ".join(sorted(set(fill.missing.values())))
+            # every reason on the way (the primary's and the fallback's), so the stored error says both
+            why = "; ".join(reasons)
             if not result.items:
                 raise JobRetry(f"no questions produced ({why})")
             result.shortfall_reason = f"{len(fill.missing)} of {n} not generated: {why}"

@@ -37,8 +37,9 @@ def _strip_wrappers(text: str) -> tuple[str, list[str]]:
         how.append("removed <think> block")
     fence = _FENCE.search(cleaned)
     if fence and fence.group(1).strip():
+        chatter = (cleaned[: fence.start()] + cleaned[fence.end() :]).strip()
         cleaned = fence.group(1)
-        how.append("unwrapped code fence")
+        how.append("unwrapped code fence" + (" from chat text" if chatter else ""))
     return cleaned, how
 
 

@@ -129,7 +129,7 @@ async def test_fifty_questions_become_several_context_sized_calls() -> None:
         (Knobs(fail_next=[502]), "runpod server 502"),
         (Knobs(fail_next=[524]), "runpod server 524"),
         (Knobs(fail_next=[429], retry_after_s=0.1), "runpod rate_limited 429"),
-        (Knobs(invalid_json_rate=1.0), "runpod invalid_json"),
+        (Knobs(prose_rate=1.0), "runpod invalid_json"),
     ],
 )
 async def test_failed_call_goes_to_gemini_with_reason(knobs: Knobs, reason: str) -> None:

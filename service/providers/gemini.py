@@ -84,7 +84,8 @@ def translate_error(provider: str, e: BaseException, timeout_s: float) -> Provid
         low = msg.lower()
         if code == 429:
             return ProviderError(provider, "rate_limited", msg, status=code, retry_after=_retry_after(e))
-        if code in (401, 403):
+        # Gemini answers a bad key with 400 INVALID_ARGUMENT "API key not valid" (reason API_KEY_INVALID)
+        if code in (401, 403) or (code == 400 and ("api key" in low or "api_key_invalid" in str(e.details).lower())):
             return ProviderError(provider, "auth", msg, status=code)
         if code == 400 and any(m in low for m in _CONTEXT_MARKERS):
             return ProviderError(provider, "context_length", msg, status=code)
