@@ -144,7 +144,10 @@ language plpgsql stable as $$
 declare
     problems text[] := '{}';
     max_count int := qgen_setting_int('max_count', 500);
-    ctrl constant text := '[\x01-\x08\x0B\x0C\x0E-\x1F\x7F]';
+    -- C0 and C1 control characters (tab/newline are allowed in instructions only)
+    ctrl constant text := '[\x01-\x08\x0B\x0C\x0E-\x1F\x7F\u0080-\u009F]';
+    -- what btrim() does not strip: no-break, Unicode and zero-width spaces, BOM
+    blank constant text := '^[\s\u00A0\u1680\u2000-\u200B\u202F\u205F\u3000\uFEFF]*$';
 begin
     if r.subject is null or btrim(r.subject) = '' then
         problems := array_append(problems, 'subject is required');
@@ -152,6 +155,8 @@ begin
         problems := array_append(problems, format('subject is %s characters long (at most 100)', char_length(r.subject)));
     elsif r.subject ~ ctrl or r.subject ~ '[\n\r\t]' then
         problems := array_append(problems, 'subject contains control characters');
+    elsif r.subject ~ blank then
+        problems := array_append(problems, 'subject is required (it contains only spaces)');
     end if;
     if r.topic is null or btrim(r.topic) = '' then
         problems := array_append(problems, 'topic is required');
@@ -159,6 +164,8 @@ begin
         problems := array_append(problems, format('topic is %s characters long (at most 500)', char_length(r.topic)));
     elsif r.topic ~ ctrl or r.topic ~ '[\n\r\t]' then
         problems := array_append(problems, 'topic contains control characters');
+    elsif r.topic ~ blank then
+        problems := array_append(problems, 'topic is required (it contains only spaces)');
     end if;
     if r.subtopic is not null and char_length(r.subtopic) > 500 then
         problems := array_append(problems, format('subtopic is %s characters long (at most 500)', char_length(r.subtopic)));
@@ -220,6 +227,7 @@ begin
     if new.status is distinct from 'queued' and new.status is not null then
         new.status := 'rejected';
         new.error := 'rejected: status is set by the service; insert with status queued (the default)';
+        new.finished_at := now();
         return new;
     end if;
     new.status := 'queued';
