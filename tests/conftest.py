@@ -4,7 +4,6 @@ database, and a fresh database cloned from it for every test that asks for one."
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,8 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from service import db, migrations
 from service.settings import Settings
+
+from .pg import dsn_for, scratch_database
 
 TEMPLATE = "qgen_template"
 
@@ -53,28 +54,11 @@ async def template_dsn(admin_dsn: str) -> str:
     return dsn
 
 
-def dsn_for(admin_dsn: str, name: str) -> str:
-    """Same server, another database (pgserver DSNs look like postgresql://postgres:@/postgres?host=/dir)."""
-    head, _, query = admin_dsn.partition("?")
-    base = head.rsplit("/", 1)[0]
-    return f"{base}/{name}" + (f"?{query}" if query else "")
-
-
 @pytest.fixture
 async def db_dsn(admin_dsn: str, template_dsn: str) -> AsyncIterator[str]:
     """A fresh, migrated database for this test only."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(admin_dsn)
-    try:
-        await conn.execute(f"create database {name} template {TEMPLATE}")
-    finally:
-        await conn.close()
-    yield dsn_for(admin_dsn, name)
-    conn = await asyncpg.connect(admin_dsn)
-    try:
-        await conn.execute(f"drop database if exists {name} with (force)")
-    finally:
-        await conn.close()
+    async with scratch_database(admin_dsn, TEMPLATE) as dsn:
+        yield dsn
 
 
 @pytest.fixture

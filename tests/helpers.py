@@ -18,6 +18,8 @@ from service.simulators.knobs import Knobs
 from service.simulators.server import SimulatorServer
 from service.worker import Worker
 
+from .pg import insert_row
+
 TERMINAL = ("succeeded", "partial", "failed", "rejected", "cancelled")
 FAKE_GEMINI_KEY = "test-gemini-key-0123456789"
 
@@ -59,14 +61,11 @@ async def running_worker(settings: Settings, dsn: str, embedder: Embedder, *, dr
 
 
 async def insert_request(conn: asyncpg.Connection, **cols: Any) -> asyncpg.Record:
+    """A request row with a default subject, topic and count unless given."""
     cols.setdefault("subject", "Mathematics")
     cols.setdefault("topic", "Quadratic equations")
     cols.setdefault("count", 3)
-    names = ", ".join(cols)
-    params = ", ".join(f"${i}" for i in range(1, len(cols) + 1))
-    row = await conn.fetchrow(f"insert into question_requests ({names}) values ({params}) returning *", *cols.values())
-    assert row is not None
-    return row
+    return await insert_row(conn, cols)
 
 
 async def wait_terminal(conn: asyncpg.Connection, request_id: uuid.UUID, timeout: float = 60.0) -> asyncpg.Record:

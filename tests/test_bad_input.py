@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
+from .pg import insert_row
+
 OK = {"subject": "Physics", "topic": "Optics", "count": 3}
 
 # (what the error must say, the columns inserted). Each row is one kind of bad input.
@@ -65,14 +67,6 @@ GOOD: list[dict[str, object]] = [
 ]
 
 
-async def insert(conn: asyncpg.Connection, cols: dict[str, object]) -> asyncpg.Record:
-    names = ", ".join(cols)
-    params = ", ".join(f"${i}" for i in range(1, len(cols) + 1))
-    row = await conn.fetchrow(
-        f"insert into question_requests ({names}) values ({params}) returning *", *cols.values()
-    )
-    assert row is not None
-    return row
 
 
 async def test_bad_rows_are_kept_rejected_and_explained_between_good_ones(conn: asyncpg.Connection) -> None:
@@ -80,8 +74,8 @@ async def test_bad_rows_are_kept_rejected_and_explained_between_good_ones(conn: 
     good_ids, bad = [], []
     for i, (needle, cols) in enumerate(BAD):
         if i % 5 == 0:  # good rows interleaved with the bad ones
-            good_ids.append((await insert(conn, GOOD[(i // 5) % len(GOOD)]))["id"])
-        bad.append((needle, await insert(conn, cols)))
+            good_ids.append((await insert_row(conn, GOOD[(i // 5) % len(GOOD)]))["id"])
+        bad.append((needle, await insert_row(conn, cols)))
     for needle, row in bad:
         assert row["status"] == "rejected", (needle, dict(row))
         assert row["error"].startswith("rejected: ") and needle in row["error"], (needle, row["error"])
@@ -106,7 +100,7 @@ async def test_bad_rows_are_kept_rejected_and_explained_between_good_ones(conn: 
 
 
 async def test_good_rows_are_normalised(conn: asyncpg.Connection) -> None:
-    rows = [await insert(conn, cols) for cols in GOOD]
+    rows = [await insert_row(conn, cols) for cols in GOOD]
     assert [r["status"] for r in rows] == ["queued"] * len(GOOD)
     assert (rows[1]["difficulty"], rows[1]["question_type"]) == ("hard", "numeric")
     assert rows[2]["subject"] == "Mathematics" and rows[2]["instructions"] == "Line 1\nLine 2\tend"
@@ -114,7 +108,7 @@ async def test_good_rows_are_normalised(conn: asyncpg.Connection) -> None:
 
 
 async def test_every_problem_is_listed_at_once(conn: asyncpg.Connection) -> None:
-    row = await insert(
+    row = await insert_row(
         conn, {"subject": " ", "topic": None, "count": 0, "difficulty": "x", "question_type": "y"}
     )
     assert row["status"] == "rejected"
@@ -130,8 +124,8 @@ async def test_every_problem_is_listed_at_once(conn: asyncpg.Connection) -> None
 
 async def test_limits_follow_the_operator_setting(conn: asyncpg.Connection) -> None:
     await conn.execute("update qgen_settings set value = '5' where key = 'max_count'")
-    assert (await insert(conn, {**OK, "count": 5}))["status"] == "queued"
-    row = await insert(conn, {**OK, "count": 6})
+    assert (await insert_row(conn, {**OK, "count": 5}))["status"] == "queued"
+    row = await insert_row(conn, {**OK, "count": 6})
     assert row["status"] == "rejected" and "between 1 and 5 (got 6)" in row["error"]
 
 
@@ -155,7 +149,7 @@ async def test_what_postgres_refuses_before_any_trigger(conn: asyncpg.Connection
     """A NUL byte or a count beyond int4 never reaches the table: the client gets an error and
     nothing is stored (PostgREST answers such a body with HTTP 400)."""
     with pytest.raises(asyncpg.PostgresError):
-        await insert(conn, {**OK, "topic": "Op\x00tics"})
+        await insert_row(conn, {**OK, "topic": "Op\x00tics"})
     with pytest.raises((asyncpg.PostgresError, OverflowError)):
-        await insert(conn, {**OK, "count": 2**40})
+        await insert_row(conn, {**OK, "count": 2**40})
     assert await conn.fetchval("select count(*) from question_requests") == 0

@@ -19,11 +19,7 @@ from service.providers.base import ProviderCall, ProviderReply
 from service.providers.registry import build_providers
 from service.settings import Settings
 from service.simulators.knobs import Knobs
-
-try:
-    from service.simulators.server import SimulatorServer
-except ImportError:  # pragma: no cover - until the simulators land
-    SimulatorServer = None  # type: ignore[assignment,misc]
+from service.simulators.server import SimulatorServer
 
 MATHS = RequestSpec(subject="Mathematics", topic="Quadratic equations")
 CHEM = RequestSpec(subject="Chemistry", topic="Mole concept")
@@ -69,8 +65,6 @@ async def rig(
     runpod_url: str | None = None,
     **gen_kw: Any,
 ) -> AsyncIterator[tuple[Generator, Any, Any]]:
-    if SimulatorServer is None:
-        pytest.skip("service.simulators.server has no SimulatorServer yet")
     async with (
         SimulatorServer("vllm", knobs=runpod or Knobs()) as rp,
         SimulatorServer("gemini", knobs=gemini or Knobs()) as gm,

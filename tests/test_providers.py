@@ -18,11 +18,7 @@ from service.providers.runpod import STOP_STRINGS, RunPodProvider, classify_stat
 from service.questions import batch_json_schema, validate_items
 from service.settings import Settings
 from service.simulators.knobs import Knobs
-
-try:
-    from service.simulators.server import SimulatorServer
-except ImportError:  # pragma: no cover - until the simulators land
-    SimulatorServer = None  # type: ignore[assignment,misc]
+from service.simulators.server import SimulatorServer
 
 SPEC = prompts.RequestSpec(subject="Mathematics", topic="Quadratic equations")
 
@@ -71,9 +67,17 @@ def find(d: Any, key: str) -> Any:
 
 
 def sim_server(kind: str, **kw: Any) -> Any:
-    if SimulatorServer is None:
-        pytest.skip("service.simulators.server has no SimulatorServer yet")
     return SimulatorServer(kind, **kw)
+
+
+async def failure(p: Any, c: Any) -> ProviderError:
+    """The ProviderError that one call raises; the provider is closed either way."""
+    try:
+        with pytest.raises(ProviderError) as ei:
+            await p.generate(c)
+    finally:
+        await p.aclose()
+    return ei.value
 
 
 def closed_port() -> int:
@@ -191,44 +195,28 @@ async def test_server_failures(knobs: dict[str, Any], kind: str, status: int) ->
 async def test_rate_limit_carries_retry_after() -> None:
     async with sim_server("vllm", knobs=Knobs(fail_next=[429], retry_after_s=2.0)) as sim:
         p = RunPodProvider(settings(), base_url=sim.base_url)
-        try:
-            with pytest.raises(ProviderError) as ei:
-                await p.generate(call(1))
-        finally:
-            await p.aclose()
-    assert ei.value.kind == "rate_limited" and ei.value.retry_after == pytest.approx(2.0)
+        err = await failure(p, call(1))
+    assert err.kind == "rate_limited" and err.retry_after == pytest.approx(2.0)
 
 
 async def test_connect_error_on_a_closed_port() -> None:
     p = RunPodProvider(settings(), base_url=f"http://127.0.0.1:{closed_port()}/v1")
-    try:
-        with pytest.raises(ProviderError) as ei:
-            await p.generate(call(1))
-    finally:
-        await p.aclose()
-    assert ei.value.kind == "connect"
+    err = await failure(p, call(1))
+    assert err.kind == "connect"
 
 
 async def test_timeout_when_the_server_hangs() -> None:
     async with sim_server("vllm", knobs=Knobs(hang=True, hang_max_s=5)) as sim:
         p = RunPodProvider(settings(runpod_timeout_s=0.3), base_url=sim.base_url)
-        try:
-            with pytest.raises(ProviderError) as ei:
-                await p.generate(call(1))
-        finally:
-            await p.aclose()
-    assert ei.value.kind == "timeout"
+        err = await failure(p, call(1))
+    assert err.kind == "timeout"
 
 
 async def test_context_length_400() -> None:
     async with sim_server("vllm", knobs=Knobs(context_tokens=600)) as sim:
         p = RunPodProvider(settings(), base_url=sim.base_url)
-        try:
-            with pytest.raises(ProviderError) as ei:
-                await p.generate(call(5, max_tokens=3000))
-        finally:
-            await p.aclose()
-    assert ei.value.kind == "context_length" and ei.value.status == 400 and not ei.value.retryable
+        err = await failure(p, call(5, max_tokens=3000))
+    assert err.kind == "context_length" and err.status == 400 and not err.retryable
 
 
 async def test_health_and_models_for_doctor() -> None:
@@ -277,23 +265,15 @@ async def test_native_poll_is_bounded_by_the_timeout() -> None:
         p = RunPodProvider(
             settings(runpod_api="native", runpod_timeout_s=0.5), base_url=sim.base_url, poll_interval_s=0.05
         )
-        try:
-            with pytest.raises(ProviderError) as ei:
-                await p.generate(call(1))
-        finally:
-            await p.aclose()
-    assert ei.value.kind == "timeout"
+        err = await failure(p, call(1))
+    assert err.kind == "timeout"
 
 
 async def test_native_output_error_is_a_failure() -> None:
     async with sim_server("runpod", knobs=Knobs(output_error_rate=1.0)) as sim:
         p = RunPodProvider(settings(runpod_api="native"), base_url=sim.base_url)
-        try:
-            with pytest.raises(ProviderError) as ei:
-                await p.generate(call(1))
-        finally:
-            await p.aclose()
-    assert ei.value.kind in ("server", "context_length")
+        err = await failure(p, call(1))
+    assert err.kind in ("server", "context_length")
 
 
 # --- Gemini --------------------------------------------------------------------------------------
@@ -329,38 +309,26 @@ async def test_gemini_sends_schema_and_returns_strict_json() -> None:
 async def test_gemini_errors_translated(knobs: dict[str, Any], kind: str, status: int | None) -> None:
     async with sim_server("gemini", knobs=Knobs(**knobs)) as sim:
         p = GeminiProvider(settings(), base_url=sim.base_url)
-        try:
-            with pytest.raises(ProviderError) as ei:
-                await p.generate(call(1))
-        finally:
-            await p.aclose()
+        err = await failure(p, call(1))
         assert sim.stats.calls == 1, "SDK retries must stay off"
-    assert ei.value.kind == kind
+    assert err.kind == kind
     if status:
-        assert ei.value.status == status
+        assert err.status == status
     if kind == "rate_limited":
-        assert ei.value.retry_after == pytest.approx(3.0)
+        assert err.retry_after == pytest.approx(3.0)
 
 
 async def test_gemini_connect_error() -> None:
     p = GeminiProvider(settings(), base_url=f"http://127.0.0.1:{closed_port()}")
-    try:
-        with pytest.raises(ProviderError) as ei:
-            await p.generate(call(1))
-    finally:
-        await p.aclose()
-    assert ei.value.kind == "connect"
+    err = await failure(p, call(1))
+    assert err.kind == "connect"
 
 
 async def test_gemini_timeout() -> None:
     async with sim_server("gemini", knobs=Knobs(hang=True, hang_max_s=5)) as sim:
         p = GeminiProvider(settings(gemini_timeout_s=0.3), base_url=sim.base_url)
-        try:
-            with pytest.raises(ProviderError) as ei:
-                await p.generate(call(1))
-        finally:
-            await p.aclose()
-    assert ei.value.kind == "timeout"
+        err = await failure(p, call(1))
+    assert err.kind == "timeout"
 
 
 async def test_registry_simulated_names_and_real_config() -> None:

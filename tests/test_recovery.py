@@ -21,7 +21,6 @@ from service.simulators.knobs import Knobs
 
 from .helpers import (
     FAKE_GEMINI_KEY,
-    TERMINAL,
     assert_bank_consistent,
     insert_request,
     running_worker,

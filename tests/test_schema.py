@@ -6,15 +6,11 @@ import asyncpg
 
 from service import migrations
 
+from .pg import insert_row
+
 
 async def insert_request(conn: asyncpg.Connection, **cols: object) -> asyncpg.Record:
-    names = ", ".join(cols)
-    params = ", ".join(f"${i}" for i in range(1, len(cols) + 1))
-    row = await conn.fetchrow(
-        f"insert into question_requests ({names}) values ({params}) returning *", *cols.values()
-    )
-    assert row is not None
-    return row
+    return await insert_row(conn, cols)
 
 
 async def test_migrate_is_idempotent(conn: asyncpg.Connection) -> None:

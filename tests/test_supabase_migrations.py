@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib.util
 import sys
 import tomllib
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from types import ModuleType
@@ -15,7 +14,7 @@ import asyncpg
 import pytest
 
 from service.sqlfiles import migration_files
-from tests.conftest import dsn_for
+from tests.pg import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPABASE = ROOT / "supabase"
@@ -134,18 +133,8 @@ async def catalog(dsn: str) -> dict[str, list[tuple[object, ...]]]:
 @pytest.fixture
 async def empty_dsn(admin_dsn: str) -> AsyncIterator[str]:
     """A brand-new database with no migrations applied (template0, as a fresh project)."""
-    name = f"s_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(admin_dsn)
-    try:
-        await conn.execute(f"create database {name} template template0")
-    finally:
-        await conn.close()
-    yield dsn_for(admin_dsn, name)
-    conn = await asyncpg.connect(admin_dsn)
-    try:
-        await conn.execute(f"drop database if exists {name} with (force)")
-    finally:
-        await conn.close()
+    async with scratch_database(admin_dsn, "template0", prefix="s") as dsn:
+        yield dsn
 
 
 async def apply_like_supabase_cli(dsn: str, *, before: str = "") -> None:
