@@ -3,8 +3,8 @@
 Starts an embedded PostgreSQL (pgserver + pgvector) in a temp dir, runs the figures in order, prints
 a table and writes ``bench/results.json`` (one key per figure, plus the raw repeats and the machine).
 ``--quick`` shrinks every figure (smaller banks, fewer repeats) to finish in under two minutes;
-``--only NAME[,NAME]`` runs some of them (names: pickup, queue, e2e, overload, dedupe, embed, memory,
-tokens).
+``--only NAME[,NAME]`` runs some of them (names: pickup, queue, overload, tokens, embed, dedupe, e2e,
+memory).
 """
 
 from __future__ import annotations
@@ -53,27 +53,64 @@ class Size:
 
 FULL = Size(
     pickup_samples=200, queue_jobs=3000, queue_repeats=5, e2e_questions=1000, e2e_bank=10_000,
-    first_question_samples=15, overload_questions=1000, overload_capacity=8, overload_latency_s=0.2,
-    dedupe_bank=100_000, dedupe_samples=300, embed_texts=1000, embed_repeats=3, memory_questions=200,
+    first_question_samples=15, overload_questions=1000, overload_capacity=16, overload_latency_s=0.2,
+    dedupe_bank=100_000, dedupe_samples=300, embed_texts=256, embed_repeats=3, memory_questions=100,
     tokens_questions=200,
 )
 QUICK = Size(
-    pickup_samples=60, queue_jobs=1000, queue_repeats=3, e2e_questions=200, e2e_bank=10_000,
-    first_question_samples=5, overload_questions=200, overload_capacity=8, overload_latency_s=0.1,
-    dedupe_bank=20_000, dedupe_samples=100, embed_texts=300, embed_repeats=3, memory_questions=50,
+    pickup_samples=40, queue_jobs=800, queue_repeats=3, e2e_questions=100, e2e_bank=10_000,
+    first_question_samples=3, overload_questions=200, overload_capacity=16, overload_latency_s=0.2,
+    dedupe_bank=10_000, dedupe_samples=60, embed_texts=48, embed_repeats=3, memory_questions=20,
     tokens_questions=60,
 )
 
 
+class _Model:
+    """The embedding model, loaded once on first use and shared by every figure that embeds."""
+
+    def __init__(self) -> None:
+        self._embedder: Any = None
+
+    async def get(self) -> Any:
+        if self._embedder is None:
+            from service.embedding import Embedder
+            from service.settings import Settings
+
+            self._embedder = await Embedder.load(Settings())
+        return self._embedder
+
+
 def _figures(size: Size) -> dict[str, Callable[[Cluster], Awaitable[Section]]]:
+    import bench_bank
+    import bench_generation
     import bench_pickup
     import bench_queue
+    import bench_worker
 
-    figures: dict[str, Callable[[Cluster], Awaitable[Section]]] = {
+    model = _Model()
+
+    async def e2e(c: Cluster) -> Section:
+        return await bench_worker.end_to_end(c, await model.get(), questions=size.e2e_questions, bank=size.e2e_bank,
+                                             first_samples=size.first_question_samples)
+
+    async def dedupe(c: Cluster) -> Section:
+        return await bench_bank.dedupe_latency(c, await model.get(), bank=size.dedupe_bank,
+                                               samples=size.dedupe_samples)
+
+    async def embed(c: Cluster) -> Section:
+        return await bench_bank.embed_ratio(await model.get(), texts=size.embed_texts, repeats=size.embed_repeats)
+
+    return {
         "pickup": lambda c: bench_pickup.run(c, samples=size.pickup_samples),
         "queue": lambda c: bench_queue.throughput(c, jobs=size.queue_jobs, repeats=size.queue_repeats),
+        "overload": lambda c: bench_generation.overload(
+            questions=size.overload_questions, capacity=size.overload_capacity, latency_s=size.overload_latency_s),
+        "tokens": lambda c: bench_generation.tokens(questions=size.tokens_questions),
+        "embed": embed,
+        "dedupe": dedupe,
+        "e2e": e2e,
+        "memory": lambda c: bench_worker.worker_memory(c, questions=size.memory_questions),
     }
-    return figures
 
 
 def machine() -> dict[str, Any]:

@@ -4,6 +4,7 @@ cloned per figure, timing helpers and the statistics every figure reports (media
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import shutil
 import statistics
@@ -41,7 +42,7 @@ def percentile(values: Sequence[float], p: float) -> float:
     if not values:
         raise ValueError("percentile of an empty sample")
     s = sorted(values)
-    k = max(0, min(len(s) - 1, round(p / 100 * len(s) + 0.5) - 1))
+    k = max(0, min(len(s) - 1, math.ceil(p / 100 * len(s)) - 1))
     return float(s[k])
 
 
