@@ -17,7 +17,7 @@ import asyncpg
 from pydantic import ValidationError
 
 from . import db, logs
-from .errors import QgenError
+from .errors import InputError, QgenError
 from .questions import batch_json_schema, describe_validation_error
 from .settings import Settings
 from .sqlfiles import q
@@ -85,20 +85,25 @@ async def cmd_import(args: argparse.Namespace, s: Settings) -> int:
     from .embedding import Embedder
     from .importer import import_file
 
+    path = Path(args.file)
+    _check_readable(path)  # fail before spending seconds loading the model
     embedder = await Embedder.load(s)
-    report = await import_file(Path(args.file), s, embedder)
+    report = await import_file(path, s, embedder)
     print(report.summary())
     for line in report.problems[: args.show]:
         print(f"  {line}")
     if len(report.problems) > args.show:
         print(f"  … and {len(report.problems) - args.show} more")
-    return 1 if report.invalid else 0
+    if report.invalid:
+        print(f"qgen: {report.invalid} invalid line(s) in {path}; first: {report.problems[0]}", file=sys.stderr)
+        return 1
+    return 0
 
 
 async def cmd_status(args: argparse.Namespace, s: Settings) -> int:
+    rid = _uuid(args.request) if args.request else None
     async with db.connection(s) as conn:
-        if args.request:
-            rid = _uuid(args.request)
+        if rid is not None:
             r = await conn.fetchrow(q("request_detail"), rid)
             if r is None:
                 raise QgenError(f"no request {rid}")
@@ -124,8 +129,9 @@ async def cmd_status(args: argparse.Namespace, s: Settings) -> int:
 
 
 async def cmd_requeue(args: argparse.Namespace, s: Settings) -> int:
+    rid = _uuid(args.request)
     async with db.connection(s) as conn:
-        n = await conn.fetchval(q("requeue"), _uuid(args.request))
+        n = await conn.fetchval(q("requeue"), rid)
     if not n:
         print(f"request {args.request}: nothing to requeue (no failed or short jobs)", file=sys.stderr)
         return 1
@@ -134,8 +140,9 @@ async def cmd_requeue(args: argparse.Namespace, s: Settings) -> int:
 
 
 async def cmd_cancel(args: argparse.Namespace, s: Settings) -> int:
+    rid = _uuid(args.request)
     async with db.connection(s) as conn:
-        row = await conn.fetchrow(q("cancel_request"), _uuid(args.request))
+        row = await conn.fetchrow(q("cancel_request"), rid)
     if row is None:
         print(f"request {args.request}: not queued or running", file=sys.stderr)
         return 1
@@ -167,6 +174,13 @@ def _uuid(text: str) -> uuid.UUID:
         return uuid.UUID(text)
     except ValueError:
         raise QgenError(f"not a request id: {text!r}") from None
+
+
+def _check_readable(path: Path) -> None:
+    try:
+        path.open("rb").close()
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror or e}") from e
 
 
 def _clip(text: str, n: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -25,13 +26,15 @@ def embedded_dsn(home: Path) -> str:
     pgserver reference-counts the processes using a data directory and stops the server when
     the last one exits, so the CLI, the worker and the tests can share one cluster.
     """
-    import pgserver  # imported lazily: only the embedded default needs it
-
     path = (home / "pgdata").resolve()
     if path not in _servers:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            _servers[path] = pgserver.get_server(path, cleanup_mode="stop")
+            with warnings.catch_warnings():  # platformdirs warns about XDG_RUNTIME_DIR on stderr
+                warnings.simplefilter("ignore")
+                import pgserver  # imported lazily: only the embedded default needs it
+
+                _servers[path] = pgserver.get_server(path, cleanup_mode="stop")
         except Exception as e:  # pgserver raises bare Exceptions with the postgres log in them
             raise DatabaseError(f"could not start embedded PostgreSQL in {path}: {str(e).splitlines()[0]}") from e
     return str(_servers[path].get_uri())

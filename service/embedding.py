@@ -37,7 +37,10 @@ def resolve_model(name: str) -> str:
 
 def _load_model(source: str, backend: Literal["torch", "onnx"]) -> Any:
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    # transformers draws a "Loading weights" progress bar on stderr; a worker's log is not a terminal
+    transformers_logging.disable_progress_bar()
     return SentenceTransformer(source, device="cpu", backend=backend, local_files_only=True)
 
 
@@ -78,7 +81,7 @@ class Embedder:
                 f"cannot load embedding model {settings.embedding_model!r}: {first}{hint}"
             ) from e
         embedder = cls(model, settings.embedding_model, executor)
-        log.info("embedding model %s loaded (%s dimensions, %s)", embedder.name, embedder.dimension, source)
+        log.debug("embedding model %s loaded (%s dimensions, %s)", embedder.name, embedder.dimension, source)
         return embedder
 
     async def embed(self, questions: list[Question]) -> np.ndarray:

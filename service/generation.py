@@ -156,6 +156,7 @@ class Generator:
             produced = [it.question.question_text for it in fill.items.values()]
             todo = sorted(fill.missing)
             result.notes.append(f"{len(todo)} of {n} to {FALLBACK}: {', '.join(reasons)}")
+            log.warning("%s: %s of %s question(s) fall back to %s (%s)", primary, len(todo), n, FALLBACK, ", ".join(reasons))
             # each fallback call carries the reason of the slots it fills; group slots by reason
             by_reason: dict[str, list[int]] = {}
             for slot in todo:

@@ -142,17 +142,21 @@ class SimCore:
         self,
         prompt_text: str,
         *,
-        schema: bool,
+        schema: bool | dict[str, Any] | None,
         max_tokens: int,
         stop: list[str] | None = None,
         prompt_tokens: int | None = None,
     ) -> Generation:
-        """The answer to ``prompt_text``: questions for its request block, or a short chat reply."""
+        """The answer to ``prompt_text``: questions for its request block; without one, an instance of
+        the JSON ``schema`` when one constrains the output (as a grammar would), else a short chat reply."""
         k, s = self.knobs, self.stats
+        constrained = schema is not None and schema is not False
         block = find_block(prompt_text)
         p_tokens = prompt_tokens if prompt_tokens is not None else estimate_tokens(prompt_text)
         n_items = 0
-        if block is None:
+        if block is None and isinstance(schema, dict):
+            text = json.dumps(schema_instance(schema))
+        elif block is None:
             text = "Hello! I am ready to write exam questions. Send a request block to get started."
         else:
             n = int(block.get("count") or 1)
@@ -175,7 +179,7 @@ class SimCore:
                     "Let us think step by step. Using the given relation, the required value simplifies to "
                     f"$\\frac{{{n + 1}}}{{2}}$, hence the answer is \\boxed{{{n + 1}/2}}."
                 )
-            if k.chat_text_always or (not schema and k.chat_text_without_schema):
+            if k.chat_text_always or (not constrained and k.chat_text_without_schema):
                 text = (
                     f"Sure! Here are {n_items} {block.get('difficulty') or ''} questions on "
                     f"{block.get('topic') or 'the topic'}:\n\n```json\n{text}\n```\n\n"
@@ -200,6 +204,26 @@ class SimCore:
         if finish == "stop":
             s.items_returned += n_items
         return Generation(text, finish, p_tokens, c_tokens, n_items)
+
+
+def schema_instance(schema: Any) -> Any:
+    """The smallest value a grammar for ``schema`` would let through: required properties only, first
+    enum value, empty arrays and strings, zero, true (OpenAPI-style upper-case types accepted)."""
+    if not isinstance(schema, dict):
+        return None
+    if "const" in schema:
+        return schema["const"]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    for key in ("anyOf", "oneOf", "any_of"):
+        if schema.get(key):
+            return schema_instance(schema[key][0])
+    kind = schema.get("type")
+    kind = (kind[0] if isinstance(kind, list) and kind else kind or "object").lower()
+    if kind == "object":
+        props = schema.get("properties") or {}
+        return {name: schema_instance(props.get(name)) for name in schema.get("required") or []}
+    return {"array": [], "string": "", "boolean": True, "integer": 0, "number": 0}.get(kind)
 
 
 def _break_json(text: str, r: random.Random) -> str:

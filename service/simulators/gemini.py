@@ -148,8 +148,10 @@ class GeminiSim:
                 f"allowed ({core.context_limit}).",
             )
         schema = gc.get("responseSchema") or gc.get("responseJsonSchema") or gc.get("response_schema")
+        if schema is None and gc.get("responseMimeType") == "application/json":
+            schema = {}  # JSON mode without a schema: still JSON, never prose
         max_tokens = int(gc.get("maxOutputTokens") or DEFAULT_MAX_OUTPUT_TOKENS)
-        gen = core.generate(prompt, schema=schema is not None, max_tokens=max_tokens, prompt_tokens=p_tokens)
+        gen = core.generate(prompt, schema=schema, max_tokens=max_tokens, prompt_tokens=p_tokens)
         return web.json_response(
             {
                 "candidates": [

@@ -166,7 +166,7 @@ class RunpodSim:
         stop = sp.get("stop")
         stops = [stop] if isinstance(stop, str) else list(stop or [])
         gen = core.generate(
-            prompt, schema=schema is not None, max_tokens=max_tokens, stop=stops, prompt_tokens=p_tokens
+            prompt, schema=schema, max_tokens=max_tokens, stop=stops, prompt_tokens=p_tokens
         )
         return [
             {

@@ -108,7 +108,7 @@ async def chat_completions(request: web.Request, core: SimCore) -> web.Response:
     stops = [stop] if isinstance(stop, str) else list(stop or [])
     gen = core.generate(
         prompt,
-        schema=json_schema_of(body, core) is not None,
+        schema=json_schema_of(body, core),
         max_tokens=int(max_tokens),
         stop=stops,
         prompt_tokens=p_tokens,

@@ -1,0 +1,289 @@
+"""The ``qgen`` command line as a user runs it: a subprocess against this test's database. Every failure
+is one line on stderr and a non-zero exit; the success paths do what the README says."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from service import queue as jobs
+from service.embedding import Embedder
+from service.settings import Settings
+from service.simulators.knobs import Knobs
+
+from .conftest import dsn_for
+from .helpers import insert_request, running_worker, simulators, with_simulators
+
+CLI_TIMEOUT_S = 120
+
+
+def cli_env(dsn: str, **extra: str) -> dict[str, str]:
+    """The parent environment minus every qgen/provider setting, plus the test database."""
+    prefixes = ("QGEN_", "RUNPOD_", "GEMINI_", "GOOGLE_", "DATABASE_URL", "EMBEDDING_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    env.update(DATABASE_URL=dsn, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONWARNINGS="ignore")
+    env.update(extra)
+    return env
+
+
+def run_cli(*args: str, dsn: str, cwd: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "service.cli", *args],
+        env=cli_env(dsn, **extra),
+        cwd=cwd,  # no stray .env file is read
+        capture_output=True,
+        text=True,
+        timeout=CLI_TIMEOUT_S,
+    )
+
+
+async def qgen(*args: str, dsn: str, cwd: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    """Run the CLI off the event loop, so that in-process simulators and workers keep serving."""
+    return await asyncio.to_thread(run_cli, *args, dsn=dsn, cwd=cwd, **extra)
+
+
+def assert_one_line_failure(p: subprocess.CompletedProcess[str], code: int, needle: str) -> None:
+    lines = p.stderr.splitlines()
+    assert p.returncode == code, (p.returncode, p.stdout, p.stderr)
+    assert len(lines) == 1, p.stderr
+    assert needle in lines[0], lines[0]
+    assert "Traceback" not in p.stderr + p.stdout
+
+
+ENQ = ("enqueue", "--subject", "Physics", "--topic", "Optics")
+RANDOM_ID = "6f1c6b1e-3c2d-4a5b-8c7d-0e1f2a3b4c5d"
+FAILURES: list[tuple[tuple[str, ...], dict[str, str], int, str]] = [
+    ((*ENQ, "--count", "abc"), {}, 2, "argument --count: not a whole number: 'abc'"),
+    (("enqueue", "--subject", "Physics", "--count", "3"), {}, 2, "the following arguments are required: --topic"),
+    ((*ENQ, "--count", "0"), {}, 1, "rejected: count must be between 1 and 500 (got 0)"),
+    ((*ENQ, "--count", "2", "--difficulty", "insane"), {}, 1, "rejected: difficulty 'insane' is not one of easy, medium, hard"),
+    (("status", "not-a-uuid"), {}, 1, "qgen: not a request id: 'not-a-uuid'"),
+    (("status", RANDOM_ID), {}, 1, f"qgen: no request {RANDOM_ID}"),
+    (("requeue", RANDOM_ID), {}, 1, "nothing to requeue"),
+    (("cancel", RANDOM_ID), {}, 1, "not queued or running"),
+    (("import", "/no/such/file.jsonl"), {}, 1, "qgen: cannot read /no/such/file.jsonl: No such file or directory"),
+    (("status",), {"QGEN_CONCURRENCY": "zero"}, 2, "qgen: invalid setting: QGEN_CONCURRENCY"),
+    (("schema", "--type", "essay"), {}, 2, "invalid choice: 'essay'"),
+]
+
+
+@pytest.mark.parametrize(("args", "extra", "code", "needle"), FAILURES, ids=[" ".join(f[0])[:40] for f in FAILURES])
+async def test_failures_are_one_line_and_non_zero(
+    args: tuple[str, ...], extra: dict[str, str], code: int, needle: str, db_dsn: str, tmp_path: Path
+) -> None:
+    p = await qgen(*args, dsn=db_dsn, cwd=tmp_path, **extra)
+    assert_one_line_failure(p, code, needle)
+
+
+async def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    dsn = f"postgresql://postgres:@/postgres?host={tmp_path / 'no-such-socket-dir'}"
+    for args in (("status",), ("migrate",), ("enqueue", "--subject", "Physics", "--topic", "Optics", "--count", "1")):
+        p = await qgen(*args, dsn=dsn, cwd=tmp_path)
+        assert_one_line_failure(p, 1, "qgen: cannot connect to the database")
+
+
+@pytest.fixture
+async def empty_dsn(admin_dsn: str) -> AsyncIterator[str]:
+    """A database with no schema at all."""
+    name = f"e_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        await conn.execute(f"create database {name}")
+    finally:
+        await conn.close()
+    yield dsn_for(admin_dsn, name)
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        await conn.execute(f"drop database if exists {name} with (force)")
+    finally:
+        await conn.close()
+
+
+async def test_migrate_twice_then_up_to_date(empty_dsn: str, tmp_path: Path) -> None:
+    first = await qgen("migrate", dsn=empty_dsn, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert re.match(r"applied [1-9]\d* migration\(s\): .*\.sql", first.stdout), first.stdout
+    second = await qgen("migrate", dsn=empty_dsn, cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.strip() == "applied 0 migration(s); schema up to date"
+
+
+@pytest.mark.parametrize(
+    ("args", "required"),
+    [
+        ((), {"question_text", "options", "correct_option_index", "solution"}),
+        (("--type", "numeric"), {"question_text", "answer", "solution"}),
+    ],
+)
+async def test_schema_prints_the_provider_schema(args: tuple[str, ...], required: set[str], db_dsn: str, tmp_path: Path) -> None:
+    p = await qgen("schema", *args, dsn=db_dsn, cwd=tmp_path)
+    assert p.returncode == 0 and p.stderr == "", p.stderr
+    schema = json.loads(p.stdout)
+    assert schema["required"] == ["questions"]
+    items = schema["properties"]["questions"]["items"]
+    if "$ref" in items:
+        items = schema["$defs"][items["$ref"].rsplit("/", 1)[1]]
+    assert set(items["required"]) == required
+
+
+async def test_enqueue_wait_status_cancel_requeue(
+    settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder, tmp_path: Path
+) -> None:
+    async with simulators() as (vllm, gem), running_worker(with_simulators(settings, vllm, gem), db_dsn, embedder):
+        p = await qgen(
+            "enqueue", "--subject", "Mathematics", "--topic", "Limits", "--count", "3", "--wait", "--timeout", "60",
+            dsn=db_dsn, cwd=tmp_path,
+        )
+    assert p.returncode == 0, p.stdout + p.stderr
+    m = re.match(r"request ([0-9a-f-]{36}) queued\n", p.stdout)
+    assert m, p.stdout
+    rid = m.group(1)
+    assert "succeeded: 3/3" in p.stdout, p.stdout
+    assert await conn.fetchval("select count(*) from questions where request_id = $1", uuid.UUID(rid)) == 3
+
+    overview = await qgen("status", dsn=db_dsn, cwd=tmp_path)
+    assert overview.returncode == 0, overview.stderr
+    assert "requests: succeeded 1" in overview.stdout
+    assert re.search(rf"{rid[:8]} succeeded\s+3/3\s+Mathematics\s+Limits", overview.stdout), overview.stdout
+    detail = await qgen("status", rid, dsn=db_dsn, cwd=tmp_path)
+    assert detail.returncode == 0, detail.stderr
+    assert f"request {rid}: succeeded 3/3 Mathematics / Limits" in detail.stdout
+    assert "queued -> running" in detail.stdout and "running -> succeeded" in detail.stdout
+    assert len(re.findall(r"  #\d runpod: ", detail.stdout)) == 3, detail.stdout
+
+    # cancel: a queued request (no worker runs now)
+    p = await qgen("enqueue", "--subject", "Physics", "--topic", "Optics", "--count", "2", dsn=db_dsn, cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    queued_id = p.stdout.split()[1]
+    p = await qgen("cancel", queued_id, dsn=db_dsn, cwd=tmp_path)
+    assert (p.returncode, p.stdout.strip()) == (0, f"request {queued_id}: cancelled"), p.stderr
+    assert await conn.fetchval("select status from question_requests where id = $1", uuid.UUID(queued_id)) == "cancelled"
+    again = await qgen("cancel", queued_id, dsn=db_dsn, cwd=tmp_path)
+    assert_one_line_failure(again, 1, "not queued or running")
+
+    # requeue: a request whose only job was dead-lettered
+    await conn.execute("update qgen_settings set value = '1' where key = 'max_attempts'")
+    failed = await insert_request(conn, subject="Chemistry", topic="Moles", count=2)
+    [job] = await jobs.claim(conn, "test-worker", 1, 30)
+    assert await jobs.retry(conn, job, "test-worker", 0, "every provider failed") == "failed"
+    assert await conn.fetchval("select status from question_requests where id = $1", failed["id"]) == "failed"
+    p = await qgen("requeue", str(failed["id"]), dsn=db_dsn, cwd=tmp_path)
+    assert (p.returncode, p.stdout.strip()) == (0, f"request {failed['id']}: 1 job(s) requeued"), p.stderr
+    assert await conn.fetchval("select status from question_requests where id = $1", failed["id"]) == "queued"
+    assert await conn.fetchval("select status from qgen_jobs where request_id = $1", failed["id"]) == "queued"
+
+
+IMPORT_LINES = [
+    {
+        "subject": "Mathematics", "topic": "Conics", "difficulty": "hard", "question_type": "numeric",
+        "question_text": "Find the eccentricity of the ellipse x^2/25 + y^2/9 = 1.",
+        "answer": 0.8, "unit": None, "solution": "e = sqrt(1 - 9/25) = 4/5.",
+    },
+    {
+        "subject": "Physics", "topic": "Kinematics", "difficulty": "easy", "question_type": "mcq",
+        "question_text": "A car accelerates uniformly from rest to 20 m/s in 4 s. What is its acceleration?",
+        "options": ["5 m/s^2", "4 m/s^2", "80 m/s^2", "0.2 m/s^2"], "correct_option_index": 0,
+        "solution": "a = (20 - 0) / 4 = 5 m/s^2.",
+    },
+]
+
+
+async def test_import_then_reimport_then_a_bad_line(db_dsn: str, conn: asyncpg.Connection, tmp_path: Path) -> None:
+    good = tmp_path / "bank.jsonl"
+    good.write_text("".join(json.dumps(x) + "\n" for x in IMPORT_LINES))
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n{not json\n")
+    # the bad file and the first import run side by side: each loads the model once
+    first, broken = await asyncio.gather(qgen("import", str(good), dsn=db_dsn, cwd=tmp_path),
+                                         qgen("import", str(bad), dsn=db_dsn, cwd=tmp_path))
+    assert first.returncode == 0, first.stderr
+    assert f"{good}: 2 lines, 2 inserted, 0 duplicates (none), 0 invalid" in first.stdout
+    assert_one_line_failure(broken, 1, "line 2: invalid JSON")
+    assert "line 2: invalid JSON" in broken.stdout
+    assert await conn.fetchval("select count(*) from questions where provider = 'import'") == 2
+
+    second = await qgen("import", str(good), dsn=db_dsn, cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert re.search(r": 2 lines, 0 inserted, 2 duplicates \(2 \w+\), 0 invalid", second.stdout), second.stdout
+    assert await conn.fetchval("select count(*) from questions") == 2
+
+
+RUNPOD_KEY = "rp-doctor-key-9f8e7d6c5b4a"
+GEMINI_KEY = "gm-doctor-key-1a2b3c4d5e6f"
+
+
+async def test_doctor_passes_without_printing_keys_and_fails_on_a_dead_pod(db_dsn: str, tmp_path: Path) -> None:
+    async with simulators(Knobs(expected_api_key=RUNPOD_KEY), Knobs(expected_api_key=GEMINI_KEY)) as (vllm, gem):
+        keys = {"RUNPOD_API_KEY": RUNPOD_KEY, "GEMINI_API_KEY": GEMINI_KEY, "GEMINI_BASE_URL": gem.base_url}
+        dead = "http://127.0.0.1:9/v1"  # discard port: nothing listens
+        ok, bad = await asyncio.gather(
+            qgen("doctor", dsn=db_dsn, cwd=tmp_path, RUNPOD_BASE_URL=vllm.base_url, **keys),
+            qgen("doctor", dsn=db_dsn, cwd=tmp_path, RUNPOD_BASE_URL=dead, **keys),
+        )
+        assert vllm.stats.status_counts.get(200, 0) >= 1 and gem.stats.status_counts.get(200, 0) >= 1
+        assert 401 not in vllm.stats.status_counts  # the key really authenticated
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    for check in ("database", "embedding model", "runpod health", "runpod models", "runpod strict JSON", "gemini call"):
+        assert re.search(rf"^{check}\s+ok\s", ok.stdout, re.M), (check, ok.stdout)
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert re.search(r"^runpod health\s+FAIL\s", bad.stdout, re.M), bad.stdout
+    assert re.search(r"^gemini call\s+ok\s", bad.stdout, re.M), bad.stdout
+    for p in (ok, bad):
+        for key in (RUNPOD_KEY, GEMINI_KEY):
+            assert key not in p.stdout + p.stderr
+        assert "Traceback" not in p.stderr
+
+
+def _lines(stream: object, out: queue.Queue[str]) -> None:
+    for line in stream:  # type: ignore[attr-defined]
+        out.put(line)
+
+
+def test_simulate_serves_until_sigterm(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "simulate"],
+        env=cli_env("postgresql://unused/"),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        got: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=_lines, args=(proc.stdout, got), daemon=True).start()
+        urls: dict[str, str] = {}
+        while len(urls) < 2:
+            name, _, value = got.get(timeout=30).strip().partition("=")
+            urls[name] = value
+        assert set(urls) == {"RUNPOD_BASE_URL", "GEMINI_BASE_URL"}
+        assert all(u.startswith("http://127.0.0.1:") for u in urls.values())
+        runpod = urls["RUNPOD_BASE_URL"]
+        with httpx.Client(timeout=10) as client:
+            assert client.get(runpod.removesuffix("/v1") + "/health").status_code == 200
+            r = client.post(
+                f"{runpod}/chat/completions",
+                json={"model": "PhysicsWallahAI/Aryabhata-1.0", "messages": [{"role": "user", "content": "Say hi."}],
+                      "max_tokens": 32},
+            )
+            assert r.status_code == 200, r.text
+            assert r.json()["choices"][0]["message"]["content"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(15)
+        stderr = proc.stderr.read() if proc.stderr else ""
+    assert code == 0, stderr
+    assert "Traceback" not in stderr
