@@ -20,7 +20,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
     # --- database -------------------------------------------------------------------------
-    database_url: str | None = Field(None, validation_alias=_env("DATABASE_URL"))
+    database_url: str | None = Field(None, validation_alias=_env("DATABASE_URL"), repr=False)  # may hold a password
     qgen_home: Path = Field(Path(".qgen"), validation_alias=_env("QGEN_HOME"))
     # 'session' = direct connection or Supabase session pooler (LISTEN works);
     # 'transaction' = Supabase transaction pooler on :6543 (no LISTEN, no prepared statements).
