@@ -17,6 +17,7 @@ import os
 import platform
 import sys
 import time
+import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +55,7 @@ class Size:
 FULL = Size(
     pickup_samples=200, queue_jobs=3000, queue_repeats=5, e2e_questions=1000, e2e_bank=10_000,
     first_question_samples=15, overload_questions=1000, overload_capacity=16, overload_latency_s=0.2,
-    dedupe_bank=100_000, dedupe_samples=300, embed_texts=256, embed_repeats=3, memory_questions=100,
+    dedupe_bank=100_000, dedupe_samples=300, embed_texts=160, embed_repeats=3, memory_questions=100,
     tokens_questions=200,
 )
 QUICK = Size(
@@ -179,12 +180,19 @@ async def main(args: argparse.Namespace) -> int:
         return 2
     started = time.perf_counter()
     sections: list[Section] = []
+    failed: list[str] = []
     with embedded_cluster() as cluster:
         await cluster.make_template()
         for name in wanted:
             t = time.perf_counter()
             print(f"[bench] {name} ...", flush=True)
-            sec = await figures[name](cluster)
+            try:
+                sec = await figures[name](cluster)
+            except Exception as e:  # one broken figure must not lose the others
+                traceback.print_exc()
+                sec = Section(name)
+                sec.extra["error"] = f"{type(e).__name__}: {e}"[:500]
+                failed.append(name)
             sec.seconds = time.perf_counter() - t
             print(f"[bench] {name}: {sec.seconds:.1f}s", flush=True)
             sections.append(sec)
@@ -198,6 +206,7 @@ async def main(args: argparse.Namespace) -> int:
             results[f.key] = round(f.value, 4)
     results["meta"] = {
         "quick": args.quick,
+        "failed": failed,
         "seconds": round(total, 1),
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": machine(),
@@ -209,6 +218,9 @@ async def main(args: argparse.Namespace) -> int:
     }
     write_json(Path(args.out), results)
     print(f"wrote {args.out}")
+    if failed:
+        print(f"bench: figure(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
 
 
