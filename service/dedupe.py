@@ -1,16 +1,17 @@
 """Duplicate decisions, no I/O: the exact-duplicate hash, question facets, and the verdict rule.
 
-Why a second check beside the embedding: all-MiniLM-L6-v2 reads only the first 256 word pieces and
-mean-pools them, so when a long shared passage dominates a question, two parts of a multi-part
-question ("…find λ²" / "…find D") embed almost identically. The embedding therefore only *proposes*
-a near duplicate (cosine >= threshold); ``same_question`` then confirms it from the text:
+The rule: two questions in a scope whose embeddings have cosine similarity >= the threshold are
+duplicates. The embedding decides, except for the one case it cannot see: the same passage with a
+different ask. all-MiniLM-L6-v2 reads only the first 256 word pieces and mean-pools them, so when a
+long passage is shared, the parts of a multi-part question ("…What is the value of λ²?" / "…What is
+the value of D?") embed almost identically. ``same_question`` keeps such a pair only when
 
-* the numbers in the question text must be the same set. A reworded or reformatted copy keeps its
-  data; the same template with different numbers has a different answer and is a *different*
-  question (the diversity plan, not dedupe, keeps the generator from producing many of those);
-* when the passage dominates (the embedding cannot see the ask), the final asks must share most of
-  their content terms, and so must the options: different asks on one passage are different
-  questions, while "Find the value of λ²" and "Determine λ²" are the same.
+* both texts have a dominant passage (>= ``PASSAGE_DOMINATES_WORDS`` words before the final ask),
+* the two passages are essentially the same (content-term overlap >= ``SHARED_PASSAGE_MIN_OVERLAP``),
+* and the final asks, or for MCQs the option sets, differ (overlap < ``ASK_MIN_OVERLAP``).
+
+Everything else at or above the threshold is a duplicate: a reworded copy, the same template with
+other numbers, a short set-up with another ask, two long questions with different passages.
 """
 
 from __future__ import annotations
@@ -29,12 +30,15 @@ from .questions import normalise_text
 # A passage "dominates" when the text before the final ask has at least this many words: at that
 # length the ask is a small share of the 256 pooled word pieces.
 PASSAGE_DOMINATES_WORDS = 40
+# Share of content terms two passages must have in common to be "the same passage". Copies of one
+# passage, lightly edited, overlap 0.93-1.0 in the corpus; a passage rewritten sentence by sentence
+# still overlaps 0.65 and must not shelter a reworded ask (docs/dedupe.md).
+SHARED_PASSAGE_MIN_OVERLAP = 0.8
 # Share of content terms two asks (and two option sets) must have in common to be "the same ask".
 ASK_MIN_OVERLAP = 0.5
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+(?=[A-Z(\\$\"'])|\n\s*\n?")
 _PUNCT_SPACE = re.compile(r"\s*([{}()\[\]^_=+\-*/,.;:?!<>|])\s*")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _TERM = re.compile(r"\\?[a-z]+|\d+(?:\.\d+)?|[^\x00-\x7f\s]")
 _GREEK = {
     name: unicodedata.lookup(f"GREEK SMALL LETTER {name.upper()}")
@@ -127,18 +131,11 @@ def _terms(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _numbers(text: str) -> frozenset[str]:
-    out = set()
-    for n in _NUMBER.findall(unicodedata.normalize("NFKC", text)):
-        out.add(n.rstrip("0").rstrip(".") if "." in n else (n.lstrip("0") or "0"))
-    return frozenset(out)
-
-
 @dataclass(frozen=True)
 class Facets:
-    """What the second check compares: numbers of the text, terms of the ask and of the options."""
+    """What the text check compares: terms of the passage, of the final ask and of the options."""
 
-    numbers: frozenset[str]
+    passage_terms: frozenset[str]
     ask_terms: frozenset[str]
     option_terms: frozenset[str]
     passage_dominates: bool
@@ -150,7 +147,7 @@ class Facets:
             frozenset().union(*(_terms(o) for o in options)) if options else frozenset()
         )
         return cls(
-            numbers=_numbers(question_text),
+            passage_terms=_terms(passage),
             ask_terms=_terms(ask),
             option_terms=option_terms,
             passage_dominates=len(passage.split()) >= PASSAGE_DOMINATES_WORDS,
@@ -165,14 +162,15 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def same_question(a: Facets, b: Facets) -> bool:
-    """Given an embedding similarity above the threshold, do ``a`` and ``b`` ask the same thing?"""
-    if a.numbers != b.numbers:
-        return False  # other data, other answer: a template variant, kept
-    if a.passage_dominates or b.passage_dominates:
-        if overlap(a.ask_terms, b.ask_terms) < ASK_MIN_OVERLAP:
-            return False  # another part of a multi-part question
-        if (a.option_terms or b.option_terms) and overlap(a.option_terms, b.option_terms) < ASK_MIN_OVERLAP:
-            return False
+    """Given a similarity >= threshold: a duplicate, unless one shared passage carries two different asks."""
+    if not (a.passage_dominates and b.passage_dominates):
+        return True  # a short text: the embedding sees all of it
+    if overlap(a.passage_terms, b.passage_terms) < SHARED_PASSAGE_MIN_OVERLAP:
+        return True  # different passages: the embedding decides
+    if overlap(a.ask_terms, b.ask_terms) < ASK_MIN_OVERLAP:
+        return False  # another part of a multi-part question
+    if (a.option_terms or b.option_terms) and overlap(a.option_terms, b.option_terms) < ASK_MIN_OVERLAP:
+        return False  # the same stem over other options: another part
     return True
 
 

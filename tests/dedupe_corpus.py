@@ -1,9 +1,13 @@
 # ruff: noqa: E501  (question data reads better unwrapped)
 """Hand-built JEE-style questions for the dedupe tests and ``scripts/measure_threshold.py``.
 
-Duplicates: reworded, reformatted (whitespace, LaTeX spacing) and option-shuffled copies.
-Distinct: different questions on the same topic, different final asks on one long shared passage
-(multi-part comprehension), and the same template with different numbers (a different answer).
+Duplicates: reworded, reformatted (whitespace, LaTeX spacing) and option-shuffled copies, and a long
+question whose passage was rewritten sentence by sentence with its ask reworded.
+Distinct (must be kept): different questions on the same topic, and different final asks on one long
+shared passage (multi-part comprehension).
+Decided by the embedding (a duplicate exactly when the cosine is at or above the threshold): the same
+template with different numbers, a short set-up with another ask, and a part of a rewritten passage
+against another part of the original.
 """
 
 from __future__ import annotations
@@ -85,6 +89,41 @@ CIRCUIT_REWORDED_ASKS = [
     "Calculate the work done by the external agent during the insertion of the slab.",
 ]
 
+# The circuit passage with half of its sentences rewritten, and asks reworded past term overlap: the
+# same questions, which the text check must not mistake for other parts of one shared passage.
+CIRCUIT_PARAPHRASED_PASSAGE = (
+    CIRCUIT_PASSAGE.replace(
+        "Passage. A parallel plate capacitor of plate area $A = 0.02\\,m^2$ and plate separation "
+        "$d = 1.0\\,mm$ is connected in series with a resistor of resistance $R = 500\\,\\Omega$ and an "
+        "ideal battery of emf $E = 12\\,V$ through a switch $S$.",
+        "Read the passage below. An ideal $12\\,V$ cell, a $500\\,\\Omega$ resistor, a switch $S$ and an "
+        "air-filled parallel plate capacitor (plates of area $0.02\\,m^2$, $1.0\\,mm$ apart) are joined "
+        "in one series loop.",
+    )
+    .replace(
+        "Initially the capacitor is uncharged and the switch is open. At time $t = 0$ the switch is "
+        "closed and the capacitor begins to charge.",
+        "The capacitor carries no charge to begin with and $S$ is open; $S$ is shut at $t = 0$ and the "
+        "capacitor charges up through the resistor.",
+    )
+    .replace(
+        "After a long time, when the current in the circuit has become negligible, the battery is "
+        "disconnected without any loss of charge,",
+        "Once the current has died away, the cell is removed from the loop so that no charge can leave "
+        "the plates,",
+    )
+    .replace("(fringing fields are negligible)", "(edge effects are neglected)")
+    .replace(
+        "All answers are to be given in SI units, rounded to three significant figures.",
+        "Report every result in SI units to three significant figures.",
+    )
+)
+CIRCUIT_PARAPHRASED_ASKS = [
+    "How long is the RC time constant while the capacitor charges, in ns?",
+    "Once the slab is fully in place, what voltage is there between the plates?",
+    "How much work does the agent do in pushing the slab in?",
+]
+
 ORGANIC_PASSAGE = (
     "Read the following paragraph and answer the question that follows. Compound $P$ with molecular "
     "formula $C_8H_{10}O$ is optically active and gives a positive iodoform test. On heating with "
@@ -147,6 +186,14 @@ def multipart_numeric_reworded() -> list[dict[str, Any]]:
         for k, ask in enumerate(asks):
             out.append(numeric(passage_question(passage, ask), answer=float(k + 1)))
     return out
+
+
+def multipart_numeric_paraphrased() -> list[dict[str, Any]]:
+    """The circuit parts (``multipart_numeric()[4:]``) with the passage rewritten and the asks reworded."""
+    return [
+        numeric(passage_question(CIRCUIT_PARAPHRASED_PASSAGE, ask), answer=float(k + 1))
+        for k, ask in enumerate(CIRCUIT_PARAPHRASED_ASKS)
+    ]
 
 
 def multipart_mcq() -> list[dict[str, Any]]:
@@ -324,7 +371,8 @@ SHORT["Chemical equilibrium"] = [
     ),
 ]
 
-# Same template, different numbers: different answers, decided to be *distinct* questions.
+# Same template, different numbers: a repeat for the student when the embedding says so (cosine at or
+# above the threshold), another question otherwise; the diversity plan makes the generator vary the idea.
 TEMPLATE_VARIANTS: list[tuple[dict[str, Any], dict[str, Any]]] = [
     (
         numeric(
@@ -366,8 +414,8 @@ TEMPLATE_VARIANTS: list[tuple[dict[str, Any], dict[str, Any]]] = [
     ),
 ]
 
-# Same short setup, different ask (same numbers). Reported separately: with a short setup the
-# embedding is all the rule has, so some of these are rejected as duplicates (see docs/dedupe.md).
+# Same short set-up, different ask (same numbers): the passage exemption needs a long passage, so the
+# embedding decides (see docs/dedupe.md).
 SAME_SETUP: list[tuple[dict[str, Any], dict[str, Any]]] = [
     (
         numeric(
@@ -445,6 +493,8 @@ def duplicate_pairs() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
         pairs.append(("reworded-passage", a, b))
     for a, b in zip(multipart_mcq(), multipart_mcq_reworded(), strict=True):
         pairs.append(("reworded-passage", a, b))
+    for a, b in zip(multipart_numeric()[4:], multipart_numeric_paraphrased(), strict=True):
+        pairs.append(("paraphrased-passage", a, b))
     return pairs
 
 
@@ -467,10 +517,23 @@ def distinct_pairs() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
         for j in range(4):
             if i != j:
                 pairs.append(("shared-passage-reworded", orig[i], rew[j]))
+    return pairs
+
+
+def embedding_decides_pairs() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(kind, a, b) pairs that are duplicates exactly when their cosine is at or above the threshold."""
+    pairs: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
     for a, b in TEMPLATE_VARIANTS:
         pairs.append(("template-numbers", a, b))
     for a, b in SAME_SETUP:
         pairs.append(("same-setup-other-ask", a, b))
+    # a part of the rewritten passage against the *other* parts of the original: not the same passage
+    para = multipart_numeric_paraphrased()
+    orig = multipart_numeric()[4:]
+    for i in range(3):
+        for j in range(3):
+            if i != j:
+                pairs.append(("paraphrased-passage-other-ask", orig[i], para[j]))
     return pairs
 
 
