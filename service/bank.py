@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import unicodedata
@@ -76,9 +77,16 @@ def text_hash(question: Question) -> str:
 
 
 async def store(
-    conn: asyncpg.Connection, candidates: list[Candidate], *, settings: Settings
+    conn: asyncpg.Connection,
+    candidates: list[Candidate],
+    *,
+    settings: Settings,
+    slots: Sequence[int] | None = None,
 ) -> list[Verdict]:
     """Check ``candidates`` against the bank and each other, insert the new ones, record the rejects.
+
+    With ``slots``, the accepted candidates take those slots in order and any accepted beyond them
+    are not stored (verdict reason ``surplus``, not a reject): a top-up may ask for more than it needs.
 
     Runs in the caller's transaction (opening one if there is none; a savepoint otherwise). An advisory
     lock per scope key, held until commit, makes check + insert atomic across workers: a second
@@ -86,6 +94,7 @@ async def store(
     """
     if not candidates:
         return []
+    candidates = list(candidates)  # slots are assigned on copies; the caller's list is left alone
     scopes = [scope_key(c.spec, settings.dedup_scope) for c in candidates]
     hashes = [text_hash(c.question) for c in candidates]
     facets = [dedupe.Facets.of(c.question.question_text, dedupe.options_of(c.question)) for c in candidates]
@@ -122,12 +131,20 @@ async def store(
             facets, hashes, scopes, dedupe.similarity_matrix(embeddings), matches, settings.dedup_threshold
         )
         keep = [i for i, d in enumerate(decisions) if d.accepted]
+        surplus: set[int] = set()
+        if slots is not None:
+            surplus = set(keep[len(slots) :])
+            keep = keep[: len(slots)]
+            for i, slot in zip(keep, slots, strict=False):
+                candidates[i] = dataclasses.replace(candidates[i], slot=slot)
         ids = await _insert(
             conn, [candidates[i] for i in keep], [scopes[i] for i in keep], [hashes[i] for i in keep]
         )
         verdicts: list[Verdict] = []
         for i, (c, d) in enumerate(zip(candidates, decisions, strict=True)):
-            if d.accepted:
+            if i in surplus:
+                verdicts.append(Verdict(c, False, None, "surplus", None, None))
+            elif d.accepted:
                 qid = ids.get((scopes[i], hashes[i]))
                 if qid is None:  # its slot was already filled by an earlier run of the job
                     verdicts.append(Verdict(c, False, None, "slot_filled", None, None))
@@ -173,7 +190,7 @@ async def _insert(
 async def _record_rejects(
     conn: asyncpg.Connection, verdicts: Sequence[Verdict], scopes: Sequence[str]
 ) -> None:
-    rejected = [(v, s) for v, s in zip(verdicts, scopes, strict=True) if not v.accepted]
+    rejected = [(v, s) for v, s in zip(verdicts, scopes, strict=True) if not v.accepted and v.reason != "surplus"]
     if not rejected:
         return
     await conn.execute(

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import math
 import os
 import random
 import secrets
@@ -312,6 +313,7 @@ class Worker:
         free = [slot for slot in job.slots if slot not in filled]
         rejected_texts: list[str] = []
         reasons: list[str] = []
+        generated = 0
         round_no = 0
         while True:
             self._check(state)
@@ -320,12 +322,12 @@ class Worker:
                 await self._finish(state, None)
                 return
             seed = secrets.randbelow(2**31 - 1)
-            plan = diversity.make_plan(spec, len(free), seed, offset=free[0] + round_no * job.slot_count)
-            result = await self.generator.generate(
-                spec, len(free), plan=plan, avoid=rejected_texts[-10:] + avoid, seed=seed
-            )
+            ask = topup_size(len(free), generated, len(rejected_texts)) if round_no else len(free)
+            plan = diversity.make_plan(spec, ask, seed, offset=free[0] + round_no * job.slot_count)
+            result = await self.generator.generate(spec, ask, plan=plan, avoid=rejected_texts[-10:] + avoid, seed=seed)
             self._check(state)
-            items = result.items[: len(free)]
+            items = result.items[:ask]
+            generated += len(items)
             if result.shortfall_reason:
                 reasons.append(result.shortfall_reason)
             embeddings = await self.embedder.embed([it.question for it in items]) if items else None
@@ -339,7 +341,6 @@ class Worker:
                     embedding=embeddings[i],
                     request_id=job.request_id,
                     job_id=job.id,
-                    slot=free[i],
                 )
                 for i, it in enumerate(items)
                 if embeddings is not None
@@ -349,7 +350,7 @@ class Worker:
                                   last_round=last_round, reasons=list(reasons))
             )
             accepted = {v.candidate.slot for v in verdicts if v.accepted}
-            rejected = [v for v in verdicts if not v.accepted]
+            rejected = [v for v in verdicts if _is_reject(v)]
             self.stats.questions_stored += len(accepted)
             self.stats.rejected += len(rejected)
             rejected_texts += [v.candidate.question.question_text for v in rejected]
@@ -382,11 +383,11 @@ class Worker:
                 raise LeaseLost(f"job {job.id}")
             if status == "cancelled":
                 raise JobCancelled(f"request {job.request_id}")
-            verdicts = await bank.store(conn, candidates, settings=self.settings) if candidates else []
+            verdicts = await bank.store(conn, candidates, settings=self.settings, slots=free) if candidates else []
             accepted = {v.candidate.slot for v in verdicts if v.accepted}
             left = [slot for slot in free if slot not in accepted]
             if not left or last_round:
-                rejected = len(verdicts) - len(accepted)
+                rejected = sum(1 for v in verdicts if _is_reject(v))
                 why = [*reasons, f"{rejected} rejected as duplicates"] if rejected else reasons
                 shortfall = _shortfall(left, job, why) if left else None
                 if not await queue.complete(conn, job, self.worker_id, shortfall):
@@ -424,6 +425,17 @@ class Worker:
                 log.warning("database write failed (%s); retrying in %.1fs", _one_line(e), delay)
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
+
+
+def topup_size(missing: int, generated: int, rejected: int) -> int:
+    """How many to ask for in a top-up round: enough that, at the rejection rate seen so far, the
+    missing slots are likely filled in one more round (at most three times the missing count)."""
+    keep_rate = 1.0 - rejected / generated if generated else 1.0
+    return min(3 * missing, math.ceil(missing / max(keep_rate, 1 / 3)))
+
+
+def _is_reject(v: bank.Verdict) -> bool:
+    return not v.accepted and v.reason != "surplus"
 
 
 def _jittered(attempt: int, base: float, cap: float) -> float:
