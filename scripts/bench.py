@@ -165,6 +165,41 @@ def print_table(sections: list[Section]) -> None:
             print("-" * (sum(widths) + 8 + max(len(r[4]) for r in rows)))
 
 
+MARK_START = "<!-- results:start (written by scripts/bench.py) -->"
+MARK_END = "<!-- results:end -->"
+
+
+def render_markdown(results: dict[str, Any]) -> str:
+    """The machine and every figure beside its same-run reference, as Markdown."""
+    meta = results["meta"]
+    m = meta["machine"]
+    lines = [
+        f"Run of {meta['date']} ({'quick' if meta['quick'] else 'full'}, {meta['seconds']:.0f} s): "
+        f"{m.get('cpus')} CPUs ({m.get('cpu', 'unknown CPU')}), {m.get('mem_gb', '?')} GB RAM, {m.get('platform')}; "
+        f"Python {m.get('python')}, torch {m.get('torch')} ({m.get('torch_threads')} threads), "
+        f"asyncpg {m.get('asyncpg')}, PgQueuer {m.get('pgqueuer')}; PostgreSQL 16 + pgvector 0.6 (pgserver).",
+        "",
+        "| figure | value | target | | reference (same run) |",
+        "|---|---:|---|---|---|",
+    ]
+    for key, f in meta["figures"].items():
+        mark = "" if f["ok"] is None else ("ok" if f["ok"] else "**miss**")
+        ref = f["reference"] + (f"; {f['note']}" if f["note"] else "")
+        lines.append(f"| `{key}` | {_fmt(results[key])} | {f['target']} | {mark} | {ref.replace('|', '/')} |")
+    return "\n".join(lines)
+
+
+def update_markdown(path: Path, results: dict[str, Any]) -> bool:
+    """Replace the block between the result markers of ``path``; False when the markers are missing."""
+    text = path.read_text() if path.exists() else ""
+    if MARK_START not in text or MARK_END not in text:
+        return False
+    head, _, rest = text.partition(MARK_START)
+    _, _, tail = rest.partition(MARK_END)
+    path.write_text(f"{head}{MARK_START}\n{render_markdown(results)}\n{MARK_END}{tail}")
+    return True
+
+
 def write_json(path: Path, results: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=2, default=float) + "\n")
@@ -218,6 +253,9 @@ async def main(args: argparse.Namespace) -> int:
     }
     write_json(Path(args.out), results)
     print(f"wrote {args.out}")
+    # the published table follows full runs of every figure only
+    if not args.quick and not args.only and not failed and update_markdown(ROOT / "BENCHMARKS.md", results):
+        print("updated the results in BENCHMARKS.md")
     if failed:
         print(f"bench: figure(s) failed: {', '.join(failed)}", file=sys.stderr)
         return 1
@@ -229,6 +267,11 @@ if __name__ == "__main__":
     p.add_argument("--quick", action="store_true", help="smaller sizes, under two minutes")
     p.add_argument("--only", help="comma-separated figure names")
     p.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    p.add_argument("--render", action="store_true", help="only rewrite BENCHMARKS.md's table from --out")
     args = p.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.render:
+        ok = update_markdown(ROOT / "BENCHMARKS.md", json.loads(Path(args.out).read_text()))
+        print("BENCHMARKS.md updated" if ok else "BENCHMARKS.md has no result markers", file=sys.stderr)
+        sys.exit(0 if ok else 1)
     sys.exit(asyncio.run(main(args)))
