@@ -36,7 +36,8 @@ async def _seed_our_jobs(conn: asyncpg.Connection, jobs: int) -> None:
 
 async def _our_consumer(dsn: str, worker_id: str, done: list[int], deadlocks: list[int]) -> None:
     """Claim up to BATCH jobs, then complete each in its own transaction exactly like the worker's
-    final write (lock_own_job, set_produced, complete_job, settle_request); until nothing is left.
+    completion (queue.finish_bookkeeping: qgen_finish_job = produced, done, settle, asynchronous commit,
+    exactly what the worker runs for a job with nothing left to store); until nothing is left.
     A deadlock aborts only that transaction: it is counted and the completion is run again."""
     conn = await asyncpg.connect(dsn)
     try:
@@ -47,11 +48,8 @@ async def _our_consumer(dsn: str, worker_id: str, done: list[int], deadlocks: li
             for job in jobs:
                 while True:
                     try:
-                        async with conn.transaction():
-                            status = await queue.lock_own_job(conn, job, worker_id)
-                            assert status is not None
-                            ok = await queue.complete(conn, job, worker_id, None)
-                            assert ok
+                        ok = await queue.finish_bookkeeping(conn, job, worker_id, None)
+                        assert ok
                         break
                     except asyncpg.DeadlockDetectedError:
                         deadlocks[0] += 1

@@ -49,10 +49,10 @@ def _job(row: asyncpg.Record) -> Job:
 
 
 async def claim(conn: asyncpg.Connection, worker_id: str, limit: int, lease_s: float) -> list[Job]:
-    """Claim up to ``limit`` runnable jobs (FOR UPDATE SKIP LOCKED) under a lease."""
-    rows = await conn.fetch(q("claim_jobs"), limit, worker_id, float(lease_s))
-    if rows:
-        await conn.execute(q("mark_request_running"), list({r["request_id"] for r in rows}))
+    """Claim up to ``limit`` runnable jobs (FOR UPDATE SKIP LOCKED) under a lease; their requests turn running."""
+    async with conn.transaction():
+        await conn.execute(q("async_commit"))
+        rows = await conn.fetch(q("claim_jobs"), limit, worker_id, float(lease_s))
     return [_job(r) for r in rows]
 
 
@@ -72,38 +72,42 @@ async def filled_slots(conn: asyncpg.Connection, job: Job) -> set[int]:
     return {r["slot"] for r in await conn.fetch(q("filled_slots"), job.request_id, job.slot_start, job.slot_count)}
 
 
-async def set_produced(conn: asyncpg.Connection, job: Job) -> None:
-    await conn.execute(q("set_job_produced"), job.id)
+async def finish(conn: asyncpg.Connection, job: Job, worker_id: str, shortfall: str | None) -> bool:
+    """Mark the job done and settle its request in one statement; False when the lease was lost.
+
+    Called inside the transaction that stores the job's last questions, so both commit together.
+    """
+    return await conn.fetchval(q("finish_job"), job.id, worker_id, shortfall) is not None
 
 
-async def complete(conn: asyncpg.Connection, job: Job, worker_id: str, shortfall: str | None) -> bool:
-    """Mark the job done and settle its request (same transaction as the last inserts)."""
-    await set_produced(conn, job)
-    row = await conn.fetchrow(q("complete_job"), job.id, worker_id, shortfall)
-    if row is None:
-        return False
-    await conn.execute(q("settle_request"), job.request_id)
-    return True
+async def finish_bookkeeping(conn: asyncpg.Connection, job: Job, worker_id: str, shortfall: str | None) -> bool:
+    """``finish`` in a transaction of its own, for a job with nothing left to store (asynchronous commit)."""
+    async with conn.transaction():
+        await conn.execute(q("async_commit"))
+        return await finish(conn, job, worker_id, shortfall)
 
 
 async def retry(conn: asyncpg.Connection, job: Job, worker_id: str, delay_s: float, error: str) -> str | None:
     """Requeue after ``delay_s`` or dead-letter after the last attempt; returns the new job status."""
     async with conn.transaction():
+        await conn.execute(q("async_commit"))
         row = await conn.fetchrow(q("retry_job"), job.id, worker_id, float(delay_s), error[:2000])
         if row is None:
             return None
-        await conn.execute(q("set_job_produced"), job.id)
         await conn.execute(q("settle_request"), job.request_id)
         return str(row["status"])
 
 
 async def release(conn: asyncpg.Connection, job: Job, worker_id: str) -> None:
     """Give a job back on shutdown without counting the attempt."""
-    await conn.execute(q("release_job"), job.id, worker_id)
+    async with conn.transaction():
+        await conn.execute(q("async_commit"))
+        await conn.execute(q("release_job"), job.id, worker_id)
 
 
 async def cancel(conn: asyncpg.Connection, job: Job) -> None:
     async with conn.transaction():
+        await conn.execute(q("async_commit"))
         await conn.execute(q("cancel_job"), job.id)
         await conn.execute(q("settle_request"), job.request_id)
 
@@ -111,6 +115,7 @@ async def cancel(conn: asyncpg.Connection, job: Job) -> None:
 async def sweep(conn: asyncpg.Connection) -> int:
     """Close jobs of cancelled requests, dead-letter expired last attempts; returns requests settled."""
     async with conn.transaction():
+        await conn.execute(q("async_commit"))
         rows = await conn.fetch(q("sweep"))
         for r in rows:
             await conn.execute(q("settle_request"), r["request_id"])

@@ -390,20 +390,16 @@ class Worker:
                 rejected = sum(1 for v in verdicts if _is_reject(v))
                 why = [*reasons, f"{rejected} rejected as duplicates"] if rejected else reasons
                 shortfall = _shortfall(left, job, why) if left else None
-                if not await queue.complete(conn, job, self.worker_id, shortfall):
+                if not await queue.finish(conn, job, self.worker_id, shortfall):
                     raise LeaseLost(f"job {job.id}")
-            else:
-                await queue.set_produced(conn, job)
             return verdicts
 
     async def _finish(self, state: JobState, shortfall: str | None) -> None:
         job = state.job
 
         async def done(conn: asyncpg.Connection) -> None:
-            async with conn.transaction():
-                if await queue.lock_own_job(conn, job, self.worker_id) is None:
-                    raise LeaseLost(f"job {job.id}")
-                await queue.complete(conn, job, self.worker_id, shortfall)
+            if not await queue.finish_bookkeeping(conn, job, self.worker_id, shortfall):
+                raise LeaseLost(f"job {job.id}")
 
         await self._db_retry(done)
         self.stats.jobs_done += 1

@@ -335,7 +335,10 @@ create trigger qgen_questions_count_delete after delete on questions
 ------------------------------------------------------------------------------------------------
 
 -- Settle a request from its jobs. Locks the request row first so that two jobs finishing at
--- the same moment serialise here and the later one sees the earlier one's commit.
+-- the same moment serialise here and the later one sees the earlier one's commit. FOR NO KEY UPDATE,
+-- not FOR UPDATE: both finishing transactions already hold FOR KEY SHARE on the request (the foreign
+-- keys of their job and question rows), and two KEY SHARE holders both upgrading to FOR UPDATE
+-- deadlock; NO KEY UPDATE conflicts with itself but not with KEY SHARE.
 create or replace function qgen_settle_request(p_request uuid) returns text
 language plpgsql as $$
 declare
@@ -345,7 +348,7 @@ declare
     errors text;
     final text;
 begin
-    select * into r from question_requests where id = p_request for update;
+    select * into r from question_requests where id = p_request for no key update;
     if not found or r.status in ('rejected', 'cancelled', 'succeeded', 'partial', 'failed') then
         return r.status;
     end if;
@@ -368,6 +371,29 @@ begin
                         else format('%s of %s questions stored: %s', r.produced, r.count, coalesce(left(errors, 2000), 'no reason recorded')) end
      where id = p_request;
     return final;
+end
+$$;
+
+-- Finish a job in one statement: its produced count from the bank, status done (with the shortfall
+-- reason, if any) and its request settled. Returns the request status, or null when the lease is
+-- no longer ours (another worker took the job over): then nothing is changed.
+create or replace function qgen_finish_job(p_job bigint, p_worker text, p_shortfall text) returns text
+language plpgsql as $$
+declare
+    req uuid;
+begin
+    update qgen_jobs j
+       set produced = (select count(*) from questions q
+                        where q.request_id = j.request_id
+                          and q.slot >= j.slot_start and q.slot < j.slot_start + j.slot_count),
+           status = 'done', finished_at = now(), updated_at = now(), locked_by = null,
+           lease_expires_at = null, last_error = p_shortfall
+     where j.id = p_job and j.locked_by = p_worker and j.status = 'running'
+    returning j.request_id into req;
+    if req is null then
+        return null;
+    end if;
+    return qgen_settle_request(req);
 end
 $$;
 

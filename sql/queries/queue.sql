@@ -2,8 +2,9 @@
 -- lease (locked_by), so a worker that lost its lease can never overwrite the new owner's work.
 
 -- name: claim_jobs --
--- Claim up to $1 runnable jobs for worker $2 under a lease of $3 seconds. Expired leases are taken
--- over (the previous owner died); jobs of cancelled requests are skipped.
+-- Claim up to $1 runnable jobs for worker $2 under a lease of $3 seconds, and mark their requests
+-- running, in one statement. Expired leases are taken over (the previous owner died); jobs of
+-- cancelled requests are skipped.
 with picked as (
     select j.id
       from qgen_jobs j
@@ -13,21 +14,23 @@ with picked as (
      order by j.priority desc, j.run_after, j.id
      limit $1
        for update of j skip locked
+), claimed as (
+    update qgen_jobs j
+       set status = 'running',
+           locked_by = $2,
+           lease_expires_at = now() + make_interval(secs => $3),
+           attempts = j.attempts + 1,
+           started_at = coalesce(j.started_at, now()),
+           updated_at = now()
+      from picked, question_requests r
+     where j.id = picked.id and r.id = j.request_id
+    returning j.id, j.request_id, j.slot_start, j.slot_count, j.attempts, j.max_attempts,
+              r.subject, r.topic, r.subtopic, r.exam, r.difficulty, r.question_type, r.instructions, r.count
+), running as (
+    update question_requests set status = 'running'
+     where id in (select request_id from claimed) and status = 'queued'
 )
-update qgen_jobs j
-   set status = 'running',
-       locked_by = $2,
-       lease_expires_at = now() + make_interval(secs => $3),
-       attempts = j.attempts + 1,
-       started_at = coalesce(j.started_at, now()),
-       updated_at = now()
-  from picked, question_requests r
- where j.id = picked.id and r.id = j.request_id
-returning j.id, j.request_id, j.slot_start, j.slot_count, j.attempts, j.max_attempts,
-          r.subject, r.topic, r.subtopic, r.exam, r.difficulty, r.question_type, r.instructions, r.count;
-
--- name: mark_request_running --
-update question_requests set status = 'running' where id = any($1::uuid[]) and status = 'queued';
+select * from claimed;
 
 -- name: heartbeat --
 -- Extend the lease; returns the request status (so the worker sees cancellation), or no row when
@@ -47,21 +50,13 @@ select j.id, (select r.status from question_requests r where r.id = j.request_id
 -- name: filled_slots --
 select slot from questions where request_id = $1 and slot >= $2 and slot < $2 + $3;
 
--- name: set_job_produced --
-update qgen_jobs
-   set produced = (select count(*) from questions q
-                    where q.request_id = qgen_jobs.request_id
-                      and q.slot >= qgen_jobs.slot_start and q.slot < qgen_jobs.slot_start + qgen_jobs.slot_count),
-       updated_at = now()
- where id = $1;
+-- name: finish_job --
+select qgen_finish_job($1, $2, $3);
 
--- name: complete_job --
--- $3 is the shortfall reason (null when every slot is filled).
-update qgen_jobs
-   set status = 'done', finished_at = now(), updated_at = now(), locked_by = null,
-       lease_expires_at = null, last_error = $3
- where id = $1 and locked_by = $2 and status = 'running'
-returning request_id;
+-- name: async_commit --
+-- Queue bookkeeping commits without waiting for the WAL flush: a transition lost in a server crash
+-- only means the job is claimed or finished again (leases and unique slots make that safe).
+set local synchronous_commit = off;
 
 -- name: retry_job --
 -- Back to the queue after $3 seconds, or to the dead-letter state 'failed' after the last attempt.
@@ -69,7 +64,10 @@ update qgen_jobs
    set status = case when attempts >= max_attempts then 'failed' else 'queued' end,
        run_after = now() + make_interval(secs => $3),
        finished_at = case when attempts >= max_attempts then now() end,
-       locked_by = null, lease_expires_at = null, last_error = $4, updated_at = now()
+       locked_by = null, lease_expires_at = null, last_error = $4, updated_at = now(),
+       produced = (select count(*) from questions q
+                    where q.request_id = qgen_jobs.request_id
+                      and q.slot >= qgen_jobs.slot_start and q.slot < qgen_jobs.slot_start + qgen_jobs.slot_count)
  where id = $1 and locked_by = $2 and status = 'running'
 returning request_id, status;
 
@@ -111,12 +109,6 @@ select distinct request_id from dead;
 -- name: next_run_after --
 -- When the earliest queued job becomes runnable (to sleep no longer than needed).
 select extract(epoch from (min(run_after) - now()))::float8 from qgen_jobs where status = 'queued';
-
--- name: runnable_count --
-select count(*) from qgen_jobs j
- where ((j.status = 'queued' and j.run_after <= now())
-        or (j.status = 'running' and (j.lease_expires_at < now() or j.locked_by = $1)))
-   and not exists (select 1 from question_requests r where r.id = j.request_id and r.status = 'cancelled');
 
 -- name: open_jobs --
 select count(*) from qgen_jobs where status in ('queued', 'running');
