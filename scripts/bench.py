@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import platform
+import signal
 import sys
 import time
 import traceback
@@ -270,6 +271,8 @@ if __name__ == "__main__":
     p.add_argument("--render", action="store_true", help="only rewrite BENCHMARKS.md's table from --out")
     args = p.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # SIGTERM unwinds like Ctrl-C, so the embedded server and its temp dir are cleaned up
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.render:
         ok = update_markdown(ROOT / "BENCHMARKS.md", json.loads(Path(args.out).read_text()))
         print("BENCHMARKS.md updated" if ok else "BENCHMARKS.md has no result markers", file=sys.stderr)
