@@ -135,6 +135,9 @@ async def dedupe_latency(cluster: Cluster, embedder: Any, *, bank: int, samples:
     sec.add(f"dedupe_ms_per_question_batch10_{label}", median(per_q),
             reference="store() of one job's 10 questions in one call, divided by 10",
             note=f"median of {len(per_q)} batches")
+    sec.add(f"dedupe_ms_per_question_batch10_p99_{label}", percentile(per_q, 99),
+            reference="the worker's path: one job's 10 questions per store() call, per question",
+            target="<= 10", ok=percentile(per_q, 99) <= 10, note=f"p99 of {len(per_q)} batches")
     sec.extra.update(dedupe_seed_seconds=seed_s, dedupe_uses_hnsw=any("hnsw" in r[0] for r in plan))
     return sec
 

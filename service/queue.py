@@ -50,9 +50,7 @@ def _job(row: asyncpg.Record) -> Job:
 
 async def claim(conn: asyncpg.Connection, worker_id: str, limit: int, lease_s: float) -> list[Job]:
     """Claim up to ``limit`` runnable jobs (FOR UPDATE SKIP LOCKED) under a lease; their requests turn running."""
-    async with conn.transaction():
-        await conn.execute(q("async_commit"))
-        rows = await conn.fetch(q("claim_jobs"), limit, worker_id, float(lease_s))
+    rows = await conn.fetch(q("claim_jobs"), limit, worker_id, float(lease_s))
     return [_job(r) for r in rows]
 
 
@@ -81,10 +79,8 @@ async def finish(conn: asyncpg.Connection, job: Job, worker_id: str, shortfall: 
 
 
 async def finish_bookkeeping(conn: asyncpg.Connection, job: Job, worker_id: str, shortfall: str | None) -> bool:
-    """``finish`` in a transaction of its own, for a job with nothing left to store (asynchronous commit)."""
-    async with conn.transaction():
-        await conn.execute(q("async_commit"))
-        return await finish(conn, job, worker_id, shortfall)
+    """``finish`` as a statement of its own, for a job with nothing left to store (asynchronous commit)."""
+    return await conn.fetchval(q("finish_job_async"), job.id, worker_id, shortfall) is not None
 
 
 async def retry(conn: asyncpg.Connection, job: Job, worker_id: str, delay_s: float, error: str) -> str | None:

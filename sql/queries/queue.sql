@@ -3,8 +3,8 @@
 
 -- name: claim_jobs --
 -- Claim up to $1 runnable jobs for worker $2 under a lease of $3 seconds, and mark their requests
--- running, in one statement. Expired leases are taken over (the previous owner died); jobs of
--- cancelled requests are skipped.
+-- running, in one statement (one round trip, committed asynchronously: see async_commit). Expired
+-- leases are taken over (the previous owner died); jobs of cancelled requests are skipped.
 with picked as (
     select j.id
       from qgen_jobs j
@@ -30,7 +30,7 @@ with picked as (
     update question_requests set status = 'running'
      where id in (select request_id from claimed) and status = 'queued'
 )
-select * from claimed;
+select claimed.* from claimed, (select set_config('synchronous_commit', 'off', true)) as async_commit;
 
 -- name: heartbeat --
 -- Extend the lease; returns the request status (so the worker sees cancellation), or no row when
@@ -51,11 +51,17 @@ select j.id, (select r.status from question_requests r where r.id = j.request_id
 select slot from questions where request_id = $1 and slot >= $2 and slot < $2 + $3;
 
 -- name: finish_job --
+-- Inside the transaction that stores the job's last questions: a durable commit.
 select qgen_finish_job($1, $2, $3);
+
+-- name: finish_job_async --
+-- A job with nothing left to store: its own (implicit) transaction, committed asynchronously.
+select qgen_finish_job($1, $2, $3) from (select set_config('synchronous_commit', 'off', true)) as async_commit;
 
 -- name: async_commit --
 -- Queue bookkeeping commits without waiting for the WAL flush: a transition lost in a server crash
--- only means the job is claimed or finished again (leases and unique slots make that safe).
+-- only means the job is claimed or finished again (leases and unique slots make that safe). Writes
+-- to the bank (questions, rejects) always commit durably.
 set local synchronous_commit = off;
 
 -- name: retry_job --
