@@ -8,6 +8,8 @@ sized to the context window) runs beside an unbounded client like the old edge-f
 one question per call, every call fired at once, no cap, each failed call retried with the same
 exponential full-jitter backoff our generator uses until it succeeds.
 
+The pod runs in a process of its own (`qgen simulate`), as a real pod is another machine.
+
 Tokens per question: the simulator's token accounting (``stats.prompt_tokens``,
 ``stats.completion_tokens``) for our batched calls vs one question per call.
 """
@@ -15,6 +17,8 @@ Tokens per question: the simulator's token accounting (``stats.prompt_tokens``,
 from __future__ import annotations
 
 import asyncio
+import signal
+import sys
 import time
 from typing import Any
 
@@ -30,7 +34,6 @@ from service.providers.runpod import RunPodProvider
 from service.questions import batch_json_schema
 from service.resilience import backoff_delay
 from service.settings import Settings
-from service.simulators.knobs import Knobs
 from service.simulators.server import SimulatorServer
 
 JOB = 10  # questions per job, as qgen_settings.job_size
@@ -45,7 +48,7 @@ def _settings(**overrides: Any) -> Settings:
     return Settings(database_url="postgresql://unused/none", **overrides)
 
 
-async def _generator_run(settings: Settings, vllm: SimulatorServer, gem: SimulatorServer,
+async def _generator_run(settings: Settings, vllm: Any, gem: SimulatorServer,
                          questions: int) -> dict[str, Any]:
     """All jobs at once through one Generator (a worker process's shared limiter and breaker)."""
     providers = build_providers(settings, runpod_url=vllm.base_url, gemini_url=gem.base_url, simulated=True)
@@ -71,7 +74,7 @@ async def _generator_run(settings: Settings, vllm: SimulatorServer, gem: Simulat
     }
 
 
-async def _unbounded_run(settings: Settings, vllm: SimulatorServer, questions: int) -> dict[str, Any]:
+async def _unbounded_run(settings: Settings, vllm: Any, questions: int) -> dict[str, Any]:
     """One question per call, every call at once, retried with full-jitter backoff until it succeeds.
 
     Each question has its own HTTP client and connection, as each edge-function invocation had (one
@@ -107,19 +110,55 @@ async def _unbounded_run(settings: Settings, vllm: SimulatorServer, questions: i
     return {"elapsed": elapsed, "questions": questions, "calls": questions, "failures": failures[0]}
 
 
+class PodProcess:
+    """The simulated pod in a process of its own (`qgen simulate`), as a real pod is another machine:
+    its answer building does not compete with the client for this process's event loop."""
+
+    def __init__(self, capacity: int, latency_s: float) -> None:
+        self.args = ["--vllm-port", "0", "--capacity", str(capacity), "--latency", str(latency_s)]
+        self.base_url = ""
+
+    async def __aenter__(self) -> PodProcess:
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "service.cli", "simulate", *self.args,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+        )
+        assert self.proc.stdout is not None
+        while not self.base_url:
+            line = (await asyncio.wait_for(self.proc.stdout.readline(), timeout=60)).decode()
+            if not line:
+                raise RuntimeError("qgen simulate exited before printing its URL")
+            if line.startswith("RUNPOD_BASE_URL="):
+                self.base_url = line.split("=", 1)[1].strip()
+        self.origin = self.base_url.rsplit("/v1", 1)[0]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(self.proc.wait(), timeout=30)
+
+    async def status_counts(self) -> dict[int, int]:
+        async with httpx.AsyncClient() as c:
+            stats = (await c.get(f"{self.origin}/_sim/stats")).json()
+        return {int(k): int(v) for k, v in stats["status_counts"].items()}
+
+    async def reset(self) -> None:
+        async with httpx.AsyncClient() as c:
+            (await c.post(f"{self.origin}/_sim/reset")).raise_for_status()
+
+
 async def overload(*, questions: int, capacity: int, latency_s: float) -> Section:
     sec = Section("overload")
     ideal = capacity / latency_s  # successful calls per second the pod can complete
     settings = _settings(runpod_max_concurrency=capacity)
-    pod = Knobs(capacity=capacity, latency_s=latency_s)
-    async with SimulatorServer("vllm", knobs=pod) as vllm, SimulatorServer("gemini") as gem:
+    async with PodProcess(capacity, latency_s) as vllm, SimulatorServer("gemini") as gem:
         ours = await _generator_run(settings, vllm, gem, questions)
-        ours_500 = vllm.stats.status_counts.get(500, 0)
-        ours_ok = vllm.stats.status_counts.get(200, 0)
-        vllm.reset_stats()
+        counts = await vllm.status_counts()
+        ours_500, ours_ok = counts.get(500, 0), counts.get(200, 0)
+        await vllm.reset()
         old = await _unbounded_run(settings, vllm, questions)
-        old_500 = vllm.stats.status_counts.get(500, 0)
-        old_ok = vllm.stats.status_counts.get(200, 0)
+        counts = await vllm.status_counts()
+        old_500, old_ok = counts.get(500, 0), counts.get(200, 0)
     ratio = ours_ok / ours["elapsed"] / ideal
     ratio_old = old_ok / old["elapsed"] / ideal
     sec.add("overload_goodput_ratio", ratio,

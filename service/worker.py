@@ -43,6 +43,12 @@ CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
 )
 CONNECTION_OR_TIMEOUT: tuple[type[BaseException], ...] = (*CONNECTION_ERRORS, TimeoutError)
+# A write transaction aborted by the server for a transient reason is simply run again.
+RETRY_WRITE_ERRORS: tuple[type[BaseException], ...] = (
+    *CONNECTION_ERRORS,
+    asyncpg.DeadlockDetectedError,
+    asyncpg.SerializationError,
+)
 
 
 class LeaseLost(QgenError):
@@ -330,7 +336,7 @@ class Worker:
             generated += len(items)
             if result.shortfall_reason:
                 reasons.append(result.shortfall_reason)
-            embeddings = await self.embedder.embed([it.question for it in items]) if items else None
+            embeddings = list(await self.embedder.embed([it.question for it in items])) if items else []
             candidates = [
                 bank.Candidate(
                     question=it.question,
@@ -338,24 +344,28 @@ class Worker:
                     provider=it.provider,
                     model=it.model,
                     fallback_reason=it.fallback_reason,
-                    embedding=embeddings[i],
+                    embedding=emb,
                     request_id=job.request_id,
                     job_id=job.id,
                 )
-                for i, it in enumerate(items)
-                if embeddings is not None
+                for it, emb in zip(items, embeddings, strict=True)
             ]
             verdicts = await self._db_retry(
-                functools.partial(self._store_round, job=job, candidates=candidates, free=list(free),
-                                  last_round=last_round, reasons=list(reasons))
+                functools.partial(
+                    self._store_round,
+                    job=job,
+                    candidates=candidates,
+                    free=list(free),
+                    last_round=last_round,
+                    reasons=list(reasons),
+                    rejected_before=len(rejected_texts),
+                )
             )
             accepted = {v.candidate.slot for v in verdicts if v.accepted}
             rejected = [v for v in verdicts if _is_reject(v)]
             self.stats.questions_stored += len(accepted)
             self.stats.rejected += len(rejected)
             rejected_texts += [v.candidate.question.question_text for v in rejected]
-            if rejected:
-                reasons.append(f"{len(rejected)} rejected as duplicates")
             free = [slot for slot in free if slot not in accepted]
             log.info(
                 "job %s round %s: %s stored, %s rejected, %s missing", job.id, round_no, len(accepted), len(rejected), len(free)
@@ -374,9 +384,10 @@ class Worker:
         free: list[int],
         last_round: bool,
         reasons: list[str],
+        rejected_before: int,
     ) -> list[bank.Verdict]:
-        """One transaction: prove the lease, dedupe + insert, then progress — or completion when
-        this round fills the job or is its last, so the final inserts and completion commit together."""
+        """One transaction: prove the lease, dedupe + insert, and complete the job when this round
+        fills it or is its last, so that the final inserts and the completion commit together."""
         async with conn.transaction():
             status = await queue.lock_own_job(conn, job, self.worker_id)
             if status is None:
@@ -387,8 +398,8 @@ class Worker:
             accepted = {v.candidate.slot for v in verdicts if v.accepted}
             left = [slot for slot in free if slot not in accepted]
             if not left or last_round:
-                rejected = sum(1 for v in verdicts if _is_reject(v))
-                why = [*reasons, f"{rejected} rejected as duplicates"] if rejected else reasons
+                rejected = rejected_before + sum(1 for v in verdicts if _is_reject(v))
+                why = [*reasons, f"{rejected} refused as duplicates"] if rejected else reasons
                 shortfall = _shortfall(left, job, why) if left else None
                 if not await queue.finish(conn, job, self.worker_id, shortfall):
                     raise LeaseLost(f"job {job.id}")
@@ -405,7 +416,8 @@ class Worker:
         self.stats.jobs_done += 1
 
     async def _db_retry(self, fn: Callable[[asyncpg.Connection], Awaitable[T]], attempts: int = 8) -> T:
-        """Run ``fn`` on a pooled connection, retrying with backoff when the connection is lost.
+        """Run ``fn`` on a pooled connection, retrying with backoff when the connection is lost (or the
+        server aborted the transaction for a transient reason: deadlock, serialization failure).
 
         Safe because every write transaction of a job starts by re-checking the lease, and slots are
         unique: a retried write can never store a question twice.
@@ -414,7 +426,7 @@ class Worker:
             try:
                 async with self.pool.acquire() as conn:
                     return await fn(conn)
-            except CONNECTION_ERRORS as e:
+            except RETRY_WRITE_ERRORS as e:
                 if attempt == attempts:
                     raise
                 delay = _jittered(attempt, 0.1, 5.0)
