@@ -62,6 +62,13 @@ async def db_dsn(admin_dsn: str, template_dsn: str) -> AsyncIterator[str]:
 
 
 @pytest.fixture
+async def empty_dsn(admin_dsn: str) -> AsyncIterator[str]:
+    """A brand-new database with no schema at all (template0, as a fresh project)."""
+    async with scratch_database(admin_dsn, "template0", prefix="e") as dsn:
+        yield dsn
+
+
+@pytest.fixture
 def settings(db_dsn: str, tmp_path: Path) -> Settings:
     """Settings pointing at this test's database, fast timings, no real providers."""
     return Settings(

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
@@ -25,7 +24,6 @@ from service.embedding import Embedder
 from service.settings import Settings
 from service.simulators.knobs import Knobs
 
-from .conftest import dsn_for
 from .helpers import insert_request, running_worker, simulators, with_simulators
 
 CLI_TIMEOUT_S = 120
@@ -94,23 +92,6 @@ async def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
     for args in (("status",), ("migrate",), ("enqueue", "--subject", "Physics", "--topic", "Optics", "--count", "1")):
         p = await qgen(*args, dsn=dsn, cwd=tmp_path)
         assert_one_line_failure(p, 1, "qgen: cannot connect to the database")
-
-
-@pytest.fixture
-async def empty_dsn(admin_dsn: str) -> AsyncIterator[str]:
-    """A database with no schema at all."""
-    name = f"e_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(admin_dsn)
-    try:
-        await conn.execute(f"create database {name}")
-    finally:
-        await conn.close()
-    yield dsn_for(admin_dsn, name)
-    conn = await asyncpg.connect(admin_dsn)
-    try:
-        await conn.execute(f"drop database if exists {name} with (force)")
-    finally:
-        await conn.close()
 
 
 async def test_migrate_twice_then_up_to_date(empty_dsn: str, tmp_path: Path) -> None:

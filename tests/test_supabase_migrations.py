@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib.util
 import sys
 import tomllib
-from collections.abc import AsyncIterator
 from pathlib import Path
 from types import ModuleType
 
@@ -14,7 +13,6 @@ import asyncpg
 import pytest
 
 from service.sqlfiles import migration_files
-from tests.pg import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPABASE = ROOT / "supabase"
@@ -128,13 +126,6 @@ async def catalog(dsn: str) -> dict[str, list[tuple[object, ...]]]:
         return out
     finally:
         await conn.close()
-
-
-@pytest.fixture
-async def empty_dsn(admin_dsn: str) -> AsyncIterator[str]:
-    """A brand-new database with no migrations applied (template0, as a fresh project)."""
-    async with scratch_database(admin_dsn, "template0", prefix="s") as dsn:
-        yield dsn
 
 
 async def apply_like_supabase_cli(dsn: str, *, before: str = "") -> None:
