@@ -82,6 +82,37 @@ def _spawn_worker(env: dict[str, str], log_dir: Path, n: int) -> subprocess.Pope
     )
 
 
+async def test_sigterm_releases_in_flight_work_and_exits_cleanly(
+    settings: Settings, db_dsn: str, conn: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """SIGTERM: stop claiming, give the in-flight job back (its attempt not counted), exit 0."""
+    async with simulators(runpod=Knobs(latency_s=30.0)) as (vllm, gem):
+        env = {
+            **os.environ,
+            "DATABASE_URL": db_dsn,
+            "RUNPOD_BASE_URL": vllm.base_url,
+            "GEMINI_BASE_URL": gem.base_url,
+            "GEMINI_API_KEY": FAKE_GEMINI_KEY,
+            "HF_HUB_OFFLINE": "1",
+        }
+        worker = _spawn_worker(env, tmp_path, 0)
+        try:
+            r = await insert_request(conn, subject="Mathematics", topic="Vectors", count=2)
+            deadline = time.monotonic() + 60
+            while vllm.stats.in_flight == 0:  # the job is claimed and its generation call is in flight
+                assert time.monotonic() < deadline and worker.poll() is None
+                await asyncio.sleep(0.05)
+            worker.send_signal(signal.SIGTERM)
+            rc = await asyncio.to_thread(worker.wait, 20)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+    assert rc == 0, (tmp_path / "worker-0.log").read_text()[-2000:]
+    job = await conn.fetchrow("select status, attempts, locked_by from qgen_jobs where request_id=$1", r["id"])
+    assert job is not None and (job["status"], job["attempts"], job["locked_by"]) == ("queued", 0, None)
+    assert await conn.fetchval("select count(*) from questions where request_id=$1", r["id"]) == 0
+
+
 @pytest.mark.slow
 async def test_chaos_sigkilled_workers_lose_nothing_and_store_nothing_twice(
     settings: Settings, db_dsn: str, conn: asyncpg.Connection, tmp_path: Path
