@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any, Literal
 
 import asyncpg
@@ -123,8 +122,3 @@ async def check_dimension(conn: asyncpg.Connection, embedder: Embedder) -> None:
             f"embedding model {embedder.name} produces {embedder.dimension}-dimensional vectors but "
             f"questions.embedding is vector({dim}); use a {dim}-dimensional model or migrate the column"
         )
-
-
-def model_path_exists(name: str) -> bool:
-    """True when ``name`` resolves to a local directory (used by diagnostics)."""
-    return Path(resolve_model(name)).is_dir()

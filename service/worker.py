@@ -15,7 +15,7 @@ import signal
 import socket
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar
 
 import asyncpg
@@ -68,7 +68,6 @@ class WorkerStats:
     jobs_retried: int = 0
     questions_stored: int = 0
     rejected: int = 0
-    started: dict[int, float] = field(default_factory=dict)
 
 
 def new_worker_id() -> str:
@@ -222,9 +221,15 @@ class Worker:
             if drain and not self._tasks and not claimed and await self._nothing_left():
                 log.info("drain: no queued or running jobs remain")
                 return
-            wait = self.settings.poll_interval_s
-            if drain:
-                wait = min(wait, 0.5)
+            wait = min(self.settings.poll_interval_s, 0.5) if drain else self.settings.poll_interval_s
+            if len(self._tasks) < self.settings.concurrency:
+                # sleep no longer than until a queued job's run_after (a retry's backoff) comes due;
+                # a job already due but not claimable (its request was cancelled) must not make us spin
+                with contextlib.suppress(*CONNECTION_ERRORS):
+                    async with self.pool.acquire() as conn:
+                        due = await queue.next_run_in(conn)
+                    if due is not None and due > 0:
+                        wait = min(wait, due + 0.005)
             await self._wait_for_wake(wait)
 
     async def _nothing_left(self) -> bool:

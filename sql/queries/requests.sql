@@ -34,7 +34,3 @@ select qgen_requeue($1);
 -- name: cancel_request --
 update question_requests set status = 'cancelled' where id = $1 and status in ('queued', 'running')
 returning id;
-
--- name: bank_summary --
-select subject, topic, question_type, provider, count(*) as n
-  from questions group by 1, 2, 3, 4 order by 1, 2, 3, 4;
