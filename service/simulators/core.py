@@ -121,22 +121,26 @@ class SimCore:
                 kind="capacity",
             )
 
-    async def delay(self, n_items: int) -> None:
-        """``hang`` (bounded by ``hang_max_s``), then the per-call and per-item latency."""
+    async def hang_if_asked(self) -> None:
+        """``hang``: no answer at all (bounded by ``hang_max_s``)."""
+        deadline = time.monotonic() + self.knobs.hang_max_s
+        # Polling (not one long sleep) so that switching the knob off releases waiting calls.
+        while self.knobs.hang and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+
+    async def gate(self) -> float:
+        """``check_failures`` then ``hang``; returns the time the call's service starts."""
+        self.check_failures()
+        await self.hang_if_asked()
+        return time.monotonic()
+
+    async def finish_latency(self, n_items: int, started: float) -> None:
+        """Answer ``latency_s + latency_per_item_s * n`` after ``started``: the time spent building
+        the answer counts towards it, so the configured latency is the call's whole service time."""
         k = self.knobs
-        if k.hang:
-            deadline = time.monotonic() + k.hang_max_s
-            # Polling (not one long sleep) so that switching the knob off releases waiting calls.
-            while self.knobs.hang and time.monotonic() < deadline:
-                await asyncio.sleep(0.05)
-        d = k.latency_s + k.latency_per_item_s * max(0, n_items)
+        d = k.latency_s + k.latency_per_item_s * max(0, n_items) - (time.monotonic() - started)
         if d > 0:
             await asyncio.sleep(d)
-
-    async def gate(self, n_items: int) -> None:
-        """``check_failures`` then ``delay``."""
-        self.check_failures()
-        await self.delay(n_items)
 
     def generate(
         self,

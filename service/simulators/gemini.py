@@ -137,7 +137,7 @@ class GeminiSim:
         system = _text_of(body.get("systemInstruction") or body.get("system_instruction"))
         gc = body.get("generationConfig") or {}
         try:
-            await core.gate(requested_count(prompt))
+            started = await core.gate()
         except SimError as e:
             return google_error(e.status, _MESSAGES.get(e.status, e.message), retry_after=e.retry_after)
         p_tokens = estimate_tokens(system + "\n" + prompt)
@@ -152,6 +152,7 @@ class GeminiSim:
             schema = {}  # JSON mode without a schema: still JSON, never prose
         max_tokens = int(gc.get("maxOutputTokens") or DEFAULT_MAX_OUTPUT_TOKENS)
         gen = core.generate(prompt, schema=schema, max_tokens=max_tokens, prompt_tokens=p_tokens)
+        await core.finish_latency(requested_count(prompt), started)
         return web.json_response(
             {
                 "candidates": [

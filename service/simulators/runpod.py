@@ -128,8 +128,10 @@ class RunpodSim:
         try:
             job.status, job.started = "IN_PROGRESS", time.time()
             prompt = messages_text(inp["messages"]) if "messages" in inp else str(inp.get("prompt") or "")
-            await core.delay(requested_count(prompt))
+            await core.hang_if_asked()
+            started = time.monotonic()
             job.output = self._generate(prompt, inp)
+            await core.finish_latency(requested_count(prompt), started)
             if k.output_error_rate > 0 and core.rng.random() < k.output_error_rate:
                 if core.rng.random() < 0.5:
                     job.output = {"error": "CUDA error: an illegal memory access was encountered"}

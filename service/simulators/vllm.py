@@ -97,7 +97,7 @@ async def chat_completions(request: web.Request, core: SimCore) -> web.Response:
     limit = core.context_limit
     max_tokens = body.get("max_tokens") or body.get("max_completion_tokens")
     try:
-        await core.gate(requested_count(prompt))
+        started = await core.gate()
     except SimError as e:
         return render_error(e)
     if max_tokens is None:
@@ -113,6 +113,7 @@ async def chat_completions(request: web.Request, core: SimCore) -> web.Response:
         stop=stops,
         prompt_tokens=p_tokens,
     )
+    await core.finish_latency(requested_count(prompt), started)
     return web.json_response(
         {
             "id": f"chatcmpl-{uuid.uuid4().hex}",
