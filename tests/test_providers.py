@@ -199,15 +199,24 @@ async def test_rate_limit_carries_retry_after() -> None:
     assert err.kind == "rate_limited" and err.retry_after == pytest.approx(2.0)
 
 
-async def test_connect_error_on_a_closed_port() -> None:
-    p = RunPodProvider(settings(), base_url=f"http://127.0.0.1:{closed_port()}/v1")
+# (provider class, simulator kind, URL suffix, timeout setting): both adapters, the same failure classes
+ADAPTERS = [
+    (RunPodProvider, "vllm", "/v1", "runpod_timeout_s"),
+    (GeminiProvider, "gemini", "", "gemini_timeout_s"),
+]
+
+
+@pytest.mark.parametrize(("cls", "kind", "suffix", "timeout_key"), ADAPTERS)
+async def test_connect_error_on_a_closed_port(cls: Any, kind: str, suffix: str, timeout_key: str) -> None:
+    p = cls(settings(), base_url=f"http://127.0.0.1:{closed_port()}{suffix}")
     err = await failure(p, call(1))
     assert err.kind == "connect"
 
 
-async def test_timeout_when_the_server_hangs() -> None:
-    async with sim_server("vllm", knobs=Knobs(hang=True, hang_max_s=5)) as sim:
-        p = RunPodProvider(settings(runpod_timeout_s=0.3), base_url=sim.base_url)
+@pytest.mark.parametrize(("cls", "kind", "suffix", "timeout_key"), ADAPTERS)
+async def test_timeout_when_the_server_hangs(cls: Any, kind: str, suffix: str, timeout_key: str) -> None:
+    async with sim_server(kind, knobs=Knobs(hang=True, hang_max_s=5)) as sim:
+        p = cls(settings(**{timeout_key: 0.3}), base_url=sim.base_url)
         err = await failure(p, call(1))
     assert err.kind == "timeout"
 
@@ -316,19 +325,6 @@ async def test_gemini_errors_translated(knobs: dict[str, Any], kind: str, status
         assert err.status == status
     if kind == "rate_limited":
         assert err.retry_after == pytest.approx(3.0)
-
-
-async def test_gemini_connect_error() -> None:
-    p = GeminiProvider(settings(), base_url=f"http://127.0.0.1:{closed_port()}")
-    err = await failure(p, call(1))
-    assert err.kind == "connect"
-
-
-async def test_gemini_timeout() -> None:
-    async with sim_server("gemini", knobs=Knobs(hang=True, hang_max_s=5)) as sim:
-        p = GeminiProvider(settings(gemini_timeout_s=0.3), base_url=sim.base_url)
-        err = await failure(p, call(1))
-    assert err.kind == "timeout"
 
 
 async def test_registry_simulated_names_and_real_config() -> None:
