@@ -17,7 +17,7 @@ import asyncpg
 from pydantic import ValidationError
 
 from . import db, logs
-from .errors import InputError, QgenError
+from .errors import InputError, QgenError, first_line
 from .questions import batch_json_schema, describe_validation_error
 from .settings import Settings
 from .sqlfiles import q
@@ -164,11 +164,6 @@ def cmd_schema(args: argparse.Namespace, s: Settings) -> int:
 
 
 # ---------------------------------------------------------------------------------- plumbing
-def _one_line(e: BaseException) -> str:
-    lines = str(e).strip().splitlines()
-    return lines[0] if lines else type(e).__name__
-
-
 def _uuid(text: str) -> uuid.UUID:
     try:
         return uuid.UUID(text)
@@ -280,13 +275,13 @@ def main(argv: list[str] | None = None) -> int:
             result = asyncio.run(result)
         return int(result)
     except QgenError as e:
-        print(f"qgen: {_one_line(e)}", file=sys.stderr)
+        print(f"qgen: {first_line(e)}", file=sys.stderr)
         return 1
     except asyncpg.PostgresError as e:
-        print(f"qgen: database error: {_one_line(e)}", file=sys.stderr)
+        print(f"qgen: database error: {first_line(e)}", file=sys.stderr)
         return 1
     except OSError as e:
-        print(f"qgen: {_one_line(e)}", file=sys.stderr)
+        print(f"qgen: {first_line(e)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import QgenError
+from .errors import QgenError, first_line
 from .providers.base import ProviderCall
 from .providers.gemini import GeminiProvider
 from .providers.registry import build_providers
@@ -50,7 +50,7 @@ async def _timed(
     except TimeoutError:
         ok, detail = False, f"no answer within {timeout_s:g}s"
     except Exception as e:
-        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        first = first_line(e)
         ok, detail = False, first if isinstance(e, QgenError) else f"{type(e).__name__}: {first}"
     ms = (time.perf_counter() - start) * 1000
     return DoctorRow(name, ok, round(ms, 1), redact(detail, secrets)[:300])

@@ -11,7 +11,7 @@ import asyncpg
 import numpy as np
 
 from . import dedupe
-from .errors import ConfigError
+from .errors import ConfigError, first_line
 from .questions import Question
 from .settings import Settings
 
@@ -75,7 +75,7 @@ class Embedder:
                 if settings.embedding_backend == "onnx"
                 else ""
             )
-            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            first = first_line(e)
             raise ConfigError(
                 f"cannot load embedding model {settings.embedding_model!r}: {first}{hint}"
             ) from e

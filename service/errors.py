@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 
+def first_line(e: BaseException) -> str:
+    """The first line of an exception's message, or its type name when the message is empty."""
+    lines = str(e).strip().splitlines()
+    return lines[0] if lines else type(e).__name__
+
+
 class QgenError(Exception):
     """Base of every error qgen raises on purpose; ``str(e)`` is one readable line."""
 

@@ -22,7 +22,7 @@ import asyncpg
 
 from . import bank, db, diversity, queue
 from .embedding import Embedder, check_dimension
-from .errors import JobCancelled, QgenError
+from .errors import JobCancelled, QgenError, first_line
 from .generation import Generator
 from .queue import Job
 from .resilience import backoff_delay
@@ -462,5 +462,4 @@ def _shortfall(left: list[int], job: Job, reasons: list[str]) -> str:
 
 
 def _one_line(e: BaseException) -> str:
-    text = str(e).strip().splitlines()
-    return text[0][:500] if text else type(e).__name__
+    return first_line(e)[:500]
