@@ -374,6 +374,13 @@ begin
 end
 $$;
 
+-- Questions in the bank for a job's slots (its produced count).
+create or replace function qgen_job_stored(j qgen_jobs) returns int
+language sql stable as $$
+    select count(*)::int from questions q
+     where q.request_id = j.request_id and q.slot >= j.slot_start and q.slot < j.slot_start + j.slot_count
+$$;
+
 -- Finish a job in one statement: its produced count from the bank, status done (with the shortfall
 -- reason, if any) and its request settled. Returns the request status, or null when the lease is
 -- no longer ours (another worker took the job over): then nothing is changed.
@@ -383,9 +390,7 @@ declare
     req uuid;
 begin
     update qgen_jobs j
-       set produced = (select count(*) from questions q
-                        where q.request_id = j.request_id
-                          and q.slot >= j.slot_start and q.slot < j.slot_start + j.slot_count),
+       set produced = qgen_job_stored(j),
            status = 'done', finished_at = now(), updated_at = now(), locked_by = null,
            lease_expires_at = null, last_error = p_shortfall
      where j.id = p_job and j.locked_by = p_worker and j.status = 'running'

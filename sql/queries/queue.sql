@@ -71,9 +71,7 @@ update qgen_jobs
        run_after = now() + make_interval(secs => $3),
        finished_at = case when attempts >= max_attempts then now() end,
        locked_by = null, lease_expires_at = null, last_error = $4, updated_at = now(),
-       produced = (select count(*) from questions q
-                    where q.request_id = qgen_jobs.request_id
-                      and q.slot >= qgen_jobs.slot_start and q.slot < qgen_jobs.slot_start + qgen_jobs.slot_count)
+       produced = qgen_job_stored(qgen_jobs)
  where id = $1 and locked_by = $2 and status = 'running'
 returning request_id, status;
 
