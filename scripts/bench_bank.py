@@ -34,7 +34,7 @@ def spec_for(subject: str, topic: str, qtype: str = "mcq") -> RequestSpec:
 
 def make_questions(n: int, *, seed: int = 7, subject: str = "Physics", qtype: str = "mcq") -> list[Question]:
     """``n`` validated questions from the simulators' content source (the same text the worker sees)."""
-    from service.simulators.content import question_item
+    from simulators.content import question_item
 
     out = []
     for i in range(n):

@@ -34,7 +34,7 @@ from service.providers.runpod import RunPodProvider
 from service.questions import batch_json_schema
 from service.resilience import backoff_delay
 from service.settings import Settings
-from service.simulators.server import SimulatorServer
+from simulators.server import SimulatorServer
 
 JOB = 10  # questions per job, as qgen_settings.job_size
 

@@ -27,7 +27,7 @@ from service.embedding import representation
 from service.questions import validate_item
 from service.runtime import worker_runtime
 from service.settings import Settings
-from service.simulators.server import SimulatorServer
+from simulators.server import SimulatorServer
 
 ROOT = Path(__file__).resolve().parent.parent
 FAKE_GEMINI_KEY = "bench-gemini-key-not-a-secret"

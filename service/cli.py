@@ -247,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("doctor", help="check database, embedding model and providers").set_defaults(fn=cmd_doctor)
 
-    from .simulators.cli import add_simulate_arguments, simulate_command
+    from simulators.cli import add_simulate_arguments, simulate_command
 
     sim = sub.add_parser("simulate", help="serve the RunPod/vLLM and Gemini simulators on loopback")
     add_simulate_arguments(sim)

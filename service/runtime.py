@@ -27,7 +27,7 @@ async def simulated_endpoints(settings: Settings) -> AsyncIterator[tuple[str | N
     if not settings.simulated:
         yield None, None
         return
-    from .simulators.server import SimulatorServer
+    from simulators.server import SimulatorServer
 
     log.warning(SIMULATED_BANNER)
     async with (

@@ -14,8 +14,8 @@ import asyncpg
 from service.embedding import Embedder
 from service.runtime import worker_runtime
 from service.settings import Settings
-from service.simulators.knobs import Knobs
-from service.simulators.server import SimulatorServer
+from simulators.knobs import Knobs
+from simulators.server import SimulatorServer
 from service.worker import Worker
 
 from .pg import insert_row

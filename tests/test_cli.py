@@ -22,7 +22,7 @@ import pytest
 from service import queue as jobs
 from service.embedding import Embedder
 from service.settings import Settings
-from service.simulators.knobs import Knobs
+from simulators.knobs import Knobs
 
 from .helpers import insert_request, running_worker, simulators, with_simulators
 

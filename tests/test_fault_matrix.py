@@ -11,7 +11,7 @@ import pytest
 
 from service.embedding import Embedder
 from service.settings import Settings
-from service.simulators.knobs import Knobs
+from simulators.knobs import Knobs
 
 from .helpers import assert_bank_consistent, insert_request, running_worker, simulators, wait_terminal, with_simulators
 

@@ -18,8 +18,8 @@ from service.prompts import RequestSpec, parse_request_block
 from service.providers.base import ProviderCall, ProviderReply
 from service.providers.registry import build_providers
 from service.settings import Settings
-from service.simulators.knobs import Knobs
-from service.simulators.server import SimulatorServer
+from simulators.knobs import Knobs
+from simulators.server import SimulatorServer
 
 MATHS = RequestSpec(subject="Mathematics", topic="Quadratic equations")
 CHEM = RequestSpec(subject="Chemistry", topic="Mole concept")

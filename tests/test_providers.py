@@ -17,8 +17,8 @@ from service.providers.registry import build_providers
 from service.providers.runpod import STOP_STRINGS, RunPodProvider, classify_status, parse_retry_after
 from service.questions import batch_json_schema, validate_items
 from service.settings import Settings
-from service.simulators.knobs import Knobs
-from service.simulators.server import SimulatorServer
+from simulators.knobs import Knobs
+from simulators.server import SimulatorServer
 
 SPEC = prompts.RequestSpec(subject="Mathematics", topic="Quadratic equations")
 

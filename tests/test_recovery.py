@@ -17,7 +17,7 @@ import pytest
 
 from service.embedding import Embedder
 from service.settings import Settings
-from service.simulators.knobs import Knobs
+from simulators.knobs import Knobs
 
 from .helpers import (
     FAKE_GEMINI_KEY,

@@ -14,8 +14,8 @@ import pytest
 
 from service.embedding import Embedder
 from service.settings import Settings
-from service.simulators.knobs import Knobs
-from service.simulators.server import SimulatorServer
+from simulators.knobs import Knobs
+from simulators.server import SimulatorServer
 
 from .helpers import insert_request, running_worker, simulators, wait_terminal, with_simulators
 from .test_cli import cli_env

@@ -11,7 +11,7 @@ import pytest
 
 from service.prompts import RequestSpec, parse_request_block, user_prompt
 from service.questions import validate_items
-from service.simulators.content import question_item, reword
+from simulators.content import question_item, reword
 
 DEDUP_THRESHOLD = 0.9
 

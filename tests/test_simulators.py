@@ -18,10 +18,10 @@ from google.genai import types
 
 from service.prompts import RequestSpec, build_call, parse_request_block
 from service.questions import MCQBatch, batch_json_schema, normalise_text, validate_items
-from service.simulators import Knobs, SimulatorServer, run_forever
-from service.simulators.cli import add_simulate_arguments, knobs_from_args
-from service.simulators.content import ContentSource, fmt, question_item, reword
-from service.simulators.server import env_lines
+from simulators import Knobs, SimulatorServer, run_forever
+from simulators.cli import add_simulate_arguments, knobs_from_args
+from simulators.content import ContentSource, fmt, question_item, reword
+from simulators.server import env_lines
 
 MODEL = "PhysicsWallahAI/Aryabhata-1.0"
 STOP = ["<|im_start|>", "<|im_end|>"]

@@ -8,7 +8,7 @@ import asyncpg
 
 from service.embedding import Embedder
 from service.settings import Settings
-from service.simulators.knobs import Knobs
+from simulators.knobs import Knobs
 
 from .helpers import (
     assert_bank_consistent,

@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..prompts import estimate_tokens
+from service.prompts import estimate_tokens
 from .core import SimCore, SimError, messages_text, requested_count, tracked
 
 _TYPES = {

@@ -810,7 +810,7 @@ def _cap(s: str) -> str:
 
 
 def _options(r: random.Random, calc: Calc) -> tuple[list[str], int]:
-    from ..questions import normalise_text
+    from service.questions import normalise_text
 
     correct = _with_unit(_round4(calc.value), calc.unit)
     seen = {normalise_text(correct)}

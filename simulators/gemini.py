@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..prompts import estimate_tokens
+from service.prompts import estimate_tokens
 from .core import SimCore, SimError, requested_count, tracked
 
 DEFAULT_MAX_OUTPUT_TOKENS = 65_536

@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..prompts import estimate_tokens, parse_request_block
+from service.prompts import estimate_tokens, parse_request_block
 from .content import ContentSource
 from .knobs import Knobs, Stats
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..prompts import estimate_tokens
+from service.prompts import estimate_tokens
 from . import vllm
 from .core import SimCore, SimError, messages_text, requested_count
 
