@@ -67,7 +67,7 @@ def test_drift_is_detected_and_repaired(tmp_path: Path, capsys: pytest.CaptureFi
 
 def test_config_and_seed_are_present() -> None:
     config = tomllib.loads((SUPABASE / "config.toml").read_text())
-    assert config["project_id"] == "qgen" and config["db"]["major_version"] == 16
+    assert config["project_id"] == "qgen" and config["db"]["major_version"] == 17
     for path in config["db"]["seed"]["sql_paths"]:
         assert (SUPABASE / path).is_file(), path
     assert "SAMPLE DATA" in (SUPABASE / "seed.sql").read_text()
