@@ -3,6 +3,9 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The Supabase CLI, pinned by .tools/supabase/package-lock.json (npm `supabase`); tests/test_supabase_cli.py runs it.
+SUPABASE_DIR := .tools/supabase
+SUPABASE_STAMP := $(SUPABASE_DIR)/node_modules/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
@@ -17,15 +20,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# Without npm this is a note, not a failure (the CLI tests then skip and say why); a failing `npm ci` fails.
+# --ignore-scripts: the binary ships inside the platform package, nothing has to run at install time.
+$(SUPABASE_STAMP): $(SUPABASE_DIR)/package.json $(SUPABASE_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		echo "npm ci in $(SUPABASE_DIR) (Supabase CLI)"; \
+		cd $(SUPABASE_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else \
+		echo "note: npm not found; the Supabase CLI is not installed and tests/test_supabase_cli.py will skip"; \
+	fi
+
+install: $(STAMP) $(SUPABASE_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
 
-test: $(STAMP)
+test: $(STAMP) $(SUPABASE_STAMP)
 	$(BIN)/python -m pytest -q -ra
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(SUPABASE_STAMP)
 	$(BIN)/python -m pytest -q -ra -m "not slow"
 
 lint: $(STAMP)
