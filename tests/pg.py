@@ -42,3 +42,57 @@ async def insert_row(conn: asyncpg.Connection, cols: dict[str, object]) -> async
     row = await conn.fetchrow(f"insert into question_requests ({names}) values ({params}) returning *", *cols.values())
     assert row is not None
     return row
+
+
+# What a schema consists of, part by part: two databases built by different tools must agree on each.
+CATALOG = {
+    "tables": """
+        select c.relname, c.relkind::text, c.relrowsecurity, c.relforcerowsecurity,
+               array(select x::text from unnest(c.relacl) x order by 1)::text as acl
+        from pg_class c
+        where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'v', 'm', 'S', 'p')
+        order by 1""",
+    "columns": """
+        select c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity::text,
+               pg_get_expr(d.adbin, d.adrelid),
+               array(select x::text from unnest(a.attacl) x order by 1)::text as acl
+        from pg_attribute a join pg_class c on c.oid = a.attrelid
+        left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+        where c.relnamespace = 'public'::regnamespace and c.relkind = 'r' and a.attnum > 0
+          and not a.attisdropped
+        order by 1, 2""",
+    "constraints": """
+        select conrelid::regclass::text, conname, contype::text, pg_get_constraintdef(oid)
+        from pg_constraint where connamespace = 'public'::regnamespace order by 1, 2""",
+    "indexes": """
+        select tablename, indexname, indexdef from pg_indexes where schemaname = 'public' order by 1, 2""",
+    "triggers": """
+        select tgrelid::regclass::text, tgname, pg_get_triggerdef(oid) from pg_trigger
+        where not tgisinternal order by 1, 2""",
+    "policies": """
+        select tablename, policyname, permissive, roles::text, cmd, qual, with_check
+        from pg_policies order by 1, 2""",
+    "functions": """
+        select n.nspname, p.proname, pg_get_function_identity_arguments(p.oid), pg_get_function_result(p.oid),
+               p.prosecdef, p.provolatile::text, p.proconfig::text, md5(p.prosrc),
+               array(select x::text from unnest(p.proacl) x order by 1)::text as acl
+        from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where n.nspname in ('public', 'auth')
+          and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
+        order by 1, 2, 3""",
+    "extensions": "select extname from pg_extension order by 1",
+    "settings": "select key, value from qgen_settings order by 1",
+}
+
+
+async def catalog(dsn: str, *, exclude: tuple[str, ...] = ("qgen_migrations",)) -> dict[str, list[tuple[object, ...]]]:
+    """Every ``CATALOG`` part of ``dsn``, minus rows naming anything in ``exclude`` (bookkeeping that differs by tool)."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        out = {}
+        for name, sql in CATALOG.items():
+            rows = [tuple(r) for r in await conn.fetch(sql)]
+            out[name] = [r for r in rows if not any(isinstance(v, str) and any(x in v for x in exclude) for v in r)]
+        return out
+    finally:
+        await conn.close()

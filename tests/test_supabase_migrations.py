@@ -14,6 +14,8 @@ import pytest
 
 from service.sqlfiles import migration_files
 
+from .pg import CATALOG, catalog
+
 ROOT = Path(__file__).resolve().parent.parent
 SUPABASE = ROOT / "supabase"
 
@@ -74,59 +76,6 @@ def test_config_and_seed_are_present() -> None:
 
 
 # --- applying the files the way `supabase db reset` does ------------------------------------------
-
-CATALOG = {
-    "tables": """
-        select c.relname, c.relkind::text, c.relrowsecurity, c.relforcerowsecurity,
-               array(select x::text from unnest(c.relacl) x order by 1)::text as acl
-        from pg_class c
-        where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'v', 'm', 'S', 'p')
-        order by 1""",
-    "columns": """
-        select c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity::text,
-               pg_get_expr(d.adbin, d.adrelid),
-               array(select x::text from unnest(a.attacl) x order by 1)::text as acl
-        from pg_attribute a join pg_class c on c.oid = a.attrelid
-        left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
-        where c.relnamespace = 'public'::regnamespace and c.relkind = 'r' and a.attnum > 0
-          and not a.attisdropped
-        order by 1, 2""",
-    "constraints": """
-        select conrelid::regclass::text, conname, contype::text, pg_get_constraintdef(oid)
-        from pg_constraint where connamespace = 'public'::regnamespace order by 1, 2""",
-    "indexes": """
-        select tablename, indexname, indexdef from pg_indexes where schemaname = 'public' order by 1, 2""",
-    "triggers": """
-        select tgrelid::regclass::text, tgname, pg_get_triggerdef(oid) from pg_trigger
-        where not tgisinternal order by 1, 2""",
-    "policies": """
-        select tablename, policyname, permissive, roles::text, cmd, qual, with_check
-        from pg_policies order by 1, 2""",
-    "functions": """
-        select n.nspname, p.proname, pg_get_function_identity_arguments(p.oid), pg_get_function_result(p.oid),
-               p.prosecdef, p.provolatile::text, p.proconfig::text, md5(p.prosrc),
-               array(select x::text from unnest(p.proacl) x order by 1)::text as acl
-        from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-        where n.nspname in ('public', 'auth')
-          and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
-        order by 1, 2, 3""",
-    "extensions": "select extname from pg_extension order by 1",
-    "settings": "select key, value from qgen_settings order by 1",
-}
-
-
-async def catalog(dsn: str) -> dict[str, list[tuple[object, ...]]]:
-    """Everything the schema consists of, minus the bookkeeping table of `qgen migrate`."""
-    conn = await asyncpg.connect(dsn)
-    try:
-        out = {}
-        for name, sql in CATALOG.items():
-            rows = [tuple(r) for r in await conn.fetch(sql)]
-            out[name] = [r for r in rows if not any(isinstance(v, str) and "qgen_migrations" in v for v in r)]
-        return out
-    finally:
-        await conn.close()
-
 
 async def apply_like_supabase_cli(dsn: str, *, before: str = "") -> None:
     """Each file in timestamp order, as plain SQL in its own transaction."""
