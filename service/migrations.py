@@ -1,9 +1,16 @@
-"""``qgen migrate``: apply ``sql/migrations/*.sql`` in order, once each, recorded in ``qgen_migrations``."""
+"""``qgen migrate``: apply ``sql/migrations/*.sql`` in order, once each, recorded in ``qgen_migrations``.
+
+A migration that has been applied anywhere is history: its file never changes again (a schema change is
+a new file with a later timestamp). A file whose checksum no longer matches the one recorded when it was
+applied is therefore an error, raised before anything is applied.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterable, Sequence
+from importlib.resources.abc import Traversable
 
 import asyncpg
 
@@ -23,25 +30,43 @@ create table if not exists qgen_migrations (
 """
 
 
-async def migrate(conn: asyncpg.Connection) -> list[str]:
-    """Apply pending migrations; return the names applied. Idempotent and safe to run concurrently."""
+def checksum(sql: str) -> str:
+    """What ``qgen_migrations.checksum`` records for a migration's text."""
+    return hashlib.sha256(sql.encode()).hexdigest()
+
+
+def _drift(applied: dict[str, str], files: Iterable[Traversable]) -> None:
+    """Raise DatabaseError naming the first applied migration whose file differs from what was applied."""
+    for path in files:
+        recorded = applied.get(path.name)
+        if recorded is not None and recorded != checksum(path.read_text()):
+            raise DatabaseError(
+                f"migration {path.name} changed after it was applied (checksum differs from qgen_migrations); "
+                "applied migrations are immutable: restore the file and put the change in a new migration"
+            )
+
+
+async def migrate(conn: asyncpg.Connection, files: Sequence[Traversable] | None = None) -> list[str]:
+    """Apply pending migrations (``files``, default the packaged ones) in name order; return the names applied.
+
+    Idempotent and safe to run concurrently. Raises DatabaseError when an applied migration has drifted.
+    """
+    ordered = sorted(migration_files() if files is None else files, key=lambda p: p.name)
     applied: list[str] = []
     await conn.execute("select pg_advisory_lock($1)", _LOCK_KEY)
     try:
         await conn.execute(_CREATE)
         done = {r["name"]: r["checksum"] for r in await conn.fetch("select name, checksum from qgen_migrations")}
-        for path in migration_files():
-            sql = path.read_text()
-            checksum = hashlib.sha256(sql.encode()).hexdigest()
+        _drift(done, ordered)
+        for path in ordered:
             if path.name in done:
-                if done[path.name] != checksum:
-                    log.warning("migration %s changed since it was applied; not re-applied", path.name)
                 continue
+            sql = path.read_text()
             try:
                 async with conn.transaction():
                     await conn.execute(sql)
                     await conn.execute(
-                        "insert into qgen_migrations (name, checksum) values ($1, $2)", path.name, checksum
+                        "insert into qgen_migrations (name, checksum) values ($1, $2)", path.name, checksum(sql)
                     )
             except asyncpg.PostgresError as e:
                 raise DatabaseError(f"migration {path.name} failed: {e}") from e
@@ -50,3 +75,17 @@ async def migrate(conn: asyncpg.Connection) -> list[str]:
     finally:
         await conn.execute("select pg_advisory_unlock($1)", _LOCK_KEY)
     return applied
+
+
+async def check_applied(conn: asyncpg.Connection, files: Sequence[Traversable] | None = None) -> list[str]:
+    """The worker's start check: raise DatabaseError on drift; return the migrations not applied yet.
+
+    A database migrated by the Supabase CLI has no ``qgen_migrations`` (the CLI keeps its own history):
+    there is nothing to compare, so nothing is reported.
+    """
+    if await conn.fetchval("select to_regclass('qgen_migrations')") is None:
+        return []
+    files = migration_files() if files is None else files
+    done = {r["name"]: r["checksum"] for r in await conn.fetch("select name, checksum from qgen_migrations")}
+    _drift(done, files)
+    return sorted(p.name for p in files if p.name not in done)

@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import asyncpg
 
-from . import bank, db, diversity, queue
+from . import bank, db, diversity, migrations, queue
 from .embedding import Embedder, check_dimension
 from .errors import JobCancelled, QgenError, first_line
 from .generation import Generator
@@ -129,6 +129,8 @@ class Worker:
         )
         try:
             async with self.pool.acquire() as conn:
+                if pending := await migrations.check_applied(conn):  # raises when an applied one has drifted
+                    log.warning("%s migration(s) not applied yet (%s): run `qgen migrate`", len(pending), ", ".join(pending))
                 await check_dimension(conn, self.embedder)
             listen_task = asyncio.create_task(self._listen_loop(), name="qgen-listen")
             try:
