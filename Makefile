@@ -3,6 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
 # The Supabase CLI, pinned by .tools/supabase/package-lock.json (npm `supabase`); tests/test_supabase_cli.py runs it.
 SUPABASE_DIR := .tools/supabase
 SUPABASE_STAMP := $(SUPABASE_DIR)/node_modules/.installed
@@ -42,13 +43,20 @@ test-fast: $(STAMP) $(SUPABASE_STAMP)
 	$(BIN)/python -m pytest -q -ra -m "not slow"
 
 lint: $(STAMP)
-	$(BIN)/ruff check service tests scripts
-	$(BIN)/mypy service
+	$(BIN)/ruff check service simulators tests scripts
+	$(BIN)/mypy service simulators
 
-bench: $(STAMP)
+# The bench extra of pyproject.toml (xgrammar as vLLM pins it) without its dependencies: xgrammar
+# requires triton (GPU kernels, about 0.5 GB, never imported on CPU); the rest comes with $(STAMP).
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['bench'])" \
+		| xargs $(BIN)/python -m pip install --quiet --no-deps
+	touch $(BENCH_STAMP)
+
+bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python scripts/bench.py
 
-bench-quick: $(STAMP)
+bench-quick: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python scripts/bench.py --quick
 
 sync-supabase: $(STAMP)

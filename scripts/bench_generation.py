@@ -29,9 +29,9 @@ from service import diversity, prompts
 from service.errors import ProviderError
 from service.generation import Generator
 from service.prompts import RequestSpec
-from service.providers.registry import build_providers
+from service.providers.registry import build_simulated
 from service.providers.runpod import RunPodProvider
-from service.questions import batch_json_schema
+from service.questions import provider_json_schema
 from service.resilience import backoff_delay
 from service.settings import Settings
 from simulators.server import SimulatorServer
@@ -51,7 +51,7 @@ def _settings(**overrides: Any) -> Settings:
 async def _generator_run(settings: Settings, vllm: Any, gem: SimulatorServer,
                          questions: int) -> dict[str, Any]:
     """All jobs at once through one Generator (a worker process's shared limiter and breaker)."""
-    providers = build_providers(settings, runpod_url=vllm.base_url, gemini_url=gem.base_url, simulated=True)
+    providers = build_simulated(settings, {"runpod": vllm.base_url, "gemini": gem.base_url})
     gen = Generator(settings, providers)
     jobs = [(_spec(i), min(JOB, questions - k)) for i, k in enumerate(range(0, questions, JOB))]
     plans = [diversity.make_plan(spec, n, i, offset=0) for i, (spec, n) in enumerate(jobs)]
@@ -80,7 +80,7 @@ async def _unbounded_run(settings: Settings, vllm: Any, questions: int) -> dict[
     Each question has its own HTTP client and connection, as each edge-function invocation had (one
     shared pool of a thousand connections would measure httpcore's pool bookkeeping instead).
     """
-    schema = batch_json_schema("mcq")
+    schema = provider_json_schema("mcq")
     failures = [0]
 
     async def one(i: int) -> None:

@@ -1,5 +1,6 @@
 """`make demo`: embedded Postgres, migrations, a handful of sample requests, the worker until they finish,
-then the resulting bank. Uses the loopback simulators unless RUNPOD_BASE_URL / GEMINI_API_KEY are set."""
+then the resulting bank. Runs in simulate mode (the loopback simulators) unless QGEN_SIMULATE=0 is set,
+in which case the configured RUNPOD_BASE_URL / GEMINI_API_KEY are used."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import time
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("QGEN_SIMULATE", "1")  # the demo's choice, said out loud: simulate unless told not to
 
 from service import db, logs
 from service.errors import QgenError

@@ -207,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
     w = sub.add_parser("worker", help="run the worker (the main job)")
     w.add_argument("--drain", action="store_true", help="exit 0 once no queued or running job remains")
     w.add_argument("--concurrency", type=_positive_int, help="jobs in flight (QGEN_CONCURRENCY)")
+    w.add_argument(
+        "--simulate", action="store_true", help="use the loopback RunPod and Gemini simulators (QGEN_SIMULATE=1)"
+    )
     w.set_defaults(fn=cmd_worker)
 
     e = sub.add_parser("enqueue", help="insert a request row exactly as the web app does")
@@ -262,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings()
         if getattr(args, "concurrency", None):
             settings = settings.model_copy(update={"concurrency": args.concurrency})
+        if getattr(args, "simulate", False):
+            settings = settings.model_copy(update={"simulate": True})
     except ValidationError as e:
         print(f"qgen: invalid setting: {describe_validation_error(e)}", file=sys.stderr)
         return 2

@@ -1,28 +1,28 @@
-"""``qgen doctor``: is the database, the embedding model and every configured provider usable right now?"""
+"""``qgen doctor``: is the database, the embedding model and every configured provider usable right now?
+
+Each provider gets two rows: its model (exists? window?) and one real one-question batch call with the
+real prompt and schema, timed: a provider passes only if it produced a valid question the way the
+worker would ask for it.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import json
+import dataclasses
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 
+from . import prompts
 from .errors import QgenError, first_line
-from .providers.base import ProviderCall
-from .providers.gemini import GeminiProvider
-from .providers.registry import build_providers
-from .providers.runpod import RunPodProvider
+from .generation import JSON_OVERHEAD_TOKENS, generic_plan_entry
+from .parsing import parse_items
+from .prompts import RequestSpec
+from .providers.base import Provider, ProviderCall
+from .questions import provider_json_schema, validate_items
 from .settings import Settings
 
 CHECK_TIMEOUT_S = 60.0
-_TINY_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {"ok": {"type": "boolean"}},
-    "required": ["ok"],
-    "additionalProperties": False,
-}
 
 
 @dataclass
@@ -80,90 +80,70 @@ async def _check_embedding(settings: Settings) -> tuple[bool, str]:
     return True, f"{settings.embedding_model}: {vec.shape[1]} dimensions"
 
 
-def _tiny_call() -> ProviderCall:
-    return ProviderCall(
-        system="You are a strict JSON-only API. Reply with one JSON object and nothing else.",
-        prompt='Reply with {"ok": true}.',
-        question_type="mcq",
-        n=1,
-        schema=_TINY_SCHEMA,
+# What the doctor asks every provider for: one real question through the real prompt and schema.
+DOCTOR_SPEC = RequestSpec(subject="Mathematics", topic="Quadratic equations", exam="JEE Main", difficulty="medium")
+
+
+def doctor_call(p: Provider) -> ProviderCall:
+    """A one-question batch exactly as the worker sends it (prompt, provider schema, profile's budget)."""
+    prof = p.profile
+    budget = prof.tokens_per_question + JSON_OVERHEAD_TOKENS + prof.output_headroom
+    return prompts.build_call(
+        DOCTOR_SPEC,
+        1,
+        plan=[generic_plan_entry(DOCTOR_SPEC, 0)],
+        avoid=[],
         seed=0,
-        temperature=0.0,
-        max_tokens=32,
+        temperature=prof.temperature,
+        max_tokens=min(prof.max_output_tokens or budget, budget),
+        schema=provider_json_schema(DOCTOR_SPEC.question_type),
     )
 
 
-def _json_ok(text: str) -> tuple[bool, str]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return False, f"not strict JSON: {text[:120]!r}"
-    return True, f"strict JSON {json.dumps(data)[:80]}"
+async def _provider_rows(key: str, p: Provider, timeout_s: float, secrets: list[str]) -> list[DoctorRow]:
+    """Model availability and window (``check``), then one real one-question batch call, timed."""
 
+    async def model() -> tuple[bool, str]:
+        c = await p.check()
+        if c.ok and c.context_tokens and p.profile.window == "shared":
+            p.profile = dataclasses.replace(p.profile, context_tokens=c.context_tokens)
+        return c.ok, c.detail
 
-async def _runpod_rows(p: RunPodProvider, settings: Settings, secrets: list[str]) -> list[DoctorRow]:
-    timeout = min(CHECK_TIMEOUT_S, settings.runpod_timeout_s)
-
-    async def health() -> tuple[bool, str]:
-        h = await p.health()
-        body = json.dumps(h["body"]) if not isinstance(h["body"], str) else h["body"]
-        return True, f"HTTP {h['status']} {body[:120]}".strip()
-
-    async def models() -> tuple[bool, str]:
-        ids = await p.list_models()
-        if settings.runpod_model in ids:
-            return True, f"{settings.runpod_model} is served"
-        return False, f"{settings.runpod_model} not served (served: {', '.join(ids) or 'none'})"
-
-    async def completion() -> tuple[bool, str]:
-        reply = await p.generate(_tiny_call())
-        ok, detail = _json_ok(reply.text)
-        return ok, f"{detail} (finish {reply.finish_reason}, model {reply.model})"
+    async def batch() -> tuple[bool, str]:
+        call = doctor_call(p)
+        reply = await p.generate(call)
+        raw, note = parse_items(reply.text, reply.finish_reason)
+        valid, problems = validate_items(raw, call.question_type)
+        tokens = f"{reply.prompt_tokens} prompt + {reply.completion_tokens} completion tokens"
+        if not valid:
+            why = problems[0] if problems else note or f"no JSON items: {reply.text[:80]!r}"
+            return False, f"no valid question ({why}); finish {reply.finish_reason}, {tokens}"
+        return True, f"1 valid {call.question_type} question from {reply.model}; finish {reply.finish_reason}, {tokens}"
 
     return [
-        await _timed("runpod health", health, secrets, timeout),
-        await _timed("runpod models", models, secrets, timeout),
-        await _timed("runpod strict JSON", completion, secrets, timeout),
+        await _timed(f"{key} model", model, secrets, timeout_s),
+        await _timed(f"{key} one-question batch", batch, secrets, timeout_s),
     ]
-
-
-async def _gemini_rows(p: GeminiProvider, settings: Settings, secrets: list[str]) -> list[DoctorRow]:
-    async def ping() -> tuple[bool, str]:
-        reply = await p.ping()
-        ok, detail = _json_ok(reply.text)
-        return ok, f"{detail} (model {reply.model})"
-
-    return [await _timed("gemini call", ping, secrets, min(CHECK_TIMEOUT_S, settings.gemini_timeout_s))]
 
 
 async def run_doctor(settings: Settings) -> tuple[list[DoctorRow], bool]:
     """One row per check; ``ok`` is False when any check (including a configured provider) fails."""
+    from .runtime import providers_for
+
     secrets = settings.secrets()
     rows = [
         await _timed("database", lambda: _check_database(settings), secrets, CHECK_TIMEOUT_S),
         await _timed("embedding model", lambda: _check_embedding(settings), secrets, 300.0),
     ]
     try:
-        providers = build_providers(settings)
+        async with providers_for(settings) as providers:
+            if settings.simulate:
+                rows.append(DoctorRow("mode", True, None, "simulate: the loopback simulators, no real provider"))
+            for key, p in providers.items():
+                timeout = min(CHECK_TIMEOUT_S * 3, getattr(p, "timeout_s", CHECK_TIMEOUT_S) + 30)
+                rows += await _provider_rows(key, p, timeout, secrets)
     except QgenError as e:
-        rows.append(DoctorRow("providers", False, None, redact(str(e), secrets)))
-        return rows, False
-    if not providers:
-        rows.append(
-            DoctorRow("providers", True, None, "none configured: the worker uses the loopback simulators")
-        )
-    try:
-        for p in providers.values():
-            if isinstance(p, RunPodProvider):
-                rows += await _runpod_rows(p, settings, secrets)
-            elif isinstance(p, GeminiProvider):
-                rows += await _gemini_rows(p, settings, secrets)
-    finally:
-        for p in providers.values():
-            try:
-                await p.aclose()
-            except Exception:  # closing is best effort; the checks already ran
-                pass
+        rows.append(DoctorRow("providers", False, None, redact(first_line(e), secrets)))
     return rows, all(r.ok for r in rows)
 
 

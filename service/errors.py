@@ -2,6 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
+# Why a provider call failed; routing, retry, the circuit breaker and the stored fallback reasons use it.
+FailureKind = Literal[
+    "connect",  # no connection (refused, DNS, TLS)
+    "timeout",  # no answer in time (client limit, 408, a RunPod job past its deadline)
+    "server",  # 5xx, a dropped connection, an unexpected reply shape: the engine or proxy is unwell
+    "rate_limited",  # 429
+    "context_length",  # 400: prompt plus output budget exceed the model's window
+    "bad_request",  # another 4xx: our request is wrong and a retry would repeat it
+    "auth",  # 401/403, or Gemini's 400 API_KEY_INVALID
+    "not_found",  # the model does not exist for this key (retired, misspelt)
+    "blocked",  # the provider refused to answer (SAFETY, PROHIBITED_CONTENT, a blocked prompt)
+    "recitation",  # Gemini stopped with RECITATION: a new seed may get through
+    "out_of_tokens",  # the output budget ran out before any text (thinking models spend it first)
+    "invalid_json",  # a reply with no JSON items in it
+    "too_few",  # a reply whose items all failed validation
+    "circuit_open",  # not attempted: the provider's circuit breaker is open
+]
+FAILURE_KINDS: frozenset[str] = frozenset(get_args(FailureKind))
+
 
 def first_line(e: BaseException) -> str:
     """The first line of an exception's message, or its type name when the message is empty."""
@@ -28,17 +49,17 @@ class DatabaseError(QgenError):
 class ProviderError(QgenError):
     """A call to an LLM provider failed.
 
-    ``kind`` is the failure class used by routing, retry and the circuit breaker:
-    connect, timeout, server (5xx), rate_limited (429), context_length (400 prompt too long),
-    bad_request (other 4xx), auth (401/403), invalid_json, too_few.
+    ``kind`` (a ``FailureKind``) is the failure class used by routing, retry and the circuit breaker.
     """
 
-    RETRYABLE_KINDS = frozenset({"connect", "timeout", "server", "rate_limited", "invalid_json", "too_few"})
+    RETRYABLE_KINDS: frozenset[FailureKind] = frozenset(
+        {"connect", "timeout", "server", "rate_limited", "invalid_json", "too_few", "recitation", "out_of_tokens"}
+    )
 
     def __init__(
         self,
         provider: str,
-        kind: str,
+        kind: FailureKind,
         message: str,
         *,
         status: int | None = None,

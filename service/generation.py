@@ -1,9 +1,10 @@
 """Where generation and fallback happen: route, size calls to the context, retry, break, validate, fall back.
 
-The routed provider gets the request split into calls that fit its context window. Each call has one
-retry loop (backoff, Retry-After) behind the provider's concurrency ``Limiter`` and ``CircuitBreaker``.
-Replies are parsed and validated strictly; valid items are kept (also from truncated replies). Only
-the items still missing go to the fallback provider (Gemini), each tagged with why.
+The routed provider gets the request split into calls that fit its window (its ``ProviderProfile``
+says how big). Each call has one retry loop (backoff, Retry-After) behind the provider's concurrency
+``Limiter`` and ``CircuitBreaker``. Replies are parsed and validated strictly; valid items are kept
+(also from truncated replies). Only the items still missing go down the fallback chain (``Routes``,
+Gemini by default), each tagged with why. Providers are known only by their route keys and profiles.
 """
 
 from __future__ import annotations
@@ -22,17 +23,13 @@ from .errors import CircuitOpenError, JobRetry, ProviderError
 from .parsing import parse_items
 from .prompts import RequestSpec
 from .providers.base import Provider, ProviderCall, ProviderReply
-from .questions import Question, batch_json_schema, validate_items
+from .questions import Question, provider_json_schema, validate_items
 from .resilience import BREAKER_KINDS, CircuitBreaker, Limiter, retry_decision
-from .routing import DEFAULT_KEY, parse_routes, route
+from .routing import DEFAULT_KEY, Routes, routes_from
 from .settings import Settings
 
 log = logging.getLogger(__name__)
 
-FALLBACK = "gemini"
-# Headroom in Gemini's max_output_tokens: thinking models spend output tokens before answering.
-GEMINI_THINKING_HEADROOM = 4096
-GEMINI_MAX_OUTPUT = 65_536
 JSON_OVERHEAD_TOKENS = 64  # '{"questions": [' … ']}' and separators
 MAX_CONTEXT_SHRINKS = 3  # after a 400 context_length: halve the batch / the assumed window this often
 _SEED_MOD = 2**31 - 1  # Gemini takes an int32 seed
@@ -83,10 +80,9 @@ class _Fill:
         self.missing.update(other.missing)
 
 
-def reason_of(e: ProviderError) -> str:
+def reason_of(key: str, e: ProviderError) -> str:
     """Short failure tag stored with fallback items: 'runpod server 500', 'runpod circuit_open'."""
-    provider = e.provider.removesuffix("-simulator")
-    return f"{provider} {e.kind}" + (f" {e.status}" if e.status else "")
+    return f"{key} {e.kind}" + (f" {e.status}" if e.status else "")
 
 
 def generic_plan_entry(spec: RequestSpec, i: int) -> str:
@@ -102,31 +98,29 @@ class Generator:
         settings: Settings,
         providers: dict[str, Provider],
         *,
+        routes: Routes | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         rand: Callable[[], float] = random.random,
     ) -> None:
         self.settings = settings
         self.providers = providers
-        self.rules = parse_routes(settings.routes)
+        self.routes = routes or routes_from(
+            settings.routes, settings.fallback, fallback_enabled=settings.fallback_enabled
+        )
         self.clock = clock
         self.sleep = sleep
         self.rand = rand
         self.breakers = {
-            name: CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s) for name in providers
+            key: CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s) for key in providers
         }
-        self.limiters = {
-            name: Limiter(
-                settings.runpod_max_concurrency if name == "runpod" else settings.gemini_max_concurrency
-            )
-            for name in providers
-        }
+        self.limiters = {key: Limiter(p.profile.max_concurrency) for key, p in providers.items()}
 
     # --- public -----------------------------------------------------------------------------------
     def choose(self, spec: RequestSpec) -> str:
-        """The routed provider name (before availability is considered)."""
+        """The routed provider key (before availability is considered)."""
         text = " ".join(x for x in (spec.topic, spec.subtopic, spec.instructions) if x)
-        return route(spec.subject, text, self.rules)
+        return self.routes.primary(spec.subject, text)
 
     async def generate(
         self, spec: RequestSpec, n: int, *, plan: list[str], avoid: list[str], seed: int
@@ -137,33 +131,34 @@ class Generator:
             return result
         full_plan = [plan[i] if i < len(plan) and plan[i] else generic_plan_entry(spec, i) for i in range(n)]
         job = _Job(spec=spec, plan=full_plan, avoid=list(avoid), seed=seed, result=result)
-        slots = list(range(n))
 
         primary = self.choose(spec)
         if primary not in self.providers:
-            available = [
-                p for p in (self.rules.get(DEFAULT_KEY), FALLBACK, *self.providers) if p in self.providers
-            ]
+            default = self.routes.rules.get(DEFAULT_KEY)
+            available = [p for p in dict.fromkeys((default, *self.routes.fallback, *self.providers)) if p in self.providers]
             if not available:
                 raise JobRetry("no provider is configured")
             result.notes.append(f"{primary} not configured; using {available[0]}")
             primary = available[0]
+        chain = [p for p in self.routes.chain(primary) if p in self.providers]
 
-        fill = await self._fill(primary, job, slots, job.avoid, scale=1.0, fallback_reason=None)
+        fill = await self._fill(primary, job, list(range(n)), job.avoid, scale=1.0, fallback_reason=None)
         reasons = sorted(set(fill.missing.values()))
-
-        if fill.missing and self._fallback_for(primary):
+        for fallback in chain[1:]:
+            if not fill.missing:
+                break
             produced = [it.question.question_text for it in fill.items.values()]
             todo = sorted(fill.missing)
-            result.notes.append(f"{len(todo)} of {n} to {FALLBACK}: {', '.join(reasons)}")
-            log.warning("%s: %s of %s question(s) fall back to %s (%s)", primary, len(todo), n, FALLBACK, ", ".join(reasons))
+            why_now = ", ".join(sorted(set(fill.missing.values())))
+            result.notes.append(f"{len(todo)} of {n} to {fallback}: {why_now}")
+            log.warning("%s: %s of %s question(s) fall back to %s (%s)", primary, len(todo), n, fallback, why_now)
             # each fallback call carries the reason of the slots it fills; group slots by reason
             by_reason: dict[str, list[int]] = {}
             for slot in todo:
                 by_reason.setdefault(fill.missing[slot], []).append(slot)
             outcomes = await asyncio.gather(
                 *(
-                    self._fill(FALLBACK, job, group, produced + job.avoid, scale=1.0, fallback_reason=why)
+                    self._fill(fallback, job, group, produced + job.avoid, scale=1.0, fallback_reason=why)
                     for why, group in by_reason.items()
                 )
             )
@@ -175,7 +170,7 @@ class Generator:
 
         result.items = [fill.items[s] for s in sorted(fill.items)]
         if fill.missing:
-            # every reason on the way (the primary's and the fallback's), so the stored error says both
+            # every reason on the way (the primary's and the fallbacks'), so the stored error says all
             why = "; ".join(reasons)
             if not result.items:
                 raise JobRetry(f"no questions produced ({why})")
@@ -183,23 +178,22 @@ class Generator:
         return result
 
     # --- internals --------------------------------------------------------------------------------
-    def _fallback_for(self, primary: str) -> bool:
-        return self.settings.fallback_enabled and primary != FALLBACK and FALLBACK in self.providers
-
     def _size(
         self, pname: str, job: _Job, slots: list[int], avoid: list[str], scale: float
     ) -> tuple[int, int, int]:
-        """(questions in the next call, avoid entries to send, max_tokens) fitting the context."""
-        s = self.settings
-        if pname != "runpod":
-            k = min(len(slots), max(1, int(s.gemini_max_questions_per_call * scale)))
-            max_tokens = min(GEMINI_MAX_OUTPUT, k * s.gemini_tokens_per_question + GEMINI_THINKING_HEADROOM)
-            return k, len(avoid), max_tokens
-        context = int(s.runpod_context_tokens * scale)
-        per_q = s.runpod_tokens_per_question
+        """(questions in the next call, avoid entries to send, max_tokens) fitting the provider's window."""
+        prof = self.providers[pname].profile
+        per_q = prof.tokens_per_question
+        cap = prof.max_questions_per_call or len(slots)
+        if prof.window == "output":
+            # only the output is bounded: a fixed number per call, each with its budget, plus headroom
+            k = min(len(slots), max(1, int(cap * scale)))
+            budget = k * per_q + JSON_OVERHEAD_TOKENS + prof.output_headroom
+            return k, len(avoid), min(prof.max_output_tokens or budget, budget)
+        context = int(prof.context_tokens * scale)
         avoid_n = min(len(avoid), prompts.MAX_AVOID_ITEMS)
         while True:
-            for k in range(len(slots), 0, -1):
+            for k in range(min(len(slots), cap), 0, -1):
                 # a cheap bound first: even an empty prompt cannot fit k answers
                 if k * per_q + JSON_OVERHEAD_TOKENS >= context:
                     continue
@@ -215,21 +209,21 @@ class Generator:
 
     def _prompt_tokens(self, job: _Job, slots: list[int], avoid: list[str]) -> int:
         prompt = prompts.user_prompt(job.spec, len(slots), [job.plan[i] for i in slots], avoid, job.seed)
-        return prompts.estimate_tokens(prompts.SYSTEM_PROMPT) + prompts.estimate_tokens(prompt)
+        system = prompts.system_prompt(job.spec.question_type)
+        return prompts.estimate_tokens(system) + prompts.estimate_tokens(prompt)
 
     def _call(
         self, pname: str, job: _Job, slots: list[int], avoid: list[str], max_tokens: int
     ) -> ProviderCall:
-        s = self.settings
         return prompts.build_call(
             job.spec,
             len(slots),
             plan=[job.plan[i] for i in slots],
             avoid=avoid,
             seed=(job.seed + slots[0] * 7919) % _SEED_MOD,
-            temperature=s.runpod_temperature if pname == "runpod" else s.gemini_temperature,
+            temperature=self.providers[pname].profile.temperature,
             max_tokens=max_tokens,
-            schema=batch_json_schema(job.spec.question_type),
+            schema=provider_json_schema(job.spec.question_type),
         )
 
     async def _fill(
@@ -290,7 +284,7 @@ class Generator:
                     depth=depth + 1,
                 )
             job.result.notes.append(f"{pname} gave up on {len(slots)} questions: {e}")
-            why = reason_of(e) + (f" 0/{len(slots)}" if e.kind == "too_few" else "")
+            why = reason_of(pname, e) + (f" 0/{len(slots)}" if e.kind == "too_few" else "")
             return _Fill(missing={s: why for s in slots})
 
         provider = self.providers[pname]
@@ -299,7 +293,7 @@ class Generator:
             fill.items[slot] = GeneratedItem(q, provider.name, reply.model, fallback_reason)
         if len(questions) < len(slots):
             tag = "truncated" if note and "truncated" in note else "too_few"
-            why = f"{provider.name.removesuffix('-simulator')} {tag} {len(questions)}/{len(slots)}"
+            why = f"{pname} {tag} {len(questions)}/{len(slots)}"
             for slot in slots[len(questions) :]:
                 fill.missing[slot] = why
         return fill
@@ -330,6 +324,9 @@ class Generator:
                 await self.sleep(delay)
                 # a new seed: the same prompt with the same seed would repeat a bad answer
                 call = dataclasses.replace(call, seed=(call.seed + 1) % _SEED_MOD)
+                if e.kind == "out_of_tokens":  # the budget ran out before any text: give it room
+                    cap = provider.profile.max_output_tokens or call.max_tokens * 2
+                    call = dataclasses.replace(call, max_tokens=min(cap, call.max_tokens * 2))
 
     async def _attempt(
         self,

@@ -7,11 +7,12 @@ import random
 from collections.abc import Callable
 from types import TracebackType
 
-from .errors import ProviderError
+from .errors import FailureKind, ProviderError
 
-# Failures that say the *service* is unhealthy; these trip the breaker. A reply that arrived but was
-# unusable (invalid_json, too_few, context_length, bad_request) proves the service is up.
-BREAKER_KINDS = frozenset({"connect", "timeout", "server", "rate_limited", "auth"})
+# Failures that say the *service* is unusable for every call; these trip the breaker. A reply that
+# arrived but was unusable for this call (invalid_json, too_few, context_length, bad_request, blocked,
+# recitation, out_of_tokens) proves the service is up.
+BREAKER_KINDS: frozenset[FailureKind] = frozenset({"connect", "timeout", "server", "rate_limited", "auth", "not_found"})
 
 
 def backoff_delay(

@@ -3,11 +3,44 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .errors import ConfigError
 
+# Route targets: the provider keys ``providers.registry`` can build from settings.
 KNOWN_PROVIDERS = frozenset({"runpod", "gemini"})
 DEFAULT_KEY = "*"
+
+
+@dataclass(frozen=True)
+class Routes:
+    """Who generates what, as data: ``rules`` map a normalised subject (or ``*``) to a provider key;
+    ``fallback`` lists the providers that fill, in order, whatever the routed one could not."""
+
+    rules: dict[str, str]
+    fallback: tuple[str, ...] = ()
+
+    def primary(self, subject: str | None, text: str) -> str:
+        return route(subject, text, self.rules)
+
+    def chain(self, primary: str) -> list[str]:
+        """The routed provider, then each fallback once (the primary is not its own fallback)."""
+        return [primary, *(p for p in dict.fromkeys(self.fallback) if p != primary)]
+
+
+def parse_fallback(spec: str) -> tuple[str, ...]:
+    """``"gemini"`` or ``"gemini,runpod"`` (empty: no fallback); raises ``ConfigError`` on unknown names."""
+    names = tuple(dict.fromkeys(x.strip().lower() for x in spec.split(",") if x.strip()))
+    for name in names:
+        if name not in KNOWN_PROVIDERS:
+            known = ", ".join(sorted(KNOWN_PROVIDERS))
+            raise ConfigError(f"QGEN_FALLBACK: unknown provider {name!r} (known: {known})")
+    return names
+
+
+def routes_from(spec: str, fallback: str, *, fallback_enabled: bool = True) -> Routes:
+    """``Routes`` from the QGEN_ROUTES and QGEN_FALLBACK settings."""
+    return Routes(parse_routes(spec), parse_fallback(fallback) if fallback_enabled else ())
 
 _ALIASES = {
     "math": "mathematics",

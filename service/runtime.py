@@ -1,56 +1,82 @@
-"""Assemble a worker from settings: providers (real or the loopback simulators), generator, embedder."""
+"""Assemble a worker from settings: providers (real, or the loopback simulators when asked), generator, embedder."""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
 
 from . import db
 from .embedding import Embedder
+from .errors import ConfigError
 from .generation import Generator
-from .providers.registry import build_providers
+from .providers.base import Provider
+from .providers.registry import build_providers, build_simulated
 from .settings import Settings
 from .worker import Worker
 
 log = logging.getLogger(__name__)
 
 SIMULATED_BANNER = (
-    "NO RUNPOD_BASE_URL AND NO GEMINI_API_KEY: using the built-in loopback SIMULATORS of RunPod and Gemini. "
-    "Stored questions are synthetic and marked provider='runpod-simulator'/'gemini-simulator'."
+    "SIMULATE MODE (--simulate / QGEN_SIMULATE=1): using the built-in loopback SIMULATORS of RunPod and "
+    "Gemini. Stored questions are synthetic and marked provider='runpod-simulator'/'gemini-simulator'."
+)
+NO_PROVIDER = (
+    "no provider is configured: set RUNPOD_BASE_URL and/or GEMINI_API_KEY (or GOOGLE_GENAI_USE_VERTEXAI=true "
+    "with GOOGLE_CLOUD_PROJECT), or run `qgen worker --simulate` (QGEN_SIMULATE=1) for the loopback simulators"
 )
 
 
 @contextlib.asynccontextmanager
-async def simulated_endpoints(settings: Settings) -> AsyncIterator[tuple[str | None, str | None]]:
-    """Start the vLLM and Gemini simulators when no real provider is configured; yield their URLs."""
-    if not settings.simulated:
-        yield None, None
-        return
-    from simulators.server import SimulatorServer
+async def providers_for(settings: Settings) -> AsyncIterator[dict[str, Provider]]:
+    """The providers the settings ask for, closed on exit.
 
-    log.warning(SIMULATED_BANNER)
-    async with (
-        SimulatorServer("vllm", model=settings.runpod_model) as vllm,
-        SimulatorServer("gemini", model=settings.gemini_model) as gemini,
-    ):
-        yield vllm.base_url, gemini.base_url
+    Simulate mode starts the loopback simulators (and uses nothing else); otherwise real providers only,
+    and none configured is a ``ConfigError``: a production worker never starts a simulator.
+    """
+    async with contextlib.AsyncExitStack() as stack:
+        if settings.simulate:
+            # imported here: the simulators are a separate package, needed only in simulate mode
+            from simulators.server import SimulatorServer
+
+            log.warning(SIMULATED_BANNER)
+            vllm = await stack.enter_async_context(SimulatorServer("vllm", model=settings.runpod_model))
+            gemini = await stack.enter_async_context(SimulatorServer("gemini", model=settings.gemini_model))
+            providers = build_simulated(settings, {"runpod": vllm.base_url, "gemini": gemini.base_url})
+        else:
+            providers = build_providers(settings)
+            if not providers:
+                raise ConfigError(NO_PROVIDER)
+        for p in providers.values():
+            stack.push_async_callback(p.aclose)
+        yield providers
+
+
+async def check_providers(providers: dict[str, Provider]) -> None:
+    """Ask each provider about its model before serving: a wrong configuration stops the start with one
+    line; a window the server reports replaces the configured one; a transient fault is only logged."""
+    for key, p in providers.items():
+        c = await p.check()
+        if c.fatal:
+            raise ConfigError(f"{key}: {c.detail}")
+        if not c.ok:
+            log.warning("%s: %s (starting anyway; calls will retry and fall back)", key, c.detail)
+            continue
+        if c.context_tokens and p.profile.window == "shared" and c.context_tokens != p.profile.context_tokens:
+            configured = p.profile.context_tokens
+            log.info("%s: context window %s tokens (server-reported; configured %s)", key, c.context_tokens, configured)
+            p.profile = dataclasses.replace(p.profile, context_tokens=c.context_tokens)
+        log.info("%s: %s", key, c.detail)
 
 
 @contextlib.asynccontextmanager
 async def worker_runtime(
     settings: Settings, *, dsn: str | None = None, embedder: Embedder | None = None
 ) -> AsyncIterator[Worker]:
-    """A ready ``Worker`` (model loaded unless given, providers built); providers are closed on exit."""
+    """A ready ``Worker`` (providers checked, model loaded unless given); providers are closed on exit."""
     dsn = dsn or db.resolve_dsn(settings)
-    async with simulated_endpoints(settings) as (runpod_url, gemini_url):
-        providers = build_providers(
-            settings, runpod_url=runpod_url, gemini_url=gemini_url, simulated=settings.simulated
-        )
-        try:
-            embedder = embedder or await Embedder.load(settings)
-            yield Worker(settings, dsn=dsn, generator=Generator(settings, providers), embedder=embedder)
-        finally:
-            for p in providers.values():
-                with contextlib.suppress(Exception):
-                    await p.aclose()
+    async with providers_for(settings) as providers:
+        await check_providers(providers)
+        embedder = embedder or await Embedder.load(settings)
+        yield Worker(settings, dsn=dsn, generator=Generator(settings, providers), embedder=embedder)

@@ -9,6 +9,11 @@ from typing import Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# A current stable Flash model: gemini-3.5-flash went GA on 19 May 2026 (Gemini API changelog) with no
+# shutdown date announced (deprecations page); gemini-2.5-flash is on that page with a 2026 shutdown.
+# The worker checks the configured model with models.get at start and names the Flash models it may use.
+DEFAULT_GEMINI_MODEL = "gemini-3.5-flash"
+
 
 def _env(name: str) -> AliasChoices:
     return AliasChoices(name, name.lower())
@@ -26,29 +31,48 @@ class Settings(BaseSettings):
     # 'transaction' = Supabase transaction pooler on :6543 (no LISTEN, no prepared statements).
     pooler_mode: Literal["session", "transaction"] = Field("session", validation_alias=_env("QGEN_POOLER_MODE"))
 
+    # --- mode ------------------------------------------------------------------------------
+    # True: the worker starts the loopback simulators and uses nothing else. Never implied by a
+    # missing setting: a worker with no configured provider and no QGEN_SIMULATE refuses to start.
+    simulate: bool = Field(False, validation_alias=_env("QGEN_SIMULATE"))
+
     # --- RunPod (vLLM serving Aryabhata) -------------------------------------------------
     runpod_base_url: str | None = Field(None, validation_alias=_env("RUNPOD_BASE_URL"))
     runpod_api_key: str | None = Field(None, validation_alias=_env("RUNPOD_API_KEY"), repr=False)
     runpod_model: str = Field("PhysicsWallahAI/Aryabhata-1.0", validation_alias=_env("RUNPOD_MODEL"))
     # 'openai' = /v1/chat/completions; 'native' = serverless /runsync + /status/{id}
     runpod_api: Literal["openai", "native"] = Field("openai", validation_alias=_env("RUNPOD_API"))
-    # how strict JSON is requested: vLLM >= 0.12 'response_format'; 'structured_outputs'; legacy 'guided_json'
-    runpod_json_mode: Literal["response_format", "structured_outputs", "guided_json"] = Field(
+    # how strict JSON is requested from vLLM >= 0.12: 'response_format' (json_schema) or 'structured_outputs'
+    runpod_json_mode: Literal["response_format", "structured_outputs"] = Field(
         "response_format", validation_alias=_env("RUNPOD_JSON_MODE")
     )
     runpod_max_concurrency: int = Field(4, ge=1, validation_alias=_env("RUNPOD_MAX_CONCURRENCY"))
+    # the whole call, polling included; a pod's proxy cuts requests at 100 s (HTTP 524)
     runpod_timeout_s: float = Field(90.0, gt=0, validation_alias=_env("RUNPOD_TIMEOUT_S"))
+    # serverless /runsync?wait=: how long RunPod holds the request before answering with the job id
+    runpod_runsync_wait_s: float = Field(30.0, ge=1, le=300, validation_alias=_env("RUNPOD_RUNSYNC_WAIT_S"))
+    # used when the server does not report max_model_len on /v1/models
     runpod_context_tokens: int = Field(4096, ge=512, validation_alias=_env("RUNPOD_CONTEXT_TOKENS"))
     runpod_temperature: float = Field(0.7, ge=0, le=2, validation_alias=_env("RUNPOD_TEMPERATURE"))
     # output budget per question when sizing calls to the context window (prompt + n * this <= context)
     runpod_tokens_per_question: int = Field(
         default=450, ge=50, validation_alias=_env("RUNPOD_TOKENS_PER_QUESTION")
     )
+    # End-of-turn token ids. vLLM skips special tokens when detokenising (skip_special_tokens=true),
+    # so stop *strings* such as "<|im_end|>" never match; token ids do. Defaults: Aryabhata-1.0's
+    # Qwen2.5 tokenizer, <|im_end|> = 151645 and <|endoftext|> = 151643.
+    runpod_stop_token_ids: list[int] = Field(
+        default_factory=lambda: [151645, 151643], validation_alias=_env("RUNPOD_STOP_TOKEN_IDS")
+    )
 
     # --- Gemini --------------------------------------------------------------------------
     gemini_api_key: str | None = Field(None, validation_alias=_env("GEMINI_API_KEY"), repr=False)
-    gemini_model: str = Field("gemini-2.5-flash", validation_alias=_env("GEMINI_MODEL"))
+    gemini_model: str = Field(DEFAULT_GEMINI_MODEL, validation_alias=_env("GEMINI_MODEL"))
     gemini_base_url: str | None = Field(None, validation_alias=_env("GEMINI_BASE_URL"))
+    # Vertex AI instead of the Gemini API: google-genai's own variables
+    gemini_use_vertexai: bool = Field(False, validation_alias=_env("GOOGLE_GENAI_USE_VERTEXAI"))
+    google_cloud_project: str | None = Field(None, validation_alias=_env("GOOGLE_CLOUD_PROJECT"))
+    google_cloud_location: str | None = Field(None, validation_alias=_env("GOOGLE_CLOUD_LOCATION"))
     gemini_max_concurrency: int = Field(8, ge=1, validation_alias=_env("GEMINI_MAX_CONCURRENCY"))
     gemini_timeout_s: float = Field(120.0, gt=0, validation_alias=_env("GEMINI_TIMEOUT_S"))
     gemini_temperature: float = Field(0.7, ge=0, le=2, validation_alias=_env("GEMINI_TEMPERATURE"))
@@ -60,6 +84,8 @@ class Settings(BaseSettings):
     # --- routing, retry, circuit breaker -------------------------------------------------
     # comma-separated subject=provider rules; '*' is the default. Providers: runpod, gemini.
     routes: str = Field("mathematics=runpod,physics=runpod,*=gemini", validation_alias=_env("QGEN_ROUTES"))
+    # providers that fill what the routed one could not, tried in this order (comma-separated)
+    fallback: str = Field("gemini", validation_alias=_env("QGEN_FALLBACK"))
     fallback_enabled: bool = Field(True, validation_alias=_env("QGEN_FALLBACK_ENABLED"))
     call_attempts: int = Field(3, ge=1, validation_alias=_env("QGEN_CALL_ATTEMPTS"))
     backoff_base_s: float = Field(0.5, ge=0, validation_alias=_env("QGEN_BACKOFF_BASE_S"))
@@ -90,10 +116,22 @@ class Settings(BaseSettings):
     def _blank_is_none(cls, v: str | None) -> str | None:
         return v.strip() or None if v is not None else None
 
-    @property
-    def simulated(self) -> bool:
-        """No real provider configured: the worker runs the built-in loopback simulators."""
-        return self.runpod_base_url is None and self.gemini_api_key is None
+    @field_validator("runpod_json_mode", mode="before")
+    @classmethod
+    def _no_guided_json(cls, v: object) -> object:
+        if isinstance(v, str) and v.strip().lower() == "guided_json":
+            # vLLM 0.12 removed guided_json and answers HTTP 200 with unconstrained output: refuse it
+            raise ValueError("guided_json was removed in vLLM 0.12 and is silently ignored; use response_format")
+        return v
+
+    def configured_providers(self) -> list[str]:
+        """Provider keys that real settings configure (RunPod by URL, Gemini by key or Vertex AI)."""
+        found = []
+        if self.runpod_base_url:
+            found.append("runpod")
+        if self.gemini_api_key or self.gemini_use_vertexai:
+            found.append("gemini")
+        return found
 
     def secrets(self) -> list[str]:
         """Values that must never reach a log line or a stored row."""

@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from service.prompts import estimate_tokens, parse_request_block
+
 from .content import ContentSource
 from .knobs import Knobs, Stats
 
@@ -31,6 +32,10 @@ _RAMBLE = (
     "<|im_end|>\n<|im_start|>user\nNow write more questions on the same topic.<|im_end|>\n"
     "<|im_start|>assistant\n"
 )
+# Qwen2.5 special tokens (Aryabhata-1.0's tokenizer): <|endoftext|> 151643, <|im_start|> 151644,
+# <|im_end|> 151645 (Qwen2.5-Math tokenizer_config / generation_config, eos_token_id [151645, 151643]).
+SPECIAL_TOKENS = ("<|endoftext|>", "<|im_start|>", "<|im_end|>")
+END_OF_TURN_ID = 151645
 
 
 class SimError(Exception):
@@ -149,10 +154,17 @@ class SimCore:
         schema: bool | dict[str, Any] | None,
         max_tokens: int,
         stop: list[str] | None = None,
+        stop_token_ids: list[int] | None = None,
+        skip_special_tokens: bool = True,
         prompt_tokens: int | None = None,
     ) -> Generation:
         """The answer to ``prompt_text``: questions for its request block; without one, an instance of
-        the JSON ``schema`` when one constrains the output (as a grammar would), else a short chat reply."""
+        the JSON ``schema`` when one constrains the output (as a grammar would), else a short chat reply.
+
+        Stopping follows vLLM (vllm/v1/engine/detokenizer.py): stop strings are matched on the
+        detokenised text, which leaves special tokens out while ``skip_special_tokens`` is true (the
+        default), so '<|im_end|>' as a stop string never matches; ``stop_token_ids`` holding the
+        end-of-turn id stops generation at the token. A grammar ends the output when the JSON closes."""
         k, s = self.knobs, self.stats
         constrained = schema is not None and schema is not False
         block = find_block(prompt_text)
@@ -194,8 +206,13 @@ class SimCore:
             k.truncate or (k.truncate_rate > 0 and self.rng.random() < k.truncate_rate)
         ):
             text, finish = text[: max(1, int(len(text) * 0.6))], "length"
-        if finish == "stop" and k.ramble_without_stop and not stop and self.kind != "gemini":
-            text += _RAMBLE * (int(max_tokens * CHARS_PER_TOKEN) // len(_RAMBLE) + 1)
+        stopped_by_token = END_OF_TURN_ID in (stop_token_ids or [])
+        if finish == "stop" and k.ramble_without_stop and not constrained and not stopped_by_token and self.kind != "gemini":
+            turn = _RAMBLE
+            if skip_special_tokens:  # the tokens are generated but left out of the text
+                for tok in SPECIAL_TOKENS:
+                    turn = turn.replace(tok, "")
+            text += turn * (int(max_tokens * CHARS_PER_TOKEN) // len(turn) + 1)
         if stop and finish == "stop":
             cuts = [text.find(x) for x in stop if x and x in text]
             if cuts:

@@ -35,15 +35,30 @@ class Knobs:
     truncate_rate: float = 0.0
     duplicate_rate: float = 0.0  # per-item probability of a (possibly reworded) copy of an earlier item
     bad_item_rate: float = 0.0  # per-item probability of an item that fails validation
-    ramble_without_stop: bool = False  # vLLM/RunPod: with no stop strings, keep talking past the JSON
+    # vLLM/RunPod: Aryabhata does not stop on its own; without a grammar and without its end-of-turn id
+    # in stop_token_ids it keeps writing the next chat turns past the JSON
+    ramble_without_stop: bool = False
     context_tokens: int | None = None  # None -> 4096 for vLLM/RunPod, 1_048_576 for Gemini
     hang: bool = False  # never answer (until hang_max_s), for client timeouts
     hang_max_s: float = 3600.0
     model_loading_calls: int = 0  # the first N calls get 502, like a pod loading its model
     expected_api_key: str | None = None
     accept_guided_json: bool = False  # vLLM >= 0.12 ignores the removed guided_json field
-    runsync_wait_s: float = 30.0  # RunPod: /runsync answers IN_PROGRESS if the job takes longer
+    runsync_wait_s: float = 90.0  # RunPod: /runsync's wait when no ?wait= is given (RunPod's default: 90 s)
+    result_ttl_s: float = 60.0  # RunPod: a /runsync job's result is kept this long after it finishes
+    # RunPod native: which worker-vllm handler runs: 'current' (2026 rewrite: sampling_params flattened
+    # into a chat completion, output [chat.completion]) or 'legacy' (SamplingParams(**sampling_params),
+    # output [{"choices": [{"tokens": [...]}], "usage": {"input", "output"}}])
+    worker_image: str = "current"
     output_error_rate: float = 0.0  # RunPod native: job ends with an error instead of output
+    # Gemini
+    retired_models: list[str] = field(
+        default_factory=lambda: ["gemini-1.5-flash", "gemini-1.5-pro", "gemini-2.0-flash", "gemini-2.5-flash",
+                                 "gemini-2.5-flash-lite", "gemini-2.5-pro"]
+    )  # 404 NOT_FOUND, as after Google's shutdown date
+    empty_next: list[str] = field(default_factory=list)  # finish reasons of the next replies with no text
+    block_prompt: str | None = None  # every prompt blocked with this promptFeedback.blockReason
+    thinking_tokens: int = 0  # output tokens a thinking model spends before answering
     seed: int = 0
 
     def update(self, values: dict[str, Any]) -> None:
@@ -57,6 +72,12 @@ class Knobs:
                 if not isinstance(v, list) or not all(isinstance(s, int) for s in v):
                     raise ValueError("fail_next must be a list of HTTP statuses")
                 v = list(v)
+            if k in ("empty_next", "retired_models"):
+                if not isinstance(v, list) or not all(isinstance(s, str) for s in v):
+                    raise ValueError(f"{k} must be a list of strings")
+                v = list(v)
+            if k == "worker_image" and v not in ("current", "legacy"):
+                raise ValueError("worker_image must be 'current' or 'legacy'")
             setattr(self, k, v)
 
     def to_dict(self) -> dict[str, Any]:

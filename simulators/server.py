@@ -27,7 +27,7 @@ KINDS = ("vllm", "runpod", "gemini")
 DEFAULT_MODELS = {
     "vllm": "PhysicsWallahAI/Aryabhata-1.0",
     "runpod": "PhysicsWallahAI/Aryabhata-1.0",
-    "gemini": "gemini-2.5-flash",
+    "gemini": "gemini-3.5-flash",
 }
 
 

@@ -1,4 +1,11 @@
-"""The OpenAI-compatible API of vLLM >= 0.12: chat completions, model list, health."""
+"""The OpenAI-compatible API of vLLM >= 0.12: chat completions, model list, health.
+
+Read from vllm-project/vllm (0.27): vllm/entrypoints/openai/chat_completion/protocol.py (request fields:
+``response_format`` json_schema, ``structured_outputs.json``, ``stop``, ``stop_token_ids``,
+``skip_special_tokens`` default true; unknown fields such as the removed ``guided_json`` are ignored,
+``extra="allow"``), engine/protocol.py (``ModelCard.max_model_len`` on ``/v1/models``), and the error
+body ``{"object": "error", "message", "type", "param", "code"}``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +17,8 @@ from typing import Any
 from aiohttp import web
 
 from service.prompts import estimate_tokens
-from .core import SimCore, SimError, messages_text, requested_count, tracked
+
+from .core import Generation, SimCore, SimError, messages_text, requested_count, tracked
 
 _TYPES = {
     400: "BadRequestError",
@@ -67,6 +75,17 @@ def json_schema_of(body: dict[str, Any], core: SimCore) -> dict[str, Any] | None
     return None
 
 
+def stop_fields(body: dict[str, Any]) -> dict[str, Any]:
+    """``stop``, ``stop_token_ids`` and ``skip_special_tokens`` of a request, with vLLM's defaults."""
+    stop = body.get("stop")
+    ids = body.get("stop_token_ids")
+    return {
+        "stop": [stop] if isinstance(stop, str) else list(stop or []),
+        "stop_token_ids": [int(i) for i in ids] if isinstance(ids, list) else [],
+        "skip_special_tokens": body.get("skip_special_tokens", True) is not False,
+    }
+
+
 def context_error_message(limit: int, prompt_tokens: int, max_tokens: int) -> str:
     return (
         f"This model's maximum context length is {limit} tokens. However, you requested {max_tokens} output "
@@ -104,45 +123,41 @@ async def chat_completions(request: web.Request, core: SimCore) -> web.Response:
         max_tokens = max(1, limit - p_tokens)
     if p_tokens + int(max_tokens) > limit:
         return vllm_error(400, context_error_message(limit, p_tokens, int(max_tokens)))
-    stop = body.get("stop")
-    stops = [stop] if isinstance(stop, str) else list(stop or [])
     gen = core.generate(
         prompt,
         schema=json_schema_of(body, core),
         max_tokens=int(max_tokens),
-        stop=stops,
         prompt_tokens=p_tokens,
+        **stop_fields(body),
     )
     await core.finish_latency(requested_count(prompt), started)
-    return web.json_response(
-        {
-            "id": f"chatcmpl-{uuid.uuid4().hex}",
-            "object": "chat.completion",
-            "created": int(time.time()),
-            "model": core.model,
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {
-                        "role": "assistant",
-                        "content": gen.text,
-                        "tool_calls": [],
-                        "reasoning_content": None,
-                    },
-                    "logprobs": None,
-                    "finish_reason": gen.finish_reason,
-                    "stop_reason": None,
-                }
-            ],
-            "usage": {
-                "prompt_tokens": gen.prompt_tokens,
-                "completion_tokens": gen.completion_tokens,
-                "total_tokens": gen.prompt_tokens + gen.completion_tokens,
-                "prompt_tokens_details": None,
-            },
-            "prompt_logprobs": None,
-        }
-    )
+    return web.json_response(completion_body(core.model, gen))
+
+
+def completion_body(model: str, gen: Generation) -> dict[str, Any]:
+    """A non-streaming ``chat.completion`` as vLLM returns it."""
+    return {
+        "id": f"chatcmpl-{uuid.uuid4().hex}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": gen.text, "tool_calls": [], "reasoning_content": None},
+                "logprobs": None,
+                "finish_reason": gen.finish_reason,
+                "stop_reason": None,
+            }
+        ],
+        "usage": {
+            "prompt_tokens": gen.prompt_tokens,
+            "completion_tokens": gen.completion_tokens,
+            "total_tokens": gen.prompt_tokens + gen.completion_tokens,
+            "prompt_tokens_details": None,
+        },
+        "prompt_logprobs": None,
+    }
 
 
 async def models(request: web.Request, core: SimCore) -> web.Response:

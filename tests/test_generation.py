@@ -15,8 +15,10 @@ import pytest
 from service.errors import JobRetry, ProviderError
 from service.generation import GenerationResult, Generator
 from service.prompts import RequestSpec, parse_request_block
-from service.providers.base import ProviderCall, ProviderReply
-from service.providers.registry import build_providers
+from service.providers.base import ProviderCall, ProviderCheck, ProviderProfile, ProviderReply
+from service.providers.gemini import profile_from as gemini_profile
+from service.providers.registry import build_simulated
+from service.providers.runpod import profile_from as runpod_profile
 from service.settings import Settings
 from simulators.knobs import Knobs
 from simulators.server import SimulatorServer
@@ -69,9 +71,7 @@ async def rig(
         SimulatorServer("vllm", knobs=runpod or Knobs()) as rp,
         SimulatorServer("gemini", knobs=gemini or Knobs()) as gm,
     ):
-        providers = build_providers(
-            s, runpod_url=runpod_url or rp.base_url, gemini_url=gm.base_url, simulated=True
-        )
+        providers = build_simulated(s, {"runpod": runpod_url or rp.base_url, "gemini": gm.base_url})
         try:
             yield Generator(s, providers, **gen_kw), rp, gm
         finally:
@@ -260,14 +260,23 @@ async def test_short_plan_is_padded() -> None:
 # --- in-process fakes: the generator's decisions without any HTTP ---------------------------------
 
 
+def default_profile(name: str, s: Settings | None = None) -> ProviderProfile:
+    """The profile the real adapter for ``name`` would carry with these settings."""
+    return {"runpod": runpod_profile, "gemini": gemini_profile}[name](s or settings())
+
+
 class Fake:
     """A Provider answering from the request block; ``fail(call)`` may raise a ProviderError first."""
 
-    def __init__(self, name: str, fail: Any = None) -> None:
-        self.name = name
+    def __init__(self, name: str, fail: Any = None, profile: ProviderProfile | None = None) -> None:
+        self.key = self.name = name
         self.model = f"{name}-model"
+        self.profile = profile or default_profile(name)
         self.fail = fail
         self.calls: list[ProviderCall] = []
+
+    async def check(self) -> ProviderCheck:
+        return ProviderCheck(True, f"{self.model} (fake)")
 
     async def generate(self, call: ProviderCall) -> ProviderReply:
         self.calls.append(call)
@@ -363,8 +372,7 @@ async def test_fake_limiter_caps_in_flight_calls() -> None:
             finally:
                 in_flight -= 1
 
-    g = Generator(
-        settings(runpod_max_concurrency=2), {"runpod": SlowFake("runpod"), "gemini": Fake("gemini")}
-    )
+    slow = SlowFake("runpod", profile=default_profile("runpod", settings(runpod_max_concurrency=2)))
+    g = Generator(settings(), {"runpod": slow, "gemini": Fake("gemini")})
     await asyncio.gather(*(gen(g, 2, seed=i) for i in range(10)))
     assert peak == 2 and g.limiters["runpod"].max_in_flight == 2

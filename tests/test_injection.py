@@ -9,7 +9,7 @@ import asyncpg
 from service import prompts
 from service.embedding import Embedder
 from service.prompts import MAX_FIELD_CHARS, SYSTEM_PROMPT, RequestSpec, parse_request_block, user_prompt
-from service.questions import batch_json_schema
+from service.questions import provider_json_schema
 from service.routing import parse_routes, route
 from service.settings import Settings
 
@@ -46,7 +46,7 @@ async def test_injected_request_is_data_and_routing_holds(
     assert vllm.stats.requests
     for body in vllm.stats.requests:
         rf = body["response_format"]
-        assert rf["type"] == "json_schema" and rf["json_schema"]["schema"] == batch_json_schema("mcq")
+        assert rf["type"] == "json_schema" and rf["json_schema"]["schema"] == provider_json_schema("mcq")
         system, user = body["messages"]
         assert (system["role"], system["content"]) == ("system", SYSTEM_PROMPT)
         prompt = user["content"]

@@ -13,9 +13,9 @@ from service import prompts
 from service.errors import ProviderError
 from service.parsing import parse_items
 from service.providers.gemini import GeminiProvider
-from service.providers.registry import build_providers
+from service.providers.registry import build_providers, build_simulated
 from service.providers.runpod import STOP_STRINGS, RunPodProvider, classify_status, parse_retry_after
-from service.questions import batch_json_schema, validate_items
+from service.questions import provider_json_schema, validate_items
 from service.settings import Settings
 from simulators.knobs import Knobs
 from simulators.server import SimulatorServer
@@ -37,7 +37,7 @@ def call(n: int = 3, max_tokens: int = 2000) -> Any:
         seed=7,
         temperature=0.3,
         max_tokens=max_tokens,
-        schema=batch_json_schema("mcq"),
+        schema=provider_json_schema("mcq"),
     )
 
 
@@ -108,7 +108,7 @@ def test_retry_after_forms() -> None:
             "context_length",
         ),
         (400, '{"error": {"message": "bad field"}}', "bad_request"),
-        (404, "not found", "bad_request"),
+        (404, "not found", "not_found"),
         (500, "engine dead", "server"),
         (502, "<html>bad gateway</html>", "server"),
         (524, "", "server"),
@@ -131,7 +131,7 @@ async def test_openai_route_sends_strict_json_stop_and_budget() -> None:
             await p.aclose()
         sent = body_of(sim.stats.requests[-1])
     assert sent["response_format"]["type"] == "json_schema"
-    assert sent["response_format"]["json_schema"]["schema"] == batch_json_schema("mcq")
+    assert sent["response_format"]["json_schema"]["schema"] == provider_json_schema("mcq")
     assert sent["stop"] == STOP_STRINGS
     assert sent["max_tokens"] == 1800 and sent["seed"] == 7 and sent["temperature"] == 0.3
     items, note = parse_items(reply.text, reply.finish_reason)
@@ -141,18 +141,15 @@ async def test_openai_route_sends_strict_json_stop_and_budget() -> None:
     assert reply.completion_tokens and reply.prompt_tokens
 
 
-@pytest.mark.parametrize(
-    ("mode", "key"), [("structured_outputs", "structured_outputs"), ("guided_json", "guided_json")]
-)
-async def test_other_json_modes(mode: str, key: str) -> None:
+async def test_structured_outputs_mode() -> None:
     async with sim_server("vllm") as sim:
-        p = RunPodProvider(settings(runpod_json_mode=mode), base_url=sim.base_url)
+        p = RunPodProvider(settings(runpod_json_mode="structured_outputs"), base_url=sim.base_url)
         try:
             await p.generate(call(1))
         finally:
             await p.aclose()
         sent = body_of(sim.stats.requests[-1])
-    assert key in sent and "response_format" not in sent
+    assert sent["structured_outputs"]["json"] == provider_json_schema("mcq") and "response_format" not in sent
 
 
 async def test_bearer_key_sent_and_wrong_key_is_auth() -> None:
@@ -237,7 +234,7 @@ async def test_health_and_models_for_doctor() -> None:
         finally:
             await p.aclose()
     assert health["status"] == 200
-    assert Settings().runpod_model in models
+    assert models == {Settings().runpod_model: 4096}
 
 
 # --- RunPod serverless, native API ---------------------------------------------------------------
@@ -253,7 +250,7 @@ async def test_native_runsync_sends_sampling_params_and_reads_output() -> None:
         sent = body_of(sim.stats.requests[-1])
     sp = sent["input"]["sampling_params"]
     assert sp["max_tokens"] == 1500 and sp["stop"] == STOP_STRINGS
-    assert sp["structured_outputs"]["json"] == batch_json_schema("mcq")
+    assert sp["structured_outputs"]["json"] == provider_json_schema("mcq")
     assert [m["role"] for m in sent["input"]["messages"]] == ["system", "user"]
     valid, _ = validate_items(parse_items(reply.text, reply.finish_reason)[0], "mcq")
     assert len(valid) == 2
@@ -328,9 +325,7 @@ async def test_gemini_errors_translated(knobs: dict[str, Any], kind: str, status
 
 
 async def test_registry_simulated_names_and_real_config() -> None:
-    sim = build_providers(
-        Settings(), runpod_url="http://127.0.0.1:1/v1", gemini_url="http://127.0.0.1:2", simulated=True
-    )
+    sim = build_simulated(Settings(), {"runpod": "http://127.0.0.1:1/v1", "gemini": "http://127.0.0.1:2"})
     assert {k: v.name for k, v in sim.items()} == {"runpod": "runpod-simulator", "gemini": "gemini-simulator"}
     only_runpod = build_providers(Settings(runpod_base_url="http://127.0.0.1:1/v1", gemini_api_key=None))
     assert set(only_runpod) == {"runpod"} and only_runpod["runpod"].name == "runpod"

@@ -17,7 +17,7 @@ from google.genai import errors as genai_errors
 from google.genai import types
 
 from service.prompts import RequestSpec, build_call, parse_request_block
-from service.questions import MCQBatch, batch_json_schema, normalise_text, validate_items
+from service.questions import MCQBatch, provider_json_schema, normalise_text, validate_items
 from simulators import Knobs, SimulatorServer, run_forever
 from simulators.cli import add_simulate_arguments, knobs_from_args
 from simulators.content import ContentSource, fmt, question_item, reword
@@ -47,7 +47,7 @@ def make_call(
         seed=seed,
         temperature=0.7,
         max_tokens=max_tokens,
-        schema=batch_json_schema(qtype),
+        schema=provider_json_schema(qtype),
     )
 
 
@@ -240,16 +240,29 @@ async def test_vllm_unknown_model_auth_loading_and_fail_next() -> None:
         }
 
 
-async def test_vllm_no_stop_strings_rambles_until_length() -> None:
+async def test_vllm_special_token_stop_strings_never_match_stop_token_ids_do() -> None:
+    """vLLM detokenises with skip_special_tokens=true by default, so '<|im_end|>' as a stop string never
+    sees the token; only stop_token_ids (or skip_special_tokens=false) stop a model that will not stop."""
     async with (
-        SimulatorServer("vllm", knobs=Knobs(ramble_without_stop=True)) as sim,
+        SimulatorServer("vllm", knobs=Knobs(ramble_without_stop=True, chat_text_without_schema=False)) as sim,
         httpx.AsyncClient(base_url=sim.base_url) as c,
     ):
-        body = chat_body(make_call(2))
-        assert (await c.post("/chat/completions", json=body)).json()["choices"][0]["finish_reason"] == "stop"
-        body.pop("stop")
+        body = chat_body(make_call(2), schema=False)  # stop strings sent, no grammar to end the JSON
         choice = (await c.post("/chat/completions", json=body)).json()["choices"][0]
-        assert choice["finish_reason"] == "length" and "<|im_start|>" in choice["message"]["content"]
+        assert choice["finish_reason"] == "length", "special-token stop strings must not match"
+        text = choice["message"]["content"]
+        assert "<|im_start|>" not in text and "\nuser\nNow write more questions" in text
+
+        by_id = (await c.post("/chat/completions", json={**body, "stop_token_ids": [151645]})).json()["choices"][0]
+        assert by_id["finish_reason"] == "stop" and questions_of(by_id["message"]["content"])
+
+        kept = {**body, "skip_special_tokens": False}
+        by_text = (await c.post("/chat/completions", json=kept)).json()["choices"][0]
+        assert by_text["finish_reason"] == "stop" and questions_of(by_text["message"]["content"])
+
+        # a grammar ends the output when the JSON closes
+        constrained = (await c.post("/chat/completions", json=chat_body(make_call(2)))).json()["choices"][0]
+        assert constrained["finish_reason"] == "stop"
 
 
 async def test_vllm_hang_times_out_the_client_and_releases() -> None:
@@ -284,7 +297,7 @@ async def test_duplicate_heavy_mode_returns_near_copies() -> None:
         httpx.AsyncClient(base_url=sim.base_url) as c,
     ):
         avoid = ["A cart of mass 2 kg moves at 3 m/s on a level track. Find its kinetic energy."]
-        r = await c.post("/chat/completions", json=chat_body(make_call(8, avoid=avoid, max_tokens=3500)))
+        r = await c.post("/chat/completions", json=chat_body(make_call(8, avoid=avoid, max_tokens=3400)))
         items = questions_of(r.json()["choices"][0]["message"]["content"])
         valid, problems = validate_items(items, "mcq")
         assert len(valid) == 8 and not problems  # copies are still valid questions
@@ -300,7 +313,7 @@ async def test_duplicate_heavy_mode_returns_near_copies() -> None:
         )
         assert near >= 3
         # a second call repeats items served earlier, as the old system did across batches
-        r2 = await c.post("/chat/completions", json=chat_body(make_call(8, seed=99, max_tokens=3500)))
+        r2 = await c.post("/chat/completions", json=chat_body(make_call(8, seed=99, max_tokens=3400)))
         second = [
             normalise_text(i["question_text"])
             for i in questions_of(r2.json()["choices"][0]["message"]["content"])
@@ -311,7 +324,8 @@ async def test_duplicate_heavy_mode_returns_near_copies() -> None:
 # --- RunPod serverless ---------------------------------------------------------------------------------
 
 
-async def test_runpod_runsync_completed_output_shape() -> None:
+async def test_runpod_runsync_output_shapes_of_both_worker_images() -> None:
+    """worker-vllm's current handler answers with chat completions; older images with token batches."""
     async with (
         SimulatorServer("runpod", knobs=Knobs(expected_api_key="rp-key")) as sim,
         httpx.AsyncClient(base_url=sim.base_url, headers={"Authorization": "rp-key"}) as c,
@@ -322,21 +336,35 @@ async def test_runpod_runsync_completed_output_shape() -> None:
         job = r.json()
         assert job["status"] == "COMPLETED" and {"id", "delayTime", "executionTime", "output"} <= set(job)
         out = job["output"][0]
-        valid, problems = validate_items(questions_of(out["choices"][0]["tokens"][0]), "mcq")
+        assert out["object"] == "chat.completion" and out["choices"][0]["finish_reason"] == "stop"
+        valid, problems = validate_items(questions_of(out["choices"][0]["message"]["content"]), "mcq")
         assert len(valid) == 4 and not problems
-        assert out["usage"]["input"] > 0 and out["usage"]["output"] > 0
+        assert out["usage"]["prompt_tokens"] > 0 and out["usage"]["completion_tokens"] > 0
         assert sim.stats.requests[-1]["input"]["sampling_params"]["structured_outputs"]["json"]
+
+        sim.knobs.worker_image = "legacy"
+        legacy = (await c.post("/runsync", json=native_body(make_call(4)))).json()["output"][0]
+        valid, problems = validate_items(questions_of(legacy["choices"][0]["tokens"][0]), "mcq")
+        assert len(valid) == 4 and not problems
+        assert legacy["usage"]["input"] > 0 and legacy["usage"]["output"] > 0
+
         bad = await c.post("/runsync", json=native_body(make_call(1)), headers={"Authorization": "wrong"})
         assert bad.status_code == 401
 
 
-async def test_runpod_default_max_tokens_is_16() -> None:
-    async with SimulatorServer("runpod") as sim, httpx.AsyncClient(base_url=sim.base_url) as c:
+async def test_runpod_max_tokens_defaults_of_both_worker_images() -> None:
+    """The legacy handler defaulted max_tokens to 100 (a cut reply); the current one leaves it to vLLM."""
+    async with SimulatorServer("runpod", knobs=Knobs(worker_image="legacy")) as sim, httpx.AsyncClient(
+        base_url=sim.base_url
+    ) as c:
         job = (await c.post("/runsync", json=native_body(make_call(3), max_tokens=None))).json()
         text = job["output"][0]["choices"][0]["tokens"][0]
-        assert job["output"][0]["usage"]["output"] <= 16 and len(text) <= 56
+        assert job["output"][0]["usage"]["output"] <= 100
         with pytest.raises(json.JSONDecodeError):
             json.loads(text)
+        sim.knobs.worker_image = "current"
+        job = (await c.post("/runsync", json=native_body(make_call(3), max_tokens=None))).json()
+        assert len(questions_of(job["output"][0]["choices"][0]["message"]["content"])) == 3
 
 
 async def test_runpod_run_then_poll_status_and_runsync_in_progress() -> None:
@@ -355,24 +383,49 @@ async def test_runpod_run_then_poll_status_and_runsync_in_progress() -> None:
                     break
                 await asyncio.sleep(0.05)
             assert st["status"] == "COMPLETED"
-            assert len(questions_of(st["output"][0]["choices"][0]["tokens"][0])) == 2
+            assert len(questions_of(st["output"][0]["choices"][0]["message"]["content"])) == 2
         assert (await c.get("/status/no-such-job")).status_code == 404
         assert sim.stats.max_in_flight == 2 and sim.stats.in_flight == 0
+        # a finished job's result is kept for result_ttl_s only
+        sim.knobs.result_ttl_s = 0.0
+        await asyncio.sleep(0.01)
+        assert (await c.get(f"/status/{pending['id']}")).status_code == 404
 
 
-async def test_runpod_errors_in_output_guided_json_and_rate_limit() -> None:
+async def test_runpod_runsync_wait_parameter_and_cancel() -> None:
+    """``?wait=`` (ms, clamped to 1 000-300 000) bounds how long /runsync holds the request."""
     async with (
-        SimulatorServer("runpod", knobs=Knobs(context_tokens=1024)) as sim,
+        SimulatorServer("runpod", knobs=Knobs(latency_s=5.0)) as sim,
+        httpx.AsyncClient(base_url=sim.base_url, timeout=30) as c,
+    ):
+        pending = (await c.post("/runsync", params={"wait": 1}, json=native_body(make_call(1)))).json()
+        assert pending["status"] == "IN_PROGRESS" and pending["id"] and "output" not in pending
+        cancelled = (await c.post(f"/cancel/{pending['id']}")).json()
+        assert cancelled == {"id": pending["id"], "status": "CANCELLED"}
+        assert (await c.get(f"/status/{pending['id']}")).json()["status"] == "CANCELLED"
+        sim.knobs.latency_s = 0.0
+        done = (await c.post("/runsync", params={"wait": 5000}, json=native_body(make_call(1)))).json()
+        assert done["status"] == "COMPLETED"
+        assert (await c.post("/runsync", params={"wait": "soon"}, json=native_body(make_call(1)))).status_code == 400
+
+
+async def test_runpod_handler_errors_guided_json_and_rate_limit() -> None:
+    """Handler errors end FAILED with the repr of the yielded error (runpod-python rp_job)."""
+    async with (
+        SimulatorServer("runpod", knobs=Knobs(context_tokens=2048)) as sim,
         httpx.AsyncClient(base_url=sim.base_url) as c,
     ):
-        job = (await c.post("/runsync", json=native_body(make_call(2), max_tokens=2000))).json()
-        assert (
-            job["status"] == "COMPLETED" and "maximum context length" in job["output"][0]["error"]["message"]
-        )
+        job = (await c.post("/runsync", json=native_body(make_call(2), max_tokens=3000))).json()
+        assert job["status"] == "FAILED" and "vLLM returned HTTP 400" in job["error"]
+        assert "maximum context length" in job["error"]
         call = make_call(2)
         body = native_body(call, schema=False, max_tokens=900, guided_json=call.schema)
+        job = (await c.post("/runsync", json=body)).json()  # current image: ignored, unconstrained
+        assert job["status"] == "COMPLETED" and job["output"][0]["choices"][0]["message"]["content"].startswith("Sure!")
+        sim.knobs.worker_image = "legacy"
         job = (await c.post("/runsync", json=body)).json()
-        assert "guided_json" in job["output"][0]["error"]["message"]
+        assert job["status"] == "FAILED" and "unexpected keyword argument 'guided_json'" in job["error"]
+        sim.knobs.worker_image = "current"
         sim.knobs.output_error_rate = 1.0
         job = (await c.post("/runsync", json=native_body(call, max_tokens=900))).json()
         assert (job["status"] == "FAILED" and job["error"]) or "error" in job["output"]
@@ -409,7 +462,7 @@ async def test_gemini_sdk_end_to_end() -> None:
         client = genai.Client(api_key="g-key", http_options=types.HttpOptions(base_url=sim.base_url))
         call = make_call(4, subject="Chemistry", topic="Mole concept")
         resp = await client.aio.models.generate_content(
-            model="gemini-2.5-flash", contents=call.prompt, config=gemini_config(call)
+            model="gemini-3.5-flash", contents=call.prompt, config=gemini_config(call)
         )
         assert isinstance(resp.parsed, MCQBatch) and len(resp.parsed.questions) == 4
         valid, problems = validate_items(questions_of(resp.text or ""), "mcq")
@@ -423,7 +476,7 @@ async def test_gemini_sdk_end_to_end() -> None:
         bad = genai.Client(api_key="nope", http_options=types.HttpOptions(base_url=sim.base_url))
         with pytest.raises(genai_errors.ClientError) as e:
             await bad.aio.models.generate_content(
-                model="gemini-2.5-flash", contents=call.prompt, config=gemini_config(call)
+                model="gemini-3.5-flash", contents=call.prompt, config=gemini_config(call)
             )
         assert e.value.code == 400 and e.value.status == "INVALID_ARGUMENT"
 
@@ -432,18 +485,26 @@ async def test_gemini_errors_retired_model_rate_limit_server_error() -> None:
     async with SimulatorServer("gemini") as sim:
         client = genai.Client(api_key="k", http_options=types.HttpOptions(base_url=sim.base_url))
         call = make_call(1)
-        with pytest.raises(genai_errors.ClientError) as e:
-            await client.aio.models.generate_content(
-                model="gemini-1.5-flash", contents=call.prompt, config=gemini_config(call)
-            )
-        assert e.value.code == 404 and e.value.status == "NOT_FOUND"
+        for retired in ("gemini-1.5-flash", "gemini-2.5-flash"):
+            with pytest.raises(genai_errors.ClientError) as e:
+                await client.aio.models.generate_content(
+                    model=retired, contents=call.prompt, config=gemini_config(call)
+                )
+            assert e.value.code == 404 and e.value.status == "NOT_FOUND"
+            with pytest.raises(genai_errors.ClientError) as e:
+                await client.aio.models.get(model=retired)
+            assert e.value.code == 404
+        got = await client.aio.models.get(model="gemini-3.5-flash")
+        assert got.name == "models/gemini-3.5-flash" and got.input_token_limit and got.output_token_limit
+        listed = [m.name async for m in await client.aio.models.list()]
+        assert "models/gemini-3.5-flash" in listed and "models/gemini-2.5-flash" not in listed
         sim.knobs.fail_next = [429, 503, 500]
         with pytest.raises(genai_errors.ClientError) as e:
-            await client.aio.models.generate_content(model="gemini-2.5-flash", contents=call.prompt)
+            await client.aio.models.generate_content(model="gemini-3.5-flash", contents=call.prompt)
         assert e.value.code == 429 and e.value.status == "RESOURCE_EXHAUSTED"
         for code in (503, 500):
             with pytest.raises(genai_errors.ServerError) as se:
-                await client.aio.models.generate_content(model="gemini-2.5-flash", contents=call.prompt)
+                await client.aio.models.generate_content(model="gemini-3.5-flash", contents=call.prompt)
             assert se.value.code == code
 
 
@@ -452,15 +513,63 @@ async def test_gemini_max_tokens_and_chat_text_without_schema() -> None:
         client = genai.Client(api_key="k", http_options=types.HttpOptions(base_url=sim.base_url))
         call = make_call(5)
         resp = await client.aio.models.generate_content(
-            model="gemini-2.5-flash", contents=call.prompt, config=gemini_config(call, max_output_tokens=100)
+            model="gemini-3.5-flash", contents=call.prompt, config=gemini_config(call, max_output_tokens=100)
         )
         assert resp.candidates and resp.candidates[0].finish_reason == types.FinishReason.MAX_TOKENS
         assert resp.parsed is None
         plain = types.GenerateContentConfig(system_instruction=call.system)
         resp = await client.aio.models.generate_content(
-            model="gemini-2.5-flash", contents=call.prompt, config=plain
+            model="gemini-3.5-flash", contents=call.prompt, config=plain
         )
         assert (resp.text or "").startswith("Sure!") and "```json" in (resp.text or "")
+
+
+async def test_gemini_empty_candidates_safety_recitation_thinking_and_blocked_prompt() -> None:
+    """Replies with no text, as Gemini sends them: a finish reason, no parts; thinking spends the budget."""
+    async with SimulatorServer("gemini") as sim:
+        client = genai.Client(api_key="k", http_options=types.HttpOptions(base_url=sim.base_url))
+        call = make_call(2)
+        sim.knobs.empty_next = ["SAFETY", "PROHIBITED_CONTENT", "RECITATION"]
+        for reason in ("SAFETY", "PROHIBITED_CONTENT", "RECITATION"):
+            resp = await client.aio.models.generate_content(
+                model="gemini-3.5-flash", contents=call.prompt, config=gemini_config(call)
+            )
+            assert resp.candidates and resp.candidates[0].finish_reason == types.FinishReason(reason)
+            assert resp.text is None
+        sim.knobs.thinking_tokens = 500
+        resp = await client.aio.models.generate_content(
+            model="gemini-3.5-flash", contents=call.prompt, config=gemini_config(call, max_output_tokens=400)
+        )
+        assert resp.candidates and resp.candidates[0].finish_reason == types.FinishReason.MAX_TOKENS
+        assert resp.text is None and resp.usage_metadata and resp.usage_metadata.thoughts_token_count == 400
+        resp = await client.aio.models.generate_content(
+            model="gemini-3.5-flash", contents=call.prompt, config=gemini_config(call, max_output_tokens=8192)
+        )
+        assert resp.usage_metadata and resp.usage_metadata.thoughts_token_count == 500
+        assert len(questions_of(resp.text or "")) == 2
+        sim.knobs.update({"thinking_tokens": 0, "block_prompt": "PROHIBITED_CONTENT"})
+        resp = await client.aio.models.generate_content(model="gemini-3.5-flash", contents=call.prompt)
+        assert not resp.candidates and resp.prompt_feedback
+        assert resp.prompt_feedback.block_reason == types.BlockedReason.PROHIBITED_CONTENT
+
+
+async def test_gemini_vertex_paths_express_and_project() -> None:
+    """google-genai with vertexai=True: express mode (key) and project mode (OAuth token) reach the sim."""
+    from google.oauth2.credentials import Credentials
+
+    async with SimulatorServer("gemini", knobs=Knobs(expected_api_key="vx-key")) as sim:
+        opts = types.HttpOptions(base_url=sim.base_url)
+        express = genai.Client(vertexai=True, api_key="vx-key", http_options=opts)
+        project = genai.Client(
+            vertexai=True, project="proj", location="us-central1", credentials=Credentials(token="t"), http_options=opts
+        )
+        call = make_call(2)
+        for client in (express, project):
+            resp = await client.aio.models.generate_content(
+                model="gemini-3.5-flash", contents=call.prompt, config=gemini_config(call)
+            )
+            assert len(questions_of(resp.text or "")) == 2
+        assert (await express.aio.models.get(model="gemini-3.5-flash")).name
 
 
 # --- control endpoints, entry points, content ----------------------------------------------------------

@@ -2,6 +2,11 @@
 
 One call per ``generate``; every failure leaves as ``ProviderError`` with a kind. The reply text is
 returned as is — parsing and validation happen in ``generation``.
+
+Upstream contracts this follows: vLLM's OpenAI protocol (vllm/entrypoints/openai/protocol.py:
+``response_format`` json_schema, ``structured_outputs``, ``stop_token_ids``; ``/v1/models`` with
+``max_model_len``), RunPod serverless (``/runsync?wait=`` in ms, ``/status/{id}``, ``/cancel/{id}``) and
+runpod-workers/worker-vllm's handler (src/handler.py: output shapes of the current and older images).
 """
 
 from __future__ import annotations
@@ -16,11 +21,16 @@ import httpx
 
 from ..errors import ConfigError, ProviderError
 from ..settings import Settings
-from .base import ProviderCall, ProviderReply
+from .base import ProviderCall, ProviderCheck, ProviderProfile, ProviderReply
 
-# Aryabhata (Qwen lineage) does not reliably stop on its own: always send the chat-template stops.
+# Aryabhata (Qwen lineage) does not reliably stop on its own. These strings only match where the server
+# keeps special tokens in the text (skip_special_tokens=false); vLLM's default skips them, so the
+# end-of-turn token ids (``stop_token_ids``, from the profile) are what actually stops it.
 STOP_STRINGS = ["<|im_start|>", "<|im_end|>", "<|endoftext|>"]
 _PENDING = frozenset({"IN_QUEUE", "IN_PROGRESS"})
+# Extra seconds the HTTP read limit of /runsync allows beyond ``wait``: RunPod must answer (with the
+# job id at least) before we stop listening, or the job can be neither polled nor cancelled.
+RUNSYNC_READ_MARGIN_S = 15.0
 _CONTEXT_MARKERS = ("maximum context length", "context length", "too many tokens", "prompt is too long")
 
 
@@ -77,6 +87,8 @@ def classify_status(
         return ProviderError(provider, "context_length", msg, status=status, body=body)
     if status == 408:
         return ProviderError(provider, "timeout", msg, status=status, body=body)
+    if status == 404:  # vLLM: "The model `x` does not exist."; a wrong URL path answers the same
+        return ProviderError(provider, "not_found", msg, status=status, body=body)
     if 400 <= status < 500:
         return ProviderError(provider, "bad_request", msg, status=status, body=body)
     if status == 502:
@@ -99,35 +111,38 @@ def transport_error(provider: str, e: httpx.HTTPError, timeout_s: float) -> Prov
 
 
 def structured_fields(mode: str, schema: dict[str, Any]) -> dict[str, Any]:
-    """Request fields asking vLLM for strict JSON matching ``schema`` (OpenAI-compatible route)."""
+    """Request fields asking vLLM >= 0.12 for strict JSON matching ``schema``.
+
+    ``guided_json`` is not offered: vLLM 0.12 removed it and answers 200 with unconstrained output.
+    """
     if mode == "response_format":
         spec = {"name": "questions", "schema": schema}
         return {"response_format": {"type": "json_schema", "json_schema": spec}}
     if mode == "structured_outputs":
         return {"structured_outputs": {"json": schema}}
-    if mode == "guided_json":
-        return {"guided_json": schema}
-    raise ConfigError(f"RUNPOD_JSON_MODE: unknown mode {mode!r}")
+    raise ConfigError(f"RUNPOD_JSON_MODE: unknown mode {mode!r} (use response_format or structured_outputs)")
 
 
-def native_structured_fields(mode: str, schema: dict[str, Any]) -> dict[str, Any]:
-    """Sampling-param fields for the native worker, which builds vLLM ``SamplingParams`` from them.
-
-    ``response_format`` is not a sampling parameter, so both modern modes use
-    ``structured_outputs`` (vLLM >= 0.12); 'guided_json' sends the legacy ``guided_decoding``.
-    """
-    if mode in ("response_format", "structured_outputs"):
-        return {"structured_outputs": {"json": schema}}
-    if mode == "guided_json":
-        return {"guided_decoding": {"json": schema}}
-    raise ConfigError(f"RUNPOD_JSON_MODE: unknown mode {mode!r}")
+def profile_from(settings: Settings) -> ProviderProfile:
+    """vLLM: prompt and output share ``max_model_len`` (refined by ``check``); end-of-turn ids stop it."""
+    return ProviderProfile(
+        context_tokens=settings.runpod_context_tokens,
+        tokens_per_question=settings.runpod_tokens_per_question,
+        temperature=settings.runpod_temperature,
+        max_concurrency=settings.runpod_max_concurrency,
+        window="shared",
+        schema_dialect="json_schema",
+        stop_token_ids=tuple(settings.runpod_stop_token_ids),
+    )
 
 
 def _native_text(output: Any) -> tuple[str, str | None, int | None, int | None]:
-    """Text, finish reason and token counts from a worker-vllm job output.
+    """Text, finish reason and token counts from a worker-vllm job output, in either shape it comes in.
 
-    Native jobs yield batches ``{"choices": [{"tokens": [...]}], "usage": {"input", "output"}}``,
-    aggregated into a list by /runsync; the OpenAI route yields a chat completion instead.
+    Current images (src/handler.py after the 2026 rewrite) run the request as a chat completion and
+    yield it: a list of ``{"choices": [{"message": {"content"}, "finish_reason"}], "usage":
+    {"prompt_tokens", "completion_tokens"}}``. Older images yield ``{"choices": [{"tokens": [...]}],
+    "usage": {"input", "output"}}`` batches, aggregated into a list by /runsync.
     """
     batches = output if isinstance(output, list) else [output]
     parts: list[str] = []
@@ -152,8 +167,8 @@ def _native_text(output: Any) -> tuple[str, str | None, int | None, int | None]:
             finish = choice.get("finish_reason") or finish
         usage = batch.get("usage") or {}
         if isinstance(usage, dict):
-            prompt_tokens = usage.get("input", usage.get("prompt_tokens", prompt_tokens))
-            completion_tokens = usage.get("output", usage.get("completion_tokens", completion_tokens))
+            prompt_tokens = usage.get("prompt_tokens", usage.get("input", prompt_tokens))
+            completion_tokens = usage.get("completion_tokens", usage.get("output", completion_tokens))
     return "".join(parts), finish, prompt_tokens, completion_tokens
 
 
@@ -171,6 +186,8 @@ def _output_error(output: Any) -> str | None:
 class RunPodProvider:
     """``Provider`` for RunPod: pod proxy / serverless OpenAI route / any vLLM ``/v1``, or native /runsync."""
 
+    key = "runpod"
+
     def __init__(
         self,
         settings: Settings,
@@ -185,10 +202,12 @@ class RunPodProvider:
             raise ConfigError("RUNPOD_BASE_URL is not set")
         self.name = name
         self.model = settings.runpod_model
+        self.profile = profile_from(settings)
         self.base_url = base.rstrip("/")
         self.api = settings.runpod_api
         self.json_mode = settings.runpod_json_mode
         self.timeout_s = settings.runpod_timeout_s
+        self.runsync_wait_s = min(settings.runpod_runsync_wait_s, settings.runpod_timeout_s)
         self.poll_interval_s = poll_interval_s
         key = settings.runpod_api_key
         self._headers = {"Authorization": f"Bearer {key}"} if key else {}
@@ -203,6 +222,20 @@ class RunPodProvider:
             return await self._generate_native(call)
         return await self._generate_openai(call)
 
+    async def check(self) -> ProviderCheck:
+        """``GET /v1/models``: is the model served, and with which ``max_model_len``?"""
+        try:
+            served = await self.list_models()
+        except ProviderError as e:
+            # a pod that is loading (502) or a serverless endpoint with no warm worker is not a wrong config
+            return ProviderCheck(False, f"cannot list models: {e}", fatal=e.kind == "auth")
+        if self.model not in served:
+            names = ", ".join(served) or "none"
+            return ProviderCheck(False, f"RUNPOD_MODEL {self.model!r} is not served (served: {names})", fatal=True)
+        window = served[self.model]
+        detail = f"{self.model} served, max_model_len {window}" if window else f"{self.model} served (no max_model_len)"
+        return ProviderCheck(True, detail, context_tokens=window)
+
     async def aclose(self) -> None:
         if self._owns_client:
             await self._client.aclose()
@@ -213,13 +246,18 @@ class RunPodProvider:
         resp = await self._request("GET", self._health_url())
         return {"status": resp.status_code, "body": _json_or_text(resp)}
 
-    async def list_models(self) -> list[str]:
-        """Model ids served (``GET {openai base}/models``)."""
+    async def list_models(self) -> dict[str, int | None]:
+        """Model ids served, each with its ``max_model_len`` when the server reports it (``GET …/models``)."""
         resp = await self._request("GET", f"{self._openai_base()}/models")
         data = _json_or_text(resp)
         if not isinstance(data, dict) or not isinstance(data.get("data"), list):
             raise ProviderError(self.name, "server", f"unexpected /models answer: {_short(resp.text)}")
-        return [str(m.get("id")) for m in data["data"] if isinstance(m, dict)]
+        out: dict[str, int | None] = {}
+        for m in data["data"]:
+            if isinstance(m, dict) and m.get("id"):
+                window = m.get("max_model_len")
+                out[str(m["id"])] = int(window) if isinstance(window, int) and window > 0 else None
+        return out
 
     def _openai_base(self) -> str:
         return f"{self.base_url}/openai/v1" if self.api == "native" else self.base_url
@@ -236,11 +274,19 @@ class RunPodProvider:
 
     # --- wire -----------------------------------------------------------------------------------
     async def _request(
-        self, method: str, url: str, *, json_body: Any = None, limit_s: float | None = None
+        self,
+        method: str,
+        url: str,
+        *,
+        json_body: Any = None,
+        limit_s: float | None = None,
+        params: dict[str, Any] | None = None,
     ) -> httpx.Response:
         kwargs: dict[str, Any] = {"headers": self._headers}
         if json_body is not None:
             kwargs["json"] = json_body
+        if params:
+            kwargs["params"] = params
         if limit_s is not None:
             kwargs["timeout"] = httpx.Timeout(limit_s, connect=min(10.0, limit_s))
         try:
@@ -254,14 +300,23 @@ class RunPodProvider:
     def _messages(self, call: ProviderCall) -> list[dict[str, str]]:
         return [{"role": "system", "content": call.system}, {"role": "user", "content": call.prompt}]
 
+    def _sampling(self, call: ProviderCall) -> dict[str, Any]:
+        """The sampling fields every call carries (the server's defaults are wrong for us)."""
+        fields: dict[str, Any] = {
+            "max_tokens": call.max_tokens,  # worker-vllm's default is 16 tokens
+            "temperature": call.temperature,
+            "seed": call.seed,
+            "stop": STOP_STRINGS,
+        }
+        if self.profile.stop_token_ids:
+            fields["stop_token_ids"] = list(self.profile.stop_token_ids)
+        return fields
+
     async def _generate_openai(self, call: ProviderCall) -> ProviderReply:
         body: dict[str, Any] = {
             "model": self.model,
             "messages": self._messages(call),
-            "max_tokens": call.max_tokens,
-            "temperature": call.temperature,
-            "seed": call.seed,
-            "stop": STOP_STRINGS,
+            **self._sampling(call),
             **structured_fields(self.json_mode, call.schema),
         }
         resp = await self._request("POST", f"{self.base_url}/chat/completions", json_body=body)
@@ -282,35 +337,45 @@ class RunPodProvider:
         )
 
     async def _generate_native(self, call: ProviderCall) -> ProviderReply:
+        """``/runsync?wait=…``, then ``/status/{id}`` until done; the job is cancelled if we give up.
+
+        ``wait`` is sent, and the HTTP read limit exceeds it, so RunPod always answers with the job id
+        before we stop listening: a slow job is polled and, past the deadline, cancelled, never left
+        running unseen while a retry pays for a second one.
+        """
         deadline = time.monotonic() + self.timeout_s
-        sampling: dict[str, Any] = {
-            "max_tokens": call.max_tokens,  # the worker's default is tiny (16-100 tokens)
-            "temperature": call.temperature,
-            "seed": call.seed,
-            "stop": STOP_STRINGS,
-            **native_structured_fields(self.json_mode, call.schema),
-        }
+        sampling = {**self._sampling(call), "structured_outputs": {"json": call.schema}}
         body = {"input": {"messages": self._messages(call), "sampling_params": sampling}}
-        resp = await self._request("POST", f"{self.base_url}/runsync", json_body=body)
+        wait_s = max(1.0, min(self.runsync_wait_s, self.timeout_s))
+        resp = await self._request(
+            "POST",
+            f"{self.base_url}/runsync",
+            json_body=body,
+            params={"wait": int(wait_s * 1000)},
+            limit_s=wait_s + RUNSYNC_READ_MARGIN_S,
+        )
         job = _json_or_text(resp)
         if not isinstance(job, dict):
             raise ProviderError(self.name, "server", f"unexpected /runsync answer: {_short(resp.text)}")
-        # /runsync answers IN_QUEUE/IN_PROGRESS when the job outlives its wait: poll until the deadline
-        while job.get("status") in _PENDING:
-            job_id = job.get("id")
-            remaining = deadline - time.monotonic()
-            if not job_id or remaining <= 0:
-                await self._cancel(job_id)
-                raise ProviderError(
-                    self.name, "timeout", f"job {job_id} still {job.get('status')} after {self.timeout_s:g}s"
+        job_id = job.get("id")
+        try:
+            while job.get("status") in _PENDING:
+                remaining = deadline - time.monotonic()
+                if not job_id or remaining <= 0:
+                    raise ProviderError(
+                        self.name, "timeout", f"job {job_id} still {job.get('status')} after {self.timeout_s:g}s"
+                    )
+                await asyncio.sleep(min(self.poll_interval_s, remaining))
+                poll = await self._request(
+                    "GET", f"{self.base_url}/status/{job_id}", limit_s=max(1.0, deadline - time.monotonic())
                 )
-            await asyncio.sleep(min(self.poll_interval_s, remaining))
-            poll = await self._request(
-                "GET", f"{self.base_url}/status/{job_id}", limit_s=max(1.0, deadline - time.monotonic())
-            )
-            job = _json_or_text(poll)
-            if not isinstance(job, dict):
-                raise ProviderError(self.name, "server", f"unexpected /status answer: {_short(poll.text)}")
+                job = _json_or_text(poll)
+                if not isinstance(job, dict):
+                    raise ProviderError(self.name, "server", f"unexpected /status answer: {_short(poll.text)}")
+        except BaseException:
+            # gave up (deadline, a failed poll, worker shutdown): free the GPU, do not pay for it twice
+            await self._cancel(job_id)
+            raise
         return self._native_reply(job)
 
     def _native_reply(self, job: dict[str, Any]) -> ProviderReply:
