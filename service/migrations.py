@@ -39,7 +39,7 @@ def _drift(applied: dict[str, str], files: Iterable[Traversable]) -> None:
     """Raise DatabaseError naming the first applied migration whose file differs from what was applied."""
     for path in files:
         recorded = applied.get(path.name)
-        if recorded is not None and recorded != checksum(path.read_text()):
+        if recorded is not None and recorded != checksum(path.read_text(encoding="utf-8")):
             raise DatabaseError(
                 f"migration {path.name} changed after it was applied (checksum differs from qgen_migrations); "
                 "applied migrations are immutable: restore the file and put the change in a new migration"
@@ -61,7 +61,7 @@ async def migrate(conn: asyncpg.Connection, files: Sequence[Traversable] | None 
         for path in ordered:
             if path.name in done:
                 continue
-            sql = path.read_text()
+            sql = path.read_text(encoding="utf-8")
             try:
                 async with conn.transaction():
                     await conn.execute(sql)
