@@ -4,7 +4,7 @@ Starts an embedded PostgreSQL (pgserver + pgvector) in a temp dir, runs the figu
 a table and writes ``bench/results.json`` (one key per figure, plus the raw repeats and the machine).
 ``--quick`` shrinks every figure (smaller banks, fewer repeats) to finish in under two minutes;
 ``--only NAME[,NAME]`` runs some of them (names: pickup, queue, overload, tokens, embed, dedupe, e2e,
-memory).
+memory, grammar).
 """
 
 from __future__ import annotations
@@ -51,19 +51,21 @@ class Size:
     embed_repeats: int
     memory_questions: int
     tokens_questions: int
+    grammar_repeats: int
+    grammar_bounded_repeats: int
 
 
 FULL = Size(
     pickup_samples=200, queue_jobs=3000, queue_repeats=5, e2e_questions=1000, e2e_bank=10_000,
     first_question_samples=15, overload_questions=1000, overload_capacity=16, overload_latency_s=0.2,
     dedupe_bank=100_000, dedupe_samples=300, embed_texts=160, embed_repeats=3, memory_questions=100,
-    tokens_questions=200,
+    tokens_questions=200, grammar_repeats=5, grammar_bounded_repeats=2,
 )
 QUICK = Size(
     pickup_samples=40, queue_jobs=800, queue_repeats=3, e2e_questions=100, e2e_bank=10_000,
     first_question_samples=3, overload_questions=200, overload_capacity=16, overload_latency_s=0.2,
     dedupe_bank=10_000, dedupe_samples=60, embed_texts=48, embed_repeats=3, memory_questions=20,
-    tokens_questions=60,
+    tokens_questions=60, grammar_repeats=3, grammar_bounded_repeats=1,
 )
 
 
@@ -85,6 +87,7 @@ class _Model:
 def _figures(size: Size) -> dict[str, Callable[[Cluster], Awaitable[Section]]]:
     import bench_bank
     import bench_generation
+    import bench_grammar
     import bench_pickup
     import bench_queue
     import bench_worker
@@ -102,6 +105,9 @@ def _figures(size: Size) -> dict[str, Callable[[Cluster], Awaitable[Section]]]:
     async def embed(c: Cluster) -> Section:
         return await bench_bank.embed_ratio(await model.get(), texts=size.embed_texts, repeats=size.embed_repeats)
 
+    async def grammar(c: Cluster) -> Section:  # CPU-bound and alone in the run: no thread needed
+        return bench_grammar.run(repeats=size.grammar_repeats, bounded_repeats=size.grammar_bounded_repeats)
+
     return {
         "pickup": lambda c: bench_pickup.run(c, samples=size.pickup_samples),
         "queue": lambda c: bench_queue.throughput(c, jobs=size.queue_jobs, repeats=size.queue_repeats),
@@ -112,6 +118,7 @@ def _figures(size: Size) -> dict[str, Callable[[Cluster], Awaitable[Section]]]:
         "dedupe": dedupe,
         "e2e": e2e,
         "memory": lambda c: bench_worker.worker_memory(c, questions=size.memory_questions),
+        "grammar": grammar,
     }
 
 
@@ -187,6 +194,9 @@ def render_markdown(results: dict[str, Any]) -> str:
         mark = "" if f["ok"] is None else ("ok" if f["ok"] else "**miss**")
         ref = f["reference"] + (f"; {f['note']}" if f["note"] else "")
         lines.append(f"| `{key}` | {_fmt(results[key])} | {f['target']} | {mark} | {ref.replace('|', '/')} |")
+    skipped = [f"{name}: {sec['skipped']}" for name, sec in meta.get("sections", {}).items() if sec.get("skipped")]
+    if skipped:
+        lines += ["", *(f"Skipped ({line})." for line in skipped)]
     return "\n".join(lines)
 
 
@@ -235,6 +245,9 @@ async def main(args: argparse.Namespace) -> int:
     total = time.perf_counter() - started
     print()
     print_table(sections)
+    for s in sections:
+        if s.extra.get("skipped"):
+            print(f"skipped ({s.name}): {s.extra['skipped']}")
     print(f"\n{'quick' if args.quick else 'full'} run: {total:.0f}s")
     results: dict[str, Any] = {}
     for s in sections:
