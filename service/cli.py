@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from . import db, logs
 from .errors import InputError, QgenError, first_line
-from .questions import batch_json_schema, describe_validation_error
+from .questions import describe_validation_error, provider_json_schema, validation_json_schema
 from .settings import Settings
 from .sqlfiles import q
 
@@ -159,7 +159,8 @@ async def cmd_doctor(args: argparse.Namespace, s: Settings) -> int:
 
 
 def cmd_schema(args: argparse.Namespace, s: Settings) -> int:
-    print(json.dumps(batch_json_schema(args.type), indent=2))
+    schema = validation_json_schema if args.strict else provider_json_schema
+    print(json.dumps(schema(args.type), indent=2))
     return 0
 
 
@@ -246,6 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sc = sub.add_parser("schema", help="print the JSON Schema sent to the providers")
     sc.add_argument("--type", choices=["mcq", "numeric"], default="mcq")
+    sc.add_argument("--strict", action="store_true", help="the validation schema instead: every bound checked on replies")
     sc.set_defaults(fn=cmd_schema)
 
     sub.add_parser("doctor", help="check database, embedding model and providers").set_defaults(fn=cmd_doctor)
