@@ -262,6 +262,7 @@ def tracked(core: SimCore, handler: Handler) -> Handler:
 
     async def run(request: web.Request) -> web.StreamResponse:
         core.begin()
+        core.stats.paths.append(request.path_qs)
         status = 499  # client went away before an answer
         try:
             resp = await handler(request)

@@ -98,6 +98,7 @@ class Stats:
     duplicates_returned: int = 0
     bad_items_returned: int = 0
     requests: deque[Any] = field(default_factory=lambda: deque(maxlen=REQUESTS_KEPT))
+    paths: deque[str] = field(default_factory=lambda: deque(maxlen=REQUESTS_KEPT))  # request paths, with query
 
     def count_status(self, status: int) -> None:
         self.status_counts[status] = self.status_counts.get(status, 0) + 1
@@ -106,4 +107,5 @@ class Stats:
         d = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         d["status_counts"] = {str(k): v for k, v in self.status_counts.items()}
         d["requests"] = list(self.requests)
+        d["paths"] = list(self.paths)
         return d

@@ -115,6 +115,7 @@ class RunpodSim:
         """Count the call, apply auth and failure gates, and start the job; or say why not."""
         core = self.core
         core.begin()
+        core.stats.paths.append(request.path_qs)
         try:
             if not self._auth_ok(request):
                 core.end(401)

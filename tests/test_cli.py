@@ -218,11 +218,17 @@ async def test_doctor_passes_without_printing_keys_and_fails_on_a_dead_pod(db_ds
         assert vllm.stats.status_counts.get(200, 0) >= 1 and gem.stats.status_counts.get(200, 0) >= 1
         assert 401 not in vllm.stats.status_counts  # the key really authenticated
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    for check in ("database", "embedding model", "runpod health", "runpod models", "runpod strict JSON", "gemini call"):
+    for check in ("database", "embedding model", "runpod model", "runpod one-question batch", "gemini model",
+                  "gemini one-question batch"):
         assert re.search(rf"^{check}\s+ok\s", ok.stdout, re.M), (check, ok.stdout)
+    # the model rows name the model and its window; the batch rows a real, valid question
+    assert re.search(r"^runpod model\s+ok\s+\d+ ms\s+PhysicsWallahAI/Aryabhata-1.0 served, max_model_len 4096", ok.stdout, re.M)
+    assert re.search(r"^gemini model\s+ok\s+\d+ ms\s+gemini-3.5-flash available", ok.stdout, re.M), ok.stdout
+    assert len(re.findall(r"one-question batch\s+ok\s+\d+ ms\s+1 valid mcq question", ok.stdout)) == 2
     assert bad.returncode == 1, bad.stdout + bad.stderr
-    assert re.search(r"^runpod health\s+FAIL\s", bad.stdout, re.M), bad.stdout
-    assert re.search(r"^gemini call\s+ok\s", bad.stdout, re.M), bad.stdout
+    assert re.search(r"^runpod model\s+FAIL\s", bad.stdout, re.M), bad.stdout
+    assert re.search(r"^runpod one-question batch\s+FAIL\s.*connect", bad.stdout, re.M), bad.stdout
+    assert re.search(r"^gemini one-question batch\s+ok\s", bad.stdout, re.M), bad.stdout
     for p in (ok, bad):
         for key in (RUNPOD_KEY, GEMINI_KEY):
             assert key not in p.stdout + p.stderr
