@@ -163,14 +163,16 @@ def _median_s(fn: Callable[[], Any], repeats: int) -> tuple[float, list[float], 
     return statistics.median(times), [round(t, 4) for t in times], out
 
 
-def run(*, repeats: int, bounded_repeats: int) -> Section:
+def run(*, repeats: int, bounded_repeats: int, vocab_size: int = QWEN2_VOCAB,
+        corpus_bytes: int | None = None) -> Section:
     """Compile seconds and per-token mask ms of the bounded (old) and provider (new) schemas.
 
     Provider figures are the slower of the mcq and numeric batch schemas; the bounded figures are
     the mcq one (xgrammar takes tens of seconds per compile of it, so ``bounded_repeats`` is small).
+    Without xgrammar its figures are left out and ``extra["skipped"]`` says why.
     """
     sec = Section("grammar")
-    t_tok, tok = _timed(byte_level_tokenizer)
+    t_tok, tok = _timed(lambda: byte_level_tokenizer(vocab_size, corpus_bytes=corpus_bytes))
     vocab = tok.get_vocab_size()
     sec.extra.update(vocab_size=vocab, tokenizer_train_s=round(t_tok, 1))
     where = f"byte-level BPE of {vocab} tokens"
