@@ -24,6 +24,7 @@ from service.sqlfiles import migration_files
 from service.worker import Worker
 
 from .pg import insert_row
+from .test_rls import user_request
 
 ROOT = Path(__file__).resolve().parent.parent
 RELEASE = sorted((ROOT / "tests" / "fixtures" / "release_5585932").glob("*.sql"))
@@ -111,6 +112,7 @@ async def release_writes(conn: asyncpg.Connection) -> uuid.UUID:
 
 async def test_release_database_upgrades_with_its_data(empty_dsn: str, db_dsn: str) -> None:
     conn = await asyncpg.connect(empty_dsn)
+    fresh = await asyncpg.connect(db_dsn)
     try:
         assert await migrations.migrate(conn, RELEASE) == [p.name for p in RELEASE]
         mine = await release_writes(conn)
@@ -126,16 +128,16 @@ async def test_release_database_upgrades_with_its_data(empty_dsn: str, db_dsn: s
             assert kept == rows, table
         assert [r["name"] for r in await conn.fetch("select name from qgen_migrations order by name")] == current
         assert await migrations.check_applied(conn) == []
+        assert await snapshot(conn, SCHEMA) == await snapshot(fresh, SCHEMA)
+
+        # The per-user quota (20261130000100) counts what the release left open: 15 asked, 2 stored.
+        await conn.execute("update qgen_settings set value = '20' where key = 'max_open_questions'")
+        over = await user_request(conn, USER, count=8)
+        assert over["status"] == "rejected" and "you already have 13 questions queued or running" in over["error"]
+        assert (await user_request(conn, USER, count=7))["status"] == "queued"
     finally:
         await conn.close()
-
-    fresh = await asyncpg.connect(db_dsn)
-    upgraded = await asyncpg.connect(empty_dsn)
-    try:
-        assert await snapshot(upgraded, SCHEMA) == await snapshot(fresh, SCHEMA)
-    finally:
         await fresh.close()
-        await upgraded.close()
 
 
 async def test_drift_is_refused_before_anything_is_applied(empty_dsn: str, tmp_path: Path) -> None:
