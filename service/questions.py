@@ -133,9 +133,6 @@ def validation_json_schema(question_type: str) -> dict[str, Any]:
     return BATCH_MODELS[question_type].model_json_schema()
 
 
-# The old name, kept until every caller says which of the two schemas it means.
-batch_json_schema = validation_json_schema
-
 # Length, count and range bounds compile into grammar states: xgrammar took 51-85 s to compile the
 # bounded schema on 2 cores and 1.3-23 ms per token mask inside a bounded string (xgrammar issue
 # #852), against RunPod's 90-100 s request limits. Pydantic checks all of them on the reply instead.
