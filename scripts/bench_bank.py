@@ -18,8 +18,7 @@ import numpy as np
 from bench_common import EMBED_DIM, Cluster, Section, median, percentile
 
 from service import db
-from service.prompts import RequestSpec
-from service.questions import Question, validate_item
+from service.questions import Question, RequestSpec, validate_item
 from service.settings import Settings
 
 SUBJECTS = ("Physics", "Mathematics", "Chemistry", "Biology")

@@ -28,10 +28,9 @@ from bench_common import Section
 from service import diversity, prompts
 from service.errors import ProviderError
 from service.generation import Generator
-from service.prompts import RequestSpec
 from service.providers.registry import build_simulated
 from service.providers.runpod import RunPodProvider
-from service.questions import provider_json_schema
+from service.questions import RequestSpec, provider_json_schema
 from service.resilience import backoff_delay
 from service.settings import Settings
 from simulators.server import SimulatorServer

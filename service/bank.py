@@ -15,8 +15,7 @@ import numpy as np
 
 from . import dedupe
 from .errors import ConfigError
-from .prompts import RequestSpec
-from .questions import Question, body_json
+from .questions import Question, RequestSpec, body_json
 from .settings import Settings
 from .sqlfiles import q
 

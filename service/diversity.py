@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from .prompts import RequestSpec
+from .questions import RequestSpec
 
 _ARCHETYPES = {
     "mathematics": [

@@ -17,9 +17,8 @@ from . import prompts
 from .errors import QgenError, first_line
 from .generation import JSON_OVERHEAD_TOKENS, generic_plan_entry
 from .parsing import parse_items
-from .prompts import RequestSpec
 from .providers.base import Provider, ProviderCall
-from .questions import provider_json_schema, validate_items
+from .questions import RequestSpec, provider_json_schema, validate_items
 from .settings import Settings
 
 CHECK_TIMEOUT_S = 60.0

@@ -21,9 +21,8 @@ from typing import Any
 from . import prompts
 from .errors import CircuitOpenError, JobRetry, ProviderError
 from .parsing import parse_items
-from .prompts import RequestSpec
 from .providers.base import Provider, ProviderCall, ProviderReply
-from .questions import Question, provider_json_schema, validate_items
+from .questions import Question, RequestSpec, provider_json_schema, validate_items
 from .resilience import BREAKER_KINDS, CircuitBreaker, Limiter, retry_decision
 from .routing import DEFAULT_KEY, Routes, routes_from
 from .settings import Settings

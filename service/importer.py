@@ -14,8 +14,8 @@ from pydantic import ValidationError
 from . import bank, db
 from .embedding import Embedder, check_dimension
 from .errors import InputError
-from .prompts import MAX_FIELD_CHARS, RequestSpec
-from .questions import Question, describe_validation_error, validate_item
+from .prompts import MAX_FIELD_CHARS
+from .questions import Question, RequestSpec, describe_validation_error, validate_item
 from .settings import Settings
 
 BATCH_SIZE = 256

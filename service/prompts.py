@@ -12,11 +12,10 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from .providers.base import ProviderCall
-from .questions import MODELS
+from .questions import MODELS, RequestSpec
 
 MAX_FIELD_CHARS = {"subject": 100, "topic": 500, "subtopic": 500, "exam": 100, "instructions": 4000}
 MAX_AVOID_ITEMS = 30
@@ -72,19 +71,6 @@ def quote_user_text(value: str | None, limit: int) -> str | None:
         return None
     v = _CTRL.sub(" ", value).strip()
     return v[:limit] if v else None
-
-
-@dataclass(frozen=True)
-class RequestSpec:
-    """What a job asks for, as read from ``question_requests`` (or an import)."""
-
-    subject: str
-    topic: str
-    difficulty: str = "medium"
-    question_type: str = "mcq"
-    subtopic: str | None = None
-    exam: str | None = None
-    instructions: str | None = None
 
 
 def request_block(spec: RequestSpec, n: int, plan: list[str], avoid: list[str], seed: int) -> dict[str, Any]:

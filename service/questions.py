@@ -12,6 +12,7 @@ import json
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -185,6 +186,19 @@ def provider_json_schema(question_type: str) -> dict[str, Any]:
     working before the key) are kept. Cached; treat it as read-only.
     """
     return _for_grammar(validation_json_schema(question_type))
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """What a job asks for, as read from ``question_requests`` (or an import)."""
+
+    subject: str
+    topic: str
+    difficulty: str = "medium"
+    question_type: str = "mcq"
+    subtopic: str | None = None
+    exam: str | None = None
+    instructions: str | None = None
 
 
 def validate_item(raw: Any, question_type: str) -> Question:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from .prompts import RequestSpec
+from .questions import RequestSpec
 from .sqlfiles import q
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from service import bank, db
 from service.embedding import Embedder
-from service.prompts import RequestSpec
+from service.questions import RequestSpec
 from service.settings import Settings
 from service.sqlfiles import q
 from tests import dedupe_corpus as corpus

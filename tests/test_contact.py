@@ -14,10 +14,9 @@ from service.embedding import Embedder
 from service.errors import ConfigError, JobRetry, ProviderError
 from service.generation import Generator
 from service.parsing import parse_items
-from service.prompts import RequestSpec
 from service.providers.gemini import GeminiProvider
 from service.providers.runpod import RunPodProvider
-from service.questions import provider_json_schema, validate_items
+from service.questions import RequestSpec, provider_json_schema, validate_items
 from service.runtime import NO_PROVIDER, check_providers, providers_for, worker_runtime
 from service.settings import Settings
 from simulators.knobs import Knobs

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.diversity import make_plan
-from service.prompts import RequestSpec
+from service.questions import RequestSpec
 
 SPEC = RequestSpec(subject="Physics", topic="Kinematics", subtopic="Projectile motion")
 

@@ -14,11 +14,12 @@ import pytest
 
 from service.errors import JobRetry, ProviderError
 from service.generation import GenerationResult, Generator
-from service.prompts import RequestSpec, parse_request_block
+from service.prompts import parse_request_block
 from service.providers.base import ProviderCall, ProviderCheck, ProviderProfile, ProviderReply
 from service.providers.gemini import profile_from as gemini_profile
 from service.providers.registry import build_simulated
 from service.providers.runpod import profile_from as runpod_profile
+from service.questions import RequestSpec
 from service.settings import Settings
 from simulators.knobs import Knobs
 from simulators.server import SimulatorServer

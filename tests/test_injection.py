@@ -8,8 +8,8 @@ import asyncpg
 
 from service import prompts
 from service.embedding import Embedder
-from service.prompts import MAX_FIELD_CHARS, SYSTEM_PROMPT, RequestSpec, parse_request_block, user_prompt
-from service.questions import provider_json_schema
+from service.prompts import MAX_FIELD_CHARS, SYSTEM_PROMPT, parse_request_block, user_prompt
+from service.questions import RequestSpec, provider_json_schema
 from service.routing import parse_routes, route
 from service.settings import Settings
 

@@ -15,12 +15,12 @@ from service.parsing import parse_items
 from service.providers.gemini import GeminiProvider
 from service.providers.registry import build_providers, build_simulated
 from service.providers.runpod import STOP_STRINGS, RunPodProvider, classify_status, parse_retry_after
-from service.questions import provider_json_schema, validate_items
+from service.questions import RequestSpec, provider_json_schema, validate_items
 from service.settings import Settings
 from simulators.knobs import Knobs
 from simulators.server import SimulatorServer
 
-SPEC = prompts.RequestSpec(subject="Mathematics", topic="Quadratic equations")
+SPEC = RequestSpec(subject="Mathematics", topic="Quadratic equations")
 
 
 def settings(**kw: Any) -> Settings:

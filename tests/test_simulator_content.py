@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from service.prompts import RequestSpec, parse_request_block, user_prompt
-from service.questions import validate_items
+from service.prompts import parse_request_block, user_prompt
+from service.questions import RequestSpec, validate_items
 from simulators.content import question_item, reword
 
 DEDUP_THRESHOLD = 0.9

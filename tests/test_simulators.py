@@ -16,8 +16,8 @@ from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
 
-from service.prompts import RequestSpec, build_call, parse_request_block
-from service.questions import MCQBatch, normalise_text, provider_json_schema, validate_items
+from service.prompts import build_call, parse_request_block
+from service.questions import MCQBatch, RequestSpec, normalise_text, provider_json_schema, validate_items
 from simulators import Knobs, SimulatorServer, run_forever
 from simulators.cli import add_simulate_arguments, knobs_from_args
 from simulators.content import ContentSource, fmt, question_item, reword
