@@ -59,6 +59,8 @@ def test_cli_worker_without_provider_prints_one_line(monkeypatch: pytest.MonkeyP
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:9/none")  # never reached
     monkeypatch.chdir(tmp_path)
+    # in-process: keep the CLI from installing its log handler on this test's captured stderr
+    monkeypatch.setattr(cli.logs, "configure", lambda *a, **k: None)
     assert cli.main(["worker", "--drain"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"qgen: {NO_PROVIDER}"]
@@ -267,6 +269,7 @@ def test_guided_json_mode_is_refused_with_a_clear_message(monkeypatch: pytest.Mo
     with pytest.raises(ValidationError, match=r"guided_json was removed in vLLM 0\.12"):
         Settings(runpod_json_mode="guided_json")
     monkeypatch.setenv("RUNPOD_JSON_MODE", "guided_json")
+    monkeypatch.setattr(cli.logs, "configure", lambda *a, **k: None)
     assert cli.main(["schema"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "guided_json was removed in vLLM 0.12" in err[0]
