@@ -16,7 +16,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from . import prompts
 from .errors import CircuitOpenError, JobRetry, ProviderError
@@ -44,6 +44,23 @@ class GeneratedItem:
     fallback_reason: str | None = None
 
 
+@dataclass(frozen=True)
+class CallRecord:
+    """One provider call as accounting and metrics see it: who, what for, how it ended, what it cost."""
+
+    key: str  # route key ('runpod')
+    provider: str  # recorded name ('runpod', 'runpod-simulator')
+    model: str
+    purpose: Literal["generate", "verify"]
+    outcome: str  # 'ok', or the failure kind
+    latency_s: float
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+CallObserver = Callable[[CallRecord], None]
+
+
 @dataclass
 class GenerationResult:
     """What ``Generator.generate`` produced; ``shortfall_reason`` is set when fewer than asked."""
@@ -54,6 +71,7 @@ class GenerationResult:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     notes: list[str] = field(default_factory=list)
+    records: list[CallRecord] = field(default_factory=list)  # every call made, failed ones included
 
 
 @dataclass
@@ -114,6 +132,8 @@ class Generator:
             key: CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s) for key in providers
         }
         self.limiters = {key: Limiter(p.profile.max_concurrency) for key, p in providers.items()}
+        # called with every CallRecord, from every job (metrics); keep them cheap and non-blocking
+        self.observers: list[CallObserver] = []
 
     # --- public -----------------------------------------------------------------------------------
     def choose(self, spec: RequestSpec) -> str:
@@ -122,10 +142,21 @@ class Generator:
         return self.routes.primary(spec.subject, text)
 
     async def generate(
-        self, spec: RequestSpec, n: int, *, plan: list[str], avoid: list[str], seed: int
+        self,
+        spec: RequestSpec,
+        n: int,
+        *,
+        plan: list[str],
+        avoid: list[str],
+        seed: int,
+        records: list[CallRecord] | None = None,
     ) -> GenerationResult:
-        """``n`` validated questions (fewer with ``shortfall_reason``); ``JobRetry`` if nothing at all."""
-        result = GenerationResult()
+        """``n`` validated questions (fewer with ``shortfall_reason``); ``JobRetry`` if nothing at all.
+
+        ``records``, when given, receives a ``CallRecord`` per call as it ends, so that the calls of a
+        round that raises ``JobRetry`` are still accounted for.
+        """
+        result = GenerationResult(records=records if records is not None else [])
         if n <= 0:
             return result
         full_plan = [plan[i] if i < len(plan) and plan[i] else generic_plan_entry(spec, i) for i in range(n)]
@@ -344,9 +375,11 @@ class Generator:
             if not breaker.allow(self.clock()):
                 raise CircuitOpenError(provider.name, breaker.retry_in(self.clock()))
             result.calls += 1
+            started = time.perf_counter()
             try:
                 reply = await provider.generate(call)
             except ProviderError as e:
+                self._record(result, pname, provider, "generate", e.kind, started)
                 if e.kind in BREAKER_KINDS:
                     breaker.record_failure(self.clock())
                 else:
@@ -355,6 +388,7 @@ class Generator:
             except BaseException as e:
                 breaker.abandon()
                 if isinstance(e, Exception):  # an adapter bug must not take the worker down
+                    self._record(result, pname, provider, "generate", "server", started)
                     log.exception("%s raised a non-ProviderError", provider.name)
                     raise ProviderError(provider.name, "server", f"{type(e).__name__}: {e}") from e
                 raise
@@ -363,11 +397,13 @@ class Generator:
         result.completion_tokens += reply.completion_tokens or 0
 
         raw, note = parse_items(reply.text, reply.finish_reason)
+        valid, problems = validate_items(raw, call.question_type) if raw else ([], [])
+        outcome = "ok" if valid else "too_few" if raw else "invalid_json"
+        self._record(result, pname, provider, "generate", outcome, started, reply)
         if note:
             result.notes.append(f"{provider.name}: {note}")
         if not raw:
             raise ProviderError(provider.name, "invalid_json", note or "no items in reply", body=reply.text)
-        valid, problems = validate_items(raw, call.question_type)
         if problems:
             result.notes.append(f"{provider.name}: {len(problems)} invalid item(s): {problems[0]}")
         if not valid:
@@ -375,3 +411,30 @@ class Generator:
                 provider.name, "too_few", f"0/{call.n} valid: {problems[0] if problems else ''}"
             )
         return valid[: call.n], reply, note
+
+    def _record(
+        self,
+        result: GenerationResult,
+        key: str,
+        provider: Provider,
+        purpose: Literal["generate", "verify"],
+        outcome: str,
+        started: float,
+        reply: ProviderReply | None = None,
+    ) -> None:
+        rec = CallRecord(
+            key=key,
+            provider=provider.name,
+            model=reply.model if reply else provider.model,
+            purpose=purpose,
+            outcome=outcome,
+            latency_s=time.perf_counter() - started,
+            prompt_tokens=(reply.prompt_tokens or 0) if reply else 0,
+            completion_tokens=(reply.completion_tokens or 0) if reply else 0,
+        )
+        result.records.append(rec)
+        for observe in self.observers:
+            try:
+                observe(rec)
+            except Exception:  # an observer (metrics) must never fail a call
+                log.exception("call observer failed")

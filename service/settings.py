@@ -109,6 +109,10 @@ class Settings(BaseSettings):
     # HNSW candidates examined per query; the scope filter is applied to these.
     dedup_ef_search: int = Field(64, ge=10, le=1000, validation_alias=_env("QGEN_DEDUP_EF_SEARCH"))
 
+    # USD per million prompt/completion tokens, per provider or provider/model (service/costs.py), e.g.
+    # {"gemini/gemini-3.5-flash": [0.3, 2.5], "runpod": [0, 0]}; unset: costs are unknown, not zero
+    prices: str = Field("", validation_alias=_env("QGEN_PRICES"))
+
     log_level: str = Field("INFO", validation_alias=_env("QGEN_LOG_LEVEL"))
 
     @field_validator("runpod_base_url", "gemini_base_url", "database_url", "runpod_api_key", "gemini_api_key")

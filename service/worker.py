@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import json
 import logging
 import math
 import os
@@ -21,12 +22,14 @@ from typing import TypeVar
 import asyncpg
 
 from . import bank, db, diversity, migrations, queue
+from .costs import cost_usd, parse_prices
 from .embedding import Embedder, check_dimension
 from .errors import JobCancelled, QgenError, first_line
-from .generation import Generator
+from .generation import CallRecord, Generator
 from .queue import Job
 from .resilience import backoff_delay
 from .settings import Settings
+from .sqlfiles import q
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +95,7 @@ class Worker:
         self.embedder = embedder
         self.worker_id = worker_id or new_worker_id()
         self.stats = WorkerStats()
+        self.prices = parse_prices(settings.prices)
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._tasks: dict[asyncio.Task[None], JobState] = {}
@@ -337,7 +341,15 @@ class Worker:
             seed = secrets.randbelow(2**31 - 1)
             ask = topup_size(len(free), generated, len(rejected_texts)) if round_no else len(free)
             plan = diversity.make_plan(spec, ask, seed, offset=free[0] + round_no * job.slot_count)
-            result = await self.generator.generate(spec, ask, plan=plan, avoid=rejected_texts[-10:] + avoid, seed=seed)
+            records: list[CallRecord] = []
+            try:
+                result = await self.generator.generate(
+                    spec, ask, plan=plan, avoid=rejected_texts[-10:] + avoid, seed=seed, records=records
+                )
+            finally:
+                # the calls are paid for whatever became of the round (shutdown excepted: not awaited then)
+                if records and not _cancelling():
+                    await self._account(job, records)
             self._check(state)
             items = result.items[:ask]
             generated += len(items)
@@ -412,6 +424,31 @@ class Worker:
                     raise LeaseLost(f"job {job.id}")
             return verdicts
 
+    async def _account(self, job: Job, records: list[CallRecord]) -> None:
+        """Store a round's calls (tokens, latency, estimated cost) and add them to the request's sums.
+
+        Best effort: losing the accounting of one round must not fail or repeat the job.
+        """
+        calls = json.dumps(
+            [
+                {
+                    "provider": r.provider,
+                    "model": r.model,
+                    "purpose": r.purpose,
+                    "outcome": r.outcome,
+                    "latency_ms": round(r.latency_s * 1000),
+                    "prompt_tokens": r.prompt_tokens,
+                    "completion_tokens": r.completion_tokens,
+                    "cost_usd": cost_usd(self.prices, r.key, r.model, r.prompt_tokens, r.completion_tokens),
+                }
+                for r in records
+            ]
+        )
+        try:
+            await self._db_retry(lambda c: c.execute(q("record_calls"), job.request_id, job.id, calls), attempts=3)
+        except Exception as e:
+            log.warning("job %s: %s call record(s) not stored (%s)", job.id, len(records), _one_line(e))
+
     async def _finish(self, state: JobState, shortfall: str | None) -> None:
         job = state.job
 
@@ -461,6 +498,11 @@ def _jittered(attempt: int, base: float, cap: float) -> float:
 def _shortfall(left: list[int], job: Job, reasons: list[str]) -> str:
     why = "; ".join(dict.fromkeys(reasons)) or "provider returned too few valid questions"
     return f"{len(left)} of {job.slot_count} questions missing after top-up rounds: {why}"
+
+
+def _cancelling() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 def _one_line(e: BaseException) -> str:
