@@ -16,7 +16,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from . import prompts
 from .errors import CircuitOpenError, JobRetry, ProviderError
@@ -28,6 +28,7 @@ from .routing import DEFAULT_KEY, Routes, routes_from
 from .settings import Settings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 JSON_OVERHEAD_TOKENS = 64  # '{"questions": [' … ']}' and separators
 MAX_CONTEXT_SHRINKS = 3  # after a 400 context_length: halve the batch / the assumed window this often
@@ -331,26 +332,42 @@ class Generator:
     async def _call_with_retries(
         self, pname: str, job: _Job, call: ProviderCall
     ) -> tuple[list[Question], ProviderReply, str | None]:
-        """One logical call: breaker check, limiter, provider call, parse + validate; retried per policy.
+        """One logical generation call; returns at least one valid question or raises ``ProviderError``."""
 
-        Returns at least one valid question or raises ``ProviderError`` (kind says why).
+        def items(reply: ProviderReply, sent: ProviderCall) -> tuple[list[Question], ProviderReply, str | None]:
+            return self._valid_items(pname, job.result, reply, sent)
+
+        return await self.call(pname, call, items, result=job.result, purpose="generate")
+
+    async def call(
+        self,
+        pname: str,
+        call: ProviderCall,
+        parse: Callable[[ProviderReply, ProviderCall], T],
+        *,
+        result: GenerationResult,
+        purpose: Literal["generate", "verify"],
+    ) -> T:
+        """One logical call to ``pname``: breaker check, limiter, the provider call, ``parse``; retried per
+        policy (backoff, Retry-After, a new seed, more room after ``out_of_tokens``).
+
+        ``parse`` turns the reply into the caller's value or raises ``ProviderError`` (its kind is the
+        call's outcome). Every attempt is recorded in ``result.records`` with ``purpose``.
         """
         s = self.settings
         provider = self.providers[pname]
-        breaker = self.breakers[pname]
-        limiter = self.limiters[pname]
         attempt = 0
         while True:
             attempt += 1
             try:
-                return await self._attempt(pname, provider, breaker, limiter, job, call)
+                return await self._attempt(pname, provider, result, call, parse, purpose)
             except ProviderError as e:
                 delay = retry_decision(
                     e, attempt, s.call_attempts, base=s.backoff_base_s, cap=s.backoff_max_s, rand=self.rand
                 )
                 if delay is None:
                     raise
-                job.result.notes.append(f"{pname} {e.kind} (attempt {attempt}); retrying in {delay:.2f}s")
+                result.notes.append(f"{pname} {e.kind} (attempt {attempt}); retrying in {delay:.2f}s")
                 await self.sleep(delay)
                 # a new seed: the same prompt with the same seed would repeat a bad answer
                 call = dataclasses.replace(call, seed=(call.seed + 1) % _SEED_MOD)
@@ -362,15 +379,15 @@ class Generator:
         self,
         pname: str,
         provider: Provider,
-        breaker: CircuitBreaker,
-        limiter: Limiter,
-        job: _Job,
+        result: GenerationResult,
         call: ProviderCall,
-    ) -> tuple[list[Question], ProviderReply, str | None]:
-        result = job.result
+        parse: Callable[[ProviderReply, ProviderCall], T],
+        purpose: Literal["generate", "verify"],
+    ) -> T:
+        breaker = self.breakers[pname]
         if breaker.retry_in(self.clock()) > 0:  # open: fail fast instead of queueing on the limiter
             raise CircuitOpenError(provider.name, breaker.retry_in(self.clock()))
-        async with limiter:
+        async with self.limiters[pname]:
             # checked inside the limiter: a queued call must see the breaker as it is now
             if not breaker.allow(self.clock()):
                 raise CircuitOpenError(provider.name, breaker.retry_in(self.clock()))
@@ -379,7 +396,7 @@ class Generator:
             try:
                 reply = await provider.generate(call)
             except ProviderError as e:
-                self._record(result, pname, provider, "generate", e.kind, started)
+                self._record(result, pname, provider, purpose, e.kind, started)
                 if e.kind in BREAKER_KINDS:
                     breaker.record_failure(self.clock())
                 else:
@@ -388,28 +405,36 @@ class Generator:
             except BaseException as e:
                 breaker.abandon()
                 if isinstance(e, Exception):  # an adapter bug must not take the worker down
-                    self._record(result, pname, provider, "generate", "server", started)
+                    self._record(result, pname, provider, purpose, "server", started)
                     log.exception("%s raised a non-ProviderError", provider.name)
                     raise ProviderError(provider.name, "server", f"{type(e).__name__}: {e}") from e
                 raise
             breaker.record_success(self.clock())
         result.prompt_tokens += reply.prompt_tokens or 0
         result.completion_tokens += reply.completion_tokens or 0
+        try:
+            value = parse(reply, call)
+        except ProviderError as e:
+            self._record(result, pname, provider, purpose, e.kind, started, reply)
+            raise
+        self._record(result, pname, provider, purpose, "ok", started, reply)
+        return value
 
+    def _valid_items(
+        self, pname: str, result: GenerationResult, reply: ProviderReply, call: ProviderCall
+    ) -> tuple[list[Question], ProviderReply, str | None]:
+        """The reply's valid questions (at most ``call.n``); ``ProviderError`` when there are none."""
+        name = self.providers[pname].name
         raw, note = parse_items(reply.text, reply.finish_reason)
-        valid, problems = validate_items(raw, call.question_type) if raw else ([], [])
-        outcome = "ok" if valid else "too_few" if raw else "invalid_json"
-        self._record(result, pname, provider, "generate", outcome, started, reply)
         if note:
-            result.notes.append(f"{provider.name}: {note}")
+            result.notes.append(f"{name}: {note}")
         if not raw:
-            raise ProviderError(provider.name, "invalid_json", note or "no items in reply", body=reply.text)
+            raise ProviderError(name, "invalid_json", note or "no items in reply", body=reply.text)
+        valid, problems = validate_items(raw, call.question_type)
         if problems:
-            result.notes.append(f"{provider.name}: {len(problems)} invalid item(s): {problems[0]}")
+            result.notes.append(f"{name}: {len(problems)} invalid item(s): {problems[0]}")
         if not valid:
-            raise ProviderError(
-                provider.name, "too_few", f"0/{call.n} valid: {problems[0] if problems else ''}"
-            )
+            raise ProviderError(name, "too_few", f"0/{call.n} valid: {problems[0] if problems else ''}")
         return valid[: call.n], reply, note
 
     def _record(
