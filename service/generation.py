@@ -37,12 +37,13 @@ _SEED_MOD = 2**31 - 1  # Gemini takes an int32 seed
 
 @dataclass
 class GeneratedItem:
-    """One valid question and where it came from."""
+    """One valid question and where it came from (``key``: the route key of the provider that wrote it)."""
 
     question: Question
     provider: str
     model: str
     fallback_reason: str | None = None
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -321,7 +322,7 @@ class Generator:
         provider = self.providers[pname]
         fill = _Fill()
         for slot, q in zip(slots, questions, strict=False):
-            fill.items[slot] = GeneratedItem(q, provider.name, reply.model, fallback_reason)
+            fill.items[slot] = GeneratedItem(q, provider.name, reply.model, fallback_reason, key=pname)
         if len(questions) < len(slots):
             tag = "truncated" if note and "truncated" in note else "too_few"
             why = f"{pname} {tag} {len(questions)}/{len(slots)}"

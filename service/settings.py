@@ -109,6 +109,17 @@ class Settings(BaseSettings):
     # HNSW candidates examined per query; the scope filter is applied to these.
     dedup_ef_search: int = Field(64, ge=10, le=1000, validation_alias=_env("QGEN_DEDUP_EF_SEARCH"))
 
+    # --- answer-key verification (service/verify.py) -----------------------------------------
+    verify: Literal["on", "off"] = Field("on", validation_alias=_env("QGEN_VERIFY"))
+    # generator=verifier: who re-solves whose items ('*' for the rest); a provider verifying itself does
+    # so at temperature 0 with another seed
+    verify_routes: str = Field("runpod=gemini,gemini=gemini", validation_alias=_env("QGEN_VERIFY_ROUTES"))
+    verify_tolerance: float = Field(0.01, gt=0, lt=1, validation_alias=_env("QGEN_VERIFY_TOLERANCE"))  # relative
+    # disputed items: kept out of the bank (reviewed in question_disputes) unless this is true
+    store_disputed: bool = Field(False, validation_alias=_env("QGEN_STORE_DISPUTED"))
+    # verifier down (circuit open, every retry failed): 'store' the item unverified, or 'wait' (retry the job)
+    verify_unavailable: Literal["store", "wait"] = Field("store", validation_alias=_env("QGEN_VERIFY_UNAVAILABLE"))
+
     # USD per million prompt/completion tokens, per provider or provider/model (service/costs.py), e.g.
     # {"gemini/gemini-3.5-flash": [0.3, 2.5], "runpod": [0, 0]}; unset: costs are unknown, not zero
     prices: str = Field("", validation_alias=_env("QGEN_PRICES"))

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from pydantic import BaseModel
+
 
 @dataclass(frozen=True)
 class ProviderProfile:
@@ -32,7 +34,9 @@ class ProviderProfile:
 
 @dataclass(frozen=True)
 class ProviderCall:
-    """One chat call asking for ``n`` questions of ``question_type``; the prompts come from ``prompts``."""
+    """One chat call: ``n`` questions of ``question_type`` (prompts from ``prompts``), or a verifier's
+    blind solve (``verify``). ``schema`` is the JSON Schema of the reply; ``reply_model`` the same
+    shape as a pydantic model, for adapters whose SDK takes a typed schema (``schema_dialect='sdk'``)."""
 
     system: str
     prompt: str
@@ -42,6 +46,7 @@ class ProviderCall:
     seed: int
     temperature: float
     max_tokens: int
+    reply_model: type[BaseModel] | None = None
 
 
 @dataclass

@@ -192,7 +192,7 @@ class GeminiProvider:
             response_mime_type="application/json",
             # The SDK turns the pydantic model into Gemini's schema dialect; strict validation
             # runs afterwards in generation.
-            response_schema=BATCH_MODELS[call.question_type],
+            response_schema=call.reply_model or BATCH_MODELS[call.question_type],
             max_output_tokens=call.max_tokens,
         )
         try:
