@@ -9,6 +9,7 @@ import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 import numpy as np
@@ -36,6 +37,11 @@ class Candidate:
     request_id: uuid.UUID | None = None
     job_id: int | None = None
     slot: int | None = None
+    # the answer-key gate's verdict (service/verify.py); imports and a gate that is off leave 'unverified'
+    verification: str = "unverified"
+    verifier_provider: str | None = None
+    verifier_model: str | None = None
+    verifier_answer: dict[str, Any] | None = None
 
 
 @dataclass
@@ -81,8 +87,12 @@ async def store(
     *,
     settings: Settings,
     slots: Sequence[int] | None = None,
+    dry_run: bool = False,
 ) -> list[Verdict]:
     """Check ``candidates`` against the bank and each other, insert the new ones, record the rejects.
+
+    ``dry_run``: only the verdicts (accepted ones without a ``question_id``), nothing written: what the
+    answer-key gate asks before it pays for a verification (never for a duplicate).
 
     With ``slots``, the accepted candidates take those slots in order and any accepted beyond them
     are not stored (verdict reason ``surplus``, not a reject): a top-up may ask for more than it needs.
@@ -136,9 +146,12 @@ async def store(
             keep = keep[: len(slots)]
             for i, slot in zip(keep, slots, strict=False):
                 candidates[i] = dataclasses.replace(candidates[i], slot=slot)
+        if dry_run:
+            return _preview(candidates, decisions, surplus)
         ids = await _insert(
             conn, [candidates[i] for i in keep], [scopes[i] for i in keep], [hashes[i] for i in keep]
         )
+        await _set_verification(conn, [candidates[i] for i in keep], [ids.get((scopes[i], hashes[i])) for i in keep])
         verdicts: list[Verdict] = []
         for i, (c, d) in enumerate(zip(candidates, decisions, strict=True)):
             if i in surplus:
@@ -156,6 +169,61 @@ async def store(
                 verdicts.append(Verdict(c, False, None, d.reason, matched, d.similarity))
         await _record_rejects(conn, verdicts, scopes)
     return verdicts
+
+
+def _preview(candidates: Sequence[Candidate], decisions: Sequence[Any], surplus: set[int]) -> list[Verdict]:
+    """Verdicts of a dry run: accepted (no id yet), surplus, or refused with the match."""
+    out: list[Verdict] = []
+    for i, (c, d) in enumerate(zip(candidates, decisions, strict=True)):
+        if i in surplus:
+            out.append(Verdict(c, False, None, "surplus", None, None))
+        elif d.accepted:
+            out.append(Verdict(c, True, None, None, None, None))
+        else:
+            out.append(Verdict(c, False, None, d.reason, d.matched_question_id, d.similarity))
+    return out
+
+
+async def _set_verification(
+    conn: asyncpg.Connection, cands: Sequence[Candidate], ids: Sequence[uuid.UUID | None]
+) -> None:
+    """The gate's verdict on the rows just inserted (only those it checked; the default is 'unverified')."""
+    checked = [(c, i) for c, i in zip(cands, ids, strict=True) if i is not None and c.verification != "unverified"]
+    if not checked:
+        return
+    await conn.execute(
+        q("set_verification"),
+        [i for _, i in checked],
+        [c.verification for c, _ in checked],
+        [c.verifier_provider for c, _ in checked],
+        [c.verifier_model for c, _ in checked],
+        [json.dumps(c.verifier_answer) if c.verifier_answer is not None else None for c, _ in checked],
+    )
+
+
+async def record_disputes(
+    conn: asyncpg.Connection, disputes: Sequence[tuple[Candidate, str, uuid.UUID | None]]
+) -> None:
+    """Log disputed candidates for review: (candidate, reason, the stored copy's id or None)."""
+    if not disputes:
+        return
+    await conn.execute(
+        q("insert_disputes"),
+        [c.request_id for c, _, _ in disputes],
+        [c.job_id for c, _, _ in disputes],
+        [c.spec.subject for c, _, _ in disputes],
+        [c.spec.topic for c, _, _ in disputes],
+        [c.spec.question_type for c, _, _ in disputes],
+        [c.question.question_text for c, _, _ in disputes],
+        [body_json(c.question) for c, _, _ in disputes],
+        [c.provider for c, _, _ in disputes],
+        [c.model for c, _, _ in disputes],
+        [c.verifier_provider or "" for c, _, _ in disputes],
+        [c.verifier_model or "" for c, _, _ in disputes],
+        [json.dumps(c.verifier_answer or {}) for c, _, _ in disputes],
+        [why for _, why, _ in disputes],
+        [qid for _, _, qid in disputes],
+    )
 
 
 async def _insert(

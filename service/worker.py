@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import json
 import logging
@@ -25,11 +26,12 @@ from . import bank, db, diversity, migrations, queue
 from .costs import cost_usd, parse_prices
 from .embedding import Embedder, check_dimension
 from .errors import JobCancelled, QgenError, first_line
-from .generation import CallRecord, Generator
+from .generation import CallRecord, GeneratedItem, Generator
 from .queue import Job
 from .resilience import backoff_delay
 from .settings import Settings
 from .sqlfiles import q
+from .verify import Verifier
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,7 @@ class WorkerStats:
     jobs_retried: int = 0
     questions_stored: int = 0
     rejected: int = 0
+    disputed: int = 0
 
 
 def new_worker_id() -> str:
@@ -96,6 +99,7 @@ class Worker:
         self.worker_id = worker_id or new_worker_id()
         self.stats = WorkerStats()
         self.prices = parse_prices(settings.prices)
+        self.verifier = Verifier(settings, generator)
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._tasks: dict[asyncio.Task[None], JobState] = {}
@@ -346,29 +350,32 @@ class Worker:
                 result = await self.generator.generate(
                     spec, ask, plan=plan, avoid=rejected_texts[-10:] + avoid, seed=seed, records=records
                 )
+                self._check(state)
+                items = result.items[:ask]
+                generated += len(items)
+                if result.shortfall_reason:
+                    reasons.append(result.shortfall_reason)
+                embeddings = list(await self.embedder.embed([it.question for it in items])) if items else []
+                candidates = [
+                    bank.Candidate(
+                        question=it.question,
+                        spec=spec,
+                        provider=it.provider,
+                        model=it.model,
+                        fallback_reason=it.fallback_reason,
+                        embedding=emb,
+                        request_id=job.request_id,
+                        job_id=job.id,
+                    )
+                    for it, emb in zip(items, embeddings, strict=True)
+                ]
+                disputes: list[tuple[bank.Candidate, str]] = []
+                if self.verifier.enabled and candidates:
+                    candidates, disputes = await self._gate(job, items, candidates, free, seed, records)
             finally:
                 # the calls are paid for whatever became of the round (shutdown excepted: not awaited then)
                 if records and not _cancelling():
                     await self._account(job, records)
-            self._check(state)
-            items = result.items[:ask]
-            generated += len(items)
-            if result.shortfall_reason:
-                reasons.append(result.shortfall_reason)
-            embeddings = list(await self.embedder.embed([it.question for it in items])) if items else []
-            candidates = [
-                bank.Candidate(
-                    question=it.question,
-                    spec=spec,
-                    provider=it.provider,
-                    model=it.model,
-                    fallback_reason=it.fallback_reason,
-                    embedding=emb,
-                    request_id=job.request_id,
-                    job_id=job.id,
-                )
-                for it, emb in zip(items, embeddings, strict=True)
-            ]
             verdicts = await self._db_retry(
                 functools.partial(
                     self._store_round,
@@ -378,13 +385,17 @@ class Worker:
                     last_round=last_round,
                     reasons=list(reasons),
                     rejected_before=len(rejected_texts),
+                    disputes=disputes,
                 )
             )
             accepted = {v.candidate.slot for v in verdicts if v.accepted}
             rejected = [v for v in verdicts if _is_reject(v)]
             self.stats.questions_stored += len(accepted)
             self.stats.rejected += len(rejected)
+            self.stats.disputed += len(disputes)
             rejected_texts += [v.candidate.question.question_text for v in rejected]
+            # a disputed item is not asked for again: its text joins the avoid list like a duplicate's
+            rejected_texts += [c.question.question_text for c, _ in disputes if not self.settings.store_disputed]
             free = [slot for slot in free if slot not in accepted]
             log.info(
                 "job %s round %s: %s stored, %s rejected, %s missing", job.id, round_no, len(accepted), len(rejected), len(free)
@@ -404,9 +415,10 @@ class Worker:
         last_round: bool,
         reasons: list[str],
         rejected_before: int,
+        disputes: list[tuple[bank.Candidate, str]] | None = None,
     ) -> list[bank.Verdict]:
-        """One transaction: prove the lease, dedupe + insert, and complete the job when this round
-        fills it or is its last, so that the final inserts and the completion commit together."""
+        """One transaction: prove the lease, dedupe + insert, log disputes, and complete the job when
+        this round fills it or is its last, so that the final inserts and the completion commit together."""
         async with conn.transaction():
             status = await queue.lock_own_job(conn, job, self.worker_id)
             if status is None:
@@ -414,15 +426,62 @@ class Worker:
             if status == "cancelled":
                 raise JobCancelled(f"request {job.request_id}")
             verdicts = await bank.store(conn, candidates, settings=self.settings, slots=free) if candidates else []
+            if disputes:
+                # a disputed candidate kept under QGEN_STORE_DISPUTED has a verdict in the same position
+                stored = {id(candidates[i]): v.question_id for i, v in enumerate(verdicts)}
+                await bank.record_disputes(conn, [(c, why, stored.get(id(c))) for c, why in disputes])
             accepted = {v.candidate.slot for v in verdicts if v.accepted}
             left = [slot for slot in free if slot not in accepted]
             if not left or last_round:
                 rejected = rejected_before + sum(1 for v in verdicts if _is_reject(v))
-                why = [*reasons, f"{rejected} refused as duplicates"] if rejected else reasons
+                why = [*reasons, f"{rejected} refused as duplicates or disputed"] if rejected else reasons
                 shortfall = _shortfall(left, job, why) if left else None
                 if not await queue.finish(conn, job, self.worker_id, shortfall):
                     raise LeaseLost(f"job {job.id}")
             return verdicts
+
+    async def _gate(
+        self,
+        job: Job,
+        items: list[GeneratedItem],
+        candidates: list[bank.Candidate],
+        free: list[int],
+        seed: int,
+        records: list[CallRecord],
+    ) -> tuple[list[bank.Candidate], list[tuple[bank.Candidate, str]]]:
+        """The answer-key gate, outside any transaction or lock: verify only what the bank would store.
+
+        Returns the candidates to store (refused ones included, so that their rejects are recorded;
+        disputed ones only under QGEN_STORE_DISPUTED) and the disputes with their reasons.
+        """
+        preview = await self._db_retry(
+            lambda c: bank.store(c, candidates, settings=self.settings, slots=free, dry_run=True)
+        )
+        wanted = [i for i, v in enumerate(preview) if v.accepted]
+        checks = dict(zip(wanted, await self.verifier.check([items[i] for i in wanted], seed=seed, records=records), strict=True))
+        keep: list[bank.Candidate] = []
+        disputes: list[tuple[bank.Candidate, str]] = []
+        for i, cand in enumerate(candidates):
+            check = checks.get(i)
+            if check is None:
+                if preview[i].reason != "surplus":  # refused: stored as a reject, never verified
+                    keep.append(cand)
+                continue
+            cand = dataclasses.replace(
+                cand,
+                verification=check.verification,
+                verifier_provider=check.verifier_provider,
+                verifier_model=check.verifier_model,
+                verifier_answer=check.verifier_answer,
+            )
+            if check.verification == "disputed":
+                disputes.append((cand, check.reason or "disputed"))
+                if not self.settings.store_disputed:
+                    continue
+            keep.append(cand)
+        if disputes:
+            log.info("job %s: %s of %s candidate(s) disputed by the answer-key gate", job.id, len(disputes), len(wanted))
+        return keep, disputes
 
     async def _account(self, job: Job, records: list[CallRecord]) -> None:
         """Store a round's calls (tokens, latency, estimated cost) and add them to the request's sums.

@@ -1,0 +1,20 @@
+-- name: set_verification --
+-- The answer-key gate's verdict on freshly inserted questions (parallel arrays by question id).
+update questions q
+   set verification = t.verification, verifier_provider = t.verifier_provider,
+       verifier_model = t.verifier_model, verifier_answer = t.verifier_answer::jsonb
+  from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
+       as t(id, verification, verifier_provider, verifier_model, verifier_answer)
+ where q.id = t.id;
+
+-- name: insert_disputes --
+-- Candidates whose key the gate disputed, for review (parallel arrays).
+insert into question_disputes (request_id, job_id, subject, topic, question_type, question_text, body, provider,
+                               model, verifier_provider, verifier_model, verifier_answer, reason,
+                               stored_question_id)
+select request_id, job_id, subject, topic, question_type, question_text, body::jsonb, provider, model,
+       verifier_provider, verifier_model, verifier_answer::jsonb, reason, stored_question_id
+  from unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+              $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::uuid[])
+       as t(request_id, job_id, subject, topic, question_type, question_text, body, provider, model,
+            verifier_provider, verifier_model, verifier_answer, reason, stored_question_id);
