@@ -1,0 +1,119 @@
+"""The answer-key gate's pure parts: reading a stated answer, the cheap checks, agreement, routes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from service.errors import ConfigError, ProviderError
+from service.providers.base import ProviderReply
+from service.questions import MCQQuestion, NumericQuestion
+from service.verify import (
+    agrees,
+    cheap_problems,
+    final_value,
+    number_of,
+    parse_solve,
+    parse_verify_routes,
+    solve_call,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("0.5", 0.5),
+        ("1/2", 0.5),
+        ("50%", 0.5),
+        ("\\frac{1}{2}", 0.5),
+        ("$\\dfrac{3}{4}$", 0.75),
+        ("-3", -3.0),
+        ("1,200", 1200.0),
+        ("1.2 \\times 10^{3}", 1200.0),
+        ("3 × 10^8 m/s", 3e8),
+        ("2.5 m/s^2", 2.5),
+        ("x + 1", None),
+        ("\\sqrt{2}", None),
+        ("", None),
+    ],
+)
+def test_number_of(text: str, value: float | None) -> None:
+    got = number_of(text)
+    assert got == pytest.approx(value) if value is not None else got is None
+
+
+def test_final_value_prefers_the_last_boxed_answer() -> None:
+    assert final_value("First $x = 2$, so \\boxed{4} then \\boxed{\\frac{1}{2}}.") == "\\frac{1}{2}"
+    assert final_value("Adding, we get 12. Hence the answer is 25 m.") == "25 m"
+    assert final_value("Adding the two gives twelve.") is None
+
+
+def mcq(options: list[str], key: int, solution: str) -> MCQQuestion:
+    return MCQQuestion(
+        question_text="What is the value asked for in this question?", options=options, correct_option_index=key,
+        solution=solution,
+    )
+
+
+def numeric(answer: float, solution: str, unit: str | None = "m") -> NumericQuestion:
+    return NumericQuestion(
+        question_text="How far does the body travel in this question?", answer=answer, unit=unit, solution=solution
+    )
+
+
+def test_cheap_checks_catch_a_key_the_solution_contradicts() -> None:
+    assert cheap_problems(mcq(["2", "4", "6", "8"], 1, "Doubling 2 gives \\boxed{4}."), 0.01) == []
+    wrong = cheap_problems(mcq(["2", "4", "6", "8"], 0, "Doubling 2 gives \\boxed{4}."), 0.01)
+    assert wrong == ["the solution ends at option 1 ('4'); the key says 0"]
+    # a final value that is none of the options says nothing about the key (an intermediate, a unit)
+    assert cheap_problems(mcq(["2", "4", "6", "8"], 0, "So the speed is \\boxed{10}."), 0.01) == []
+    assert cheap_problems(numeric(25, "s = at^2/2 = \\boxed{25} m"), 0.01) == []
+    assert cheap_problems(numeric(20, "s = at^2/2 = \\boxed{25} m"), 0.01) == ["the solution ends at 25; the answer says 20"]
+
+
+def test_cheap_checks_catch_options_of_equal_value() -> None:
+    problems = cheap_problems(mcq(["0.5", "1/2", "50", "2"], 2, "It is \\boxed{50}."), 0.01)
+    assert problems == ["options 0 and 1 are the same value ('0.5', '1/2')"]
+    assert cheap_problems(mcq(["50%", "0.25", "1", "2"], 1, "Quarter: 0.25."), 0.01) == []
+    assert cheap_problems(numeric(3e20, "Huge."), 0.01) == ["answer 3e+20 is not a plausible exam answer"]
+
+
+def test_the_verifier_never_sees_the_key_or_the_solution() -> None:
+    q = mcq(["2", "4", "6", "8"], 1, "Doubling 2 gives \\boxed{4}; SECRET-WORKING")
+    call = solve_call(q, seed=3, temperature=0.0)
+    assert "SECRET-WORKING" not in call.prompt + call.system and "correct_option_index" not in call.prompt
+    block = json.loads(call.prompt.split("<solve>")[1].split("</solve>")[0])
+    assert block == {"question_type": "mcq", "question_text": q.question_text, "options": ["2", "4", "6", "8"]}
+    assert list(call.schema["properties"]) == ["working", "choice"], "working before the answer"
+    n = numeric(25, "\\boxed{25}")
+    block = json.loads(solve_call(n, seed=1, temperature=0.2).prompt.split("<solve>")[1].split("</solve>")[0])
+    assert block == {"question_type": "numeric", "question_text": n.question_text, "unit": "m"}
+
+
+def test_agreement_mcq_by_choice_numeric_within_tolerance() -> None:
+    q = mcq(["2", "4", "6", "8"], 1, "\\boxed{4}")
+    assert agrees(q, {"choice": 1}, 0.01) == (True, None)
+    assert agrees(q, {"choice": 3}, 0.01) == (False, "verifier chose option 3; the key says 1")
+    n = numeric(25.0, "\\boxed{25}")
+    assert agrees(n, {"answer": 25.2}, 0.01)[0] and not agrees(n, {"answer": 26}, 0.01)[0]
+    assert agrees(n, {"answer": 26}, 0.01)[1] == "verifier answered 26 m; the key says 25 m"
+
+
+def test_parse_solve_rejects_unusable_replies() -> None:
+    call = solve_call(mcq(["2", "4", "6", "8"], 1, "\\boxed{4}"), seed=1, temperature=0)
+    ok = parse_solve("gemini", ProviderReply('{"working": "2*2", "choice": 1}', "m"), call)
+    assert ok == {"choice": 1}
+    bad = (("not json", "invalid_json"), ('{"working": "x"}', "invalid_json"), ('{"working": "", "choice": 7}', "too_few"))
+    for text, kind in bad:
+        with pytest.raises(ProviderError) as e:
+            parse_solve("gemini", ProviderReply(text, "m"), call)
+        assert e.value.kind == kind
+
+
+def test_verify_routes_are_data() -> None:
+    assert parse_verify_routes("runpod=gemini,gemini=gemini") == {"runpod": "gemini", "gemini": "gemini"}
+    assert parse_verify_routes("*=runpod") == {"*": "runpod"}
+    for bad in ("runpod", "runpod=openai", "x=gemini"):
+        with pytest.raises(ConfigError, match="QGEN_VERIFY_ROUTES"):
+            parse_verify_routes(bad)
