@@ -82,6 +82,18 @@ CATALOG = {
         order by 1, 2, 3""",
     "extensions": "select extname from pg_extension order by 1",
     "settings": "select key, value from qgen_settings order by 1",
+    "views": """
+        select c.relname, c.reloptions::text, pg_get_viewdef(c.oid) from pg_class c
+        where c.relnamespace = 'public'::regnamespace and c.relkind in ('v', 'm') order by 1""",
+    "publications": """
+        select p.pubname, p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete, p.pubtruncate,
+               array(select t.schemaname || '.' || t.tablename from pg_publication_tables t
+                     where t.pubname = p.pubname order by 1)::text
+        from pg_publication p order by 1""",
+    # Objects created after initdb (OIDs from FirstNormalObjectId on): ours and the extensions'.
+    "comments": """
+        select pg_describe_object(classoid, objoid, objsubid), description from pg_description
+        where objoid >= 16384 order by 1""",
 }
 
 
