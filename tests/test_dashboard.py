@@ -156,7 +156,8 @@ JOB_ERROR = "runpod timeout (5 attempts)"
 
 async def progress_data(conn: asyncpg.Connection) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
     """Alice's request of 35 (four jobs: done, failed, running, queued) with 3 questions (one a fallback, one
-    stored disputed), 2 refusals, one more dispute held back and priced calls; Bob's request; an operator's."""
+    stored disputed), 3 duplicates refused, one more dispute held back and priced calls; Bob's request; an
+    operator's."""
     mine = (await user_request(conn, ALICE, count=35))["id"]
     theirs = (await user_request(conn, BOB, count=2))["id"]
     ops = (await insert_row(conn, {"subject": "Chemistry", "topic": "Moles", "count": 1}))["id"]
@@ -177,8 +178,8 @@ async def progress_data(conn: asyncpg.Connection) -> tuple[uuid.UUID, uuid.UUID,
     await add_question(conn, mine, slot=1, provider="gemini", model="flash", fallback_reason="runpod timeout")
     disputed = await add_question(conn, mine, slot=2, verification="disputed")
     await add_question(conn, theirs, slot=0, fallback_reason="runpod server 500")
-    await add_reject(conn, mine, "near_duplicate")
-    await add_reject(conn, mine, "exact_duplicate")
+    for reason in ("near_duplicate", "exact_duplicate", "variant", "slot_filled"):  # slot_filled is no duplicate
+        await add_reject(conn, mine, reason)
     await add_reject(conn, theirs, "near_duplicate")
     await add_dispute(conn, mine)  # held back for review
     await add_dispute(conn, mine, stored=disputed)  # the stored, marked copy: counted once
@@ -197,7 +198,7 @@ def expected_mine(mine: uuid.UUID) -> dict[str, object]:
     return {
         "request_id": mine, "requested_by": ALICE, "status": "running", "count": 35, "produced": 3,
         "percent_done": Decimal("8.6"), "jobs_queued": 1, "jobs_running": 1, "jobs_done": 1, "jobs_failed": 1,
-        "duplicates_refused": 2, "disputed": 2, "fallbacks": 1, "last_error": JOB_ERROR, "generate_tokens": 120,
+        "duplicates_refused": 3, "disputed": 2, "fallbacks": 1, "last_error": JOB_ERROR, "generate_tokens": 120,
         "verify_tokens": 35, "cost_usd": Decimal("0.012"),
     }  # fmt: skip
 

@@ -63,7 +63,11 @@ begin
          where j.request_id = p_request;
     end if;
     if has_table_privilege('question_rejects', 'select') then
-        select count(*) into duplicates_refused from question_rejects x where x.request_id = p_request;
+        -- Not slot_filled (20261130000300_variants.sql): a re-run job's slot already stored is no duplicate.
+        select count(*) into duplicates_refused
+          from question_rejects x
+         where x.request_id = p_request
+           and x.reason in ('exact_duplicate', 'near_duplicate', 'batch_duplicate', 'variant');
     end if;
     if has_table_privilege('question_disputes', 'select') and has_table_privilege('questions', 'select') then
         -- Each disputed item once: held for review (no stored copy) or stored and marked disputed.
@@ -222,7 +226,8 @@ comment on column request_progress.jobs_running is 'Jobs a worker holds under a 
 comment on column request_progress.jobs_done is 'Jobs finished (possibly short: see last_error). Null for web-app users.';
 comment on column request_progress.jobs_failed is 'Jobs that used up max_attempts (dead letter; qgen_requeue runs them again). Null for web-app users.';
 comment on column request_progress.duplicates_refused is
-    'Generated items refused as duplicates of the bank or of their batch (rows of question_rejects). Null for web-app users.';
+    'Generated items refused as exact, near or batch duplicates or as variants (question_rejects; slot_filled rows are '
+    'not duplicates and not counted). Null for web-app users.';
 comment on column request_progress.disputed is
     'Items whose answer key the verifier disputed: held in question_disputes, or stored with verification = disputed. '
     'Null for web-app users.';
