@@ -125,11 +125,21 @@ class Settings(BaseSettings):
     prices: str = Field("", validation_alias=_env("QGEN_PRICES"))
 
     log_level: str = Field("INFO", validation_alias=_env("QGEN_LOG_LEVEL"))
+    # 'json': one JSON object per line with request/job/provider ids (service/logs.py); 'text' for people
+    log_format: Literal["text", "json"] = Field("text", validation_alias=_env("QGEN_LOG_FORMAT"))
+    # /healthz, /readyz and /metrics (service/health.py) on this port; unset: not served; 0: any free port
+    metrics_port: int | None = Field(None, ge=0, le=65535, validation_alias=_env("QGEN_METRICS_PORT"))
+    metrics_host: str = Field("127.0.0.1", validation_alias=_env("QGEN_METRICS_HOST"))
 
     @field_validator("runpod_base_url", "gemini_base_url", "database_url", "runpod_api_key", "gemini_api_key")
     @classmethod
     def _blank_is_none(cls, v: str | None) -> str | None:
         return v.strip() or None if v is not None else None
+
+    @field_validator("metrics_port", mode="before")
+    @classmethod
+    def _blank_port_is_none(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
 
     @field_validator("runpod_json_mode", mode="before")
     @classmethod
