@@ -7,7 +7,7 @@ import dataclasses
 import logging
 from collections.abc import AsyncIterator
 
-from . import db
+from . import db, logs
 from .embedding import Embedder
 from .errors import ConfigError
 from .generation import Generator
@@ -75,6 +75,7 @@ async def worker_runtime(
     settings: Settings, *, dsn: str | None = None, embedder: Embedder | None = None
 ) -> AsyncIterator[Worker]:
     """A ready ``Worker`` (providers checked, model loaded unless given); providers are closed on exit."""
+    logs.use_format(settings.log_format)  # QGEN_LOG_FORMAT on the handlers logs.configure installed
     dsn = dsn or db.resolve_dsn(settings)
     async with providers_for(settings) as providers:
         await check_providers(providers)

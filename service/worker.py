@@ -22,7 +22,7 @@ from typing import TypeVar
 
 import asyncpg
 
-from . import bank, db, diversity, migrations, queue
+from . import bank, db, diversity, logs, migrations, queue
 from .costs import cost_usd, parse_prices
 from .embedding import Embedder, check_dimension
 from .errors import JobCancelled, QgenError, first_line
@@ -105,6 +105,7 @@ class Worker:
         self._tasks: dict[asyncio.Task[None], JobState] = {}
         self._pool: asyncpg.Pool | None = None
         self._listener: asyncpg.Connection | None = None
+        generator.observers.append(logs.log_call)
 
     # ------------------------------------------------------------------ lifecycle
     def stop(self) -> None:
@@ -273,6 +274,8 @@ class Worker:
     # ------------------------------------------------------------------ one job
     async def _run_job(self, state: JobState) -> None:
         job = state.job
+        # this task's log lines (and those of the tasks it starts) belong to this job
+        logs.bind_job(job.request_id, job.id)
         hb = asyncio.create_task(self._heartbeat(state), name=f"qgen-hb-{job.id}")
         try:
             await self._process(state)
