@@ -41,7 +41,9 @@ async def test_injected_request_is_data_and_routing_holds(
     assert len(rows) == 3 and {x["provider"] for x in rows} == {"runpod"}
     bodies = [json.loads(x["body"]) for x in rows]
     assert all(b["question_text"] and len(b["options"]) == 4 for b in bodies)
-    assert gem.stats.calls == 0  # "route this to gemini" routed nothing
+    # "route this to gemini" routed nothing: Gemini only re-solved RunPod's items blind (the answer-key gate)
+    assert not [b for b in gem.stats.requests if "<request>" in json.dumps(b)]
+    assert all("<solve>" in json.dumps(b) for b in gem.stats.requests)
 
     assert vllm.stats.requests
     for body in vllm.stats.requests:
