@@ -10,7 +10,7 @@ from typing import Any, Literal
 import asyncpg
 import numpy as np
 
-from . import dedupe
+from . import dedupe, metrics
 from .errors import ConfigError, first_line
 from .questions import Question
 from .settings import Settings
@@ -92,7 +92,8 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         loop = asyncio.get_running_loop()
-        out = await loop.run_in_executor(self._executor, self._encode, texts)
+        with metrics.embedding_timer():
+            out = await loop.run_in_executor(self._executor, self._encode, texts)
         return np.asarray(out, dtype=np.float32)
 
     def _encode(self, texts: list[str]) -> Any:

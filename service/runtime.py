@@ -7,7 +7,7 @@ import dataclasses
 import logging
 from collections.abc import AsyncIterator
 
-from . import db, logs
+from . import db, health, logs
 from .embedding import Embedder
 from .errors import ConfigError
 from .generation import Generator
@@ -80,4 +80,6 @@ async def worker_runtime(
     async with providers_for(settings) as providers:
         await check_providers(providers)
         embedder = embedder or await Embedder.load(settings)
-        yield Worker(settings, dsn=dsn, generator=Generator(settings, providers), embedder=embedder)
+        worker = Worker(settings, dsn=dsn, generator=Generator(settings, providers), embedder=embedder)
+        async with health.serving(worker, settings):  # /healthz, /readyz, /metrics when QGEN_METRICS_PORT is set
+            yield worker

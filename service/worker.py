@@ -22,7 +22,7 @@ from typing import TypeVar
 
 import asyncpg
 
-from . import bank, db, diversity, logs, migrations, queue
+from . import bank, db, diversity, logs, metrics, migrations, queue
 from .costs import cost_usd, parse_prices
 from .embedding import Embedder, check_dimension
 from .errors import JobCancelled, QgenError, first_line
@@ -105,7 +105,8 @@ class Worker:
         self._tasks: dict[asyncio.Task[None], JobState] = {}
         self._pool: asyncpg.Pool | None = None
         self._listener: asyncpg.Connection | None = None
-        generator.observers.append(logs.log_call)
+        self.metrics = metrics.WorkerMetrics(in_flight=lambda: len(self._tasks))
+        generator.observers += [self.metrics.on_call, logs.log_call]
 
     # ------------------------------------------------------------------ lifecycle
     def stop(self) -> None:
@@ -252,6 +253,7 @@ class Worker:
 
     def _start(self, job: Job) -> None:
         state = JobState(job)
+        self.metrics.jobs_claimed.inc()
         task = asyncio.create_task(self._run_job(state), name=f"qgen-job-{job.id}")
         self._tasks[task] = state
         task.add_done_callback(self._job_finished)
@@ -274,11 +276,13 @@ class Worker:
     # ------------------------------------------------------------------ one job
     async def _run_job(self, state: JobState) -> None:
         job = state.job
-        # this task's log lines (and those of the tasks it starts) belong to this job
+        # this task's log lines and embedding times (and those of the tasks it starts) belong to this job
         logs.bind_job(job.request_id, job.id)
+        metrics.current.set(self.metrics)
         hb = asyncio.create_task(self._heartbeat(state), name=f"qgen-hb-{job.id}")
         try:
             await self._process(state)
+            self.metrics.jobs_succeeded.inc()  # _process returns only once the job is done
         except asyncio.CancelledError:
             with contextlib.suppress(Exception):
                 await asyncio.shield(self._db_retry(lambda c: queue.release(c, job, self.worker_id)))
@@ -296,6 +300,7 @@ class Worker:
             delay = _jittered(job.attempts, self.settings.job_retry_base_s, 300.0)
             status = await self._db_retry(lambda c: queue.retry(c, job, self.worker_id, delay, reason))
             self.stats.jobs_retried += 1
+            self.metrics.job_attempt_failed(status)
             log.warning(
                 "job %s attempt %s/%s: %s -> %s",
                 job.id, job.attempts, job.max_attempts, reason,
@@ -396,6 +401,7 @@ class Worker:
             self.stats.questions_stored += len(accepted)
             self.stats.rejected += len(rejected)
             self.stats.disputed += len(disputes)
+            self.metrics.round_stored(verdicts, disputed=len(disputes))
             rejected_texts += [v.candidate.question.question_text for v in rejected]
             # a disputed item is not asked for again: its text joins the avoid list like a duplicate's
             rejected_texts += [c.question.question_text for c, _ in disputes if not self.settings.store_disputed]

@@ -1,0 +1,163 @@
+"""Prometheus metrics of one worker (prometheus-client), each worker in its own ``CollectorRegistry``.
+
+Counters are fed by the worker at the points where things happen (claim, attempt failed, round stored),
+by a ``Generator.observers`` callback for provider calls, and by ``embedding_timer`` around encodes;
+gauges that describe state (breakers, queue depth) are refreshed when ``/metrics`` is scraped
+(``service/health.py``). ``provider`` labels are route keys (``runpod``, ``gemini``), as in routes and
+breakers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from .resilience import CircuitBreaker
+
+if TYPE_CHECKING:
+    from .bank import Verdict
+    from .generation import CallRecord
+
+# LLM calls take from a fraction of a second (a cached 4xx) to the 90-120 s call deadlines.
+CALL_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0, 180.0)
+# One batched encode of a round's questions on CPU: milliseconds to a few seconds.
+EMBED_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+BREAKER_VALUES = {"closed": 0, "half_open": 1, "open": 2}
+_COUNT = re.compile(r"\d+/\d+")
+
+# The metrics of the worker whose job runs in this task (set per job task, like the log ids), so that
+# code shared by every worker of a process (the embedder) records into the right registry.
+current: contextvars.ContextVar[WorkerMetrics | None] = contextvars.ContextVar("qgen_metrics", default=None)
+
+
+def breaker_state(breaker: CircuitBreaker, now: float) -> str:
+    """What the breaker does with the next call: ``open`` (fails fast), ``half_open`` (the next call is the
+    probe: half-open, or open with its cooldown over) or ``closed``."""
+    if breaker.state == CircuitBreaker.OPEN:
+        return "open" if breaker.retry_in(now) > 0 else "half_open"
+    return breaker.state
+
+
+def fallback_label(reason: str) -> str:
+    """A fallback reason as a label value: without the item counts (``runpod truncated 2/5`` →
+    ``runpod truncated``), so the label takes a bounded set of values (provider, kind, status)."""
+    return " ".join(w for w in reason.split() if not _COUNT.fullmatch(w)) or "unknown"
+
+
+@contextlib.contextmanager
+def embedding_timer() -> Iterator[None]:
+    """Time the block into ``qgen_embedding_duration_seconds`` of the worker running this task; outside a
+    worker's job (import, doctor) nothing is recorded."""
+    m = current.get()
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        if m is not None:
+            m.embedding_seconds.observe(time.perf_counter() - started)
+
+
+class WorkerMetrics:
+    """Every ``qgen_*`` metric of one worker; ``render()`` is the ``/metrics`` body."""
+
+    def __init__(self, *, in_flight: Callable[[], int] = lambda: 0, registry: CollectorRegistry | None = None) -> None:
+        self.registry = r = registry or CollectorRegistry()
+        self.jobs_claimed = Counter("qgen_jobs_claimed_total", "Jobs this worker claimed (every attempt).", registry=r)
+        self.jobs_succeeded = Counter(
+            "qgen_jobs_succeeded_total",
+            "Jobs this worker completed (status done; a job short of questions after its top-up rounds included).",
+            registry=r,
+        )
+        self.jobs_retried = Counter(
+            "qgen_jobs_retried_total", "Job attempts that failed and were queued again with backoff.", registry=r
+        )
+        self.jobs_failed = Counter(
+            "qgen_jobs_failed_total", "Jobs that failed their last attempt and were dead-lettered (status failed).", registry=r
+        )
+        self.jobs_in_flight = Gauge("qgen_jobs_in_flight", "Jobs this worker is running now.", registry=r)
+        self.jobs_in_flight.set_function(in_flight)
+        self.questions_stored = Counter("qgen_questions_stored_total", "Questions stored in the bank.", registry=r)
+        self.questions_refused = Counter(
+            "qgen_questions_refused_total",
+            "Generated questions refused by the bank, by reason (exact_duplicate, near_duplicate, batch_duplicate, ...).",
+            ["reason"],
+            registry=r,
+        )
+        self.questions_disputed = Counter(
+            "qgen_questions_disputed_total", "Generated questions whose answer key the verifier disputed.", registry=r
+        )
+        self.fallback_questions = Counter(
+            "qgen_fallback_questions_total",
+            "Questions stored from a fallback provider, by why the routed one could not fill them.",
+            ["reason"],
+            registry=r,
+        )
+        self.call_seconds = Histogram(
+            "qgen_provider_call_duration_seconds",
+            "Provider call latency (each attempt), by provider and outcome (ok or the failure kind).",
+            ["provider", "outcome"],
+            buckets=CALL_BUCKETS,
+            registry=r,
+        )
+        self.tokens = Counter(
+            "qgen_provider_tokens_total",
+            "Tokens the providers reported, by provider, purpose (generate, verify) and kind (prompt, completion).",
+            ["provider", "purpose", "kind"],
+            registry=r,
+        )
+        self.breaker_state = Gauge(
+            "qgen_breaker_state", "Circuit breaker per provider: 0 closed, 1 half-open, 2 open.", ["provider"], registry=r
+        )
+        self.embedding_seconds = Histogram(
+            "qgen_embedding_duration_seconds",
+            "One batched embedding of a round's questions (waiting for the encoder thread included).",
+            buckets=EMBED_BUCKETS,
+            registry=r,
+        )
+        self.queued_jobs = Gauge(
+            "qgen_queued_jobs", "Jobs queued in the database (all workers'), counted at scrape time; NaN when unknown.",
+            registry=r,
+        )
+        self.loop_lag = Gauge(
+            "qgen_event_loop_lag_seconds", "How late the event loop ran the last periodic tick.", registry=r
+        )
+
+    # --- feeds ------------------------------------------------------------------------------------
+    def on_call(self, rec: CallRecord) -> None:
+        """A ``Generator.observers`` callback: one provider call ended."""
+        self.call_seconds.labels(rec.key, rec.outcome).observe(rec.latency_s)
+        self.tokens.labels(rec.key, rec.purpose, "prompt").inc(rec.prompt_tokens)
+        self.tokens.labels(rec.key, rec.purpose, "completion").inc(rec.completion_tokens)
+
+    def job_attempt_failed(self, status: str | None) -> None:
+        """A job attempt failed; ``status`` is the job's status after it: ``failed`` (dead-lettered),
+        ``queued`` (retried), or None when another worker owned the job by then (counted by neither)."""
+        if status == "failed":
+            self.jobs_failed.inc()
+        elif status is not None:
+            self.jobs_retried.inc()
+
+    def round_stored(self, verdicts: Iterable[Verdict], *, disputed: int = 0) -> None:
+        """A round's verdicts and its number of disputed candidates, once their transaction has committed."""
+        self.questions_disputed.inc(disputed)
+        for v in verdicts:
+            if v.accepted:
+                self.questions_stored.inc()
+                if v.candidate.fallback_reason:
+                    self.fallback_questions.labels(fallback_label(v.candidate.fallback_reason)).inc()
+            elif v.reason != "surplus":  # surplus: more than the job needed, not a refusal
+                self.questions_refused.labels(v.reason or "unknown").inc()
+
+    def refresh_breakers(self, breakers: dict[str, CircuitBreaker], now: float) -> None:
+        for key, b in breakers.items():
+            self.breaker_state.labels(key).set(BREAKER_VALUES[breaker_state(b, now)])
+
+    def render(self) -> bytes:
+        """The Prometheus text exposition of this worker's registry."""
+        return generate_latest(self.registry)
