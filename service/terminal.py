@@ -1,0 +1,251 @@
+"""The terminal side of the CLI (Rich): where output goes, tables, the wait progress bar, spinners.
+
+Results go to stdout; failures are one line on stderr (``cli.main``). Live displays (bars, spinners) are
+drawn only when stdout is a terminal and neither ``--json`` nor ``--quiet`` was asked for; piped output
+gets plain lines instead, and ``--json`` exactly one JSON document. Every value from the database is
+rendered as ``Text`` (never as Rich markup), so a topic like ``[bold]`` prints as typed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from .watch import Snapshot
+
+PIPE_WIDTH = 120  # tables written to a pipe or file: wide enough for a topic, unless COLUMNS says otherwise
+STATUS_STYLE = {"queued": "yellow", "running": "cyan", "succeeded": "green", "partial": "magenta", "failed": "red",
+                "rejected": "red", "cancelled": "dim", "done": "green"}
+
+
+class Output:
+    """One command's output mode: ``json`` (one JSON document), ``quiet`` (ids/paths only), or people."""
+
+    def __init__(self, *, json_mode: bool = False, quiet: bool = False, out: Console | None = None,
+                 err: Console | None = None) -> None:
+        self.json = json_mode
+        self.quiet = quiet
+        self.out = out or _console(stderr=False)
+        self.err = err or _console(stderr=True)
+
+    @property
+    def people(self) -> bool:
+        """Neither ``--json`` nor ``--quiet``: tables and sentences."""
+        return not (self.json or self.quiet)
+
+    @property
+    def live(self) -> bool:
+        """Draw live displays (bars, spinners): a person at a terminal."""
+        return self.people and self.out.is_terminal and not self.out.is_dumb_terminal
+
+    def print(self, *items: RenderableType) -> None:
+        """For people only (not with --json or --quiet)."""
+        if self.people:
+            self.out.print(*items)
+
+    def line(self, text: str) -> None:
+        """A plain line for people, printed as is (no markup, no highlighting)."""
+        if self.people:
+            self.out.print(Text(text), highlight=False, soft_wrap=True)
+
+    def essential(self, text: str) -> None:
+        """What ``--quiet`` keeps (an id, a path); nothing with --json."""
+        if not self.json:
+            self.out.print(Text(text), highlight=False, soft_wrap=True)
+
+    def emit_json(self, obj: Any) -> None:
+        """The one JSON document of ``--json`` (plain print: no wrapping, no colour)."""
+        if self.json:
+            print(json.dumps(obj, indent=2, ensure_ascii=False))
+
+    def notice(self, text: str) -> None:
+        """Something a waiting person must know: in the output stream for people, on stderr otherwise."""
+        if self.people:
+            self.out.print(Text(text, style="bold yellow"), highlight=False)
+        else:
+            self.err.print(Text(f"qgen: {text}"), highlight=False, soft_wrap=True)
+
+    @contextlib.contextmanager
+    def spinner(self, message: str) -> Iterator[None]:
+        """A spinner while a long step runs (a terminal only; silent elsewhere)."""
+        if not self.live:
+            yield
+            return
+        with self.out.status(Text(message), spinner="dots"):
+            yield
+
+    @contextlib.contextmanager
+    def bar(self, description: str, total: int) -> Iterator[Callable[[int], None]]:
+        """A progress bar (a terminal only); yields ``advance_to(completed)``."""
+        if not self.live or total <= 0:
+            yield lambda _n: None
+            return
+        with _progress(self.out) as p:
+            task = p.add_task(description, total=total, status="")
+            yield lambda n: p.update(task, completed=n)
+
+
+def _console(*, stderr: bool) -> Console:
+    con = Console(stderr=stderr)
+    if not con.is_terminal and not os.environ.get("COLUMNS"):
+        con = Console(stderr=stderr, width=PIPE_WIDTH)
+    return con
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        SpinnerColumn(finished_text="✓"),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+class WaitView:
+    """``enqueue --wait`` progress: a live bar on a terminal, one line per change when piped, nothing for scripts."""
+
+    def __init__(self, output: Output, label: str, total: int) -> None:
+        self.output = output
+        self.label = label
+        self.total = total
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+        self.completed = 0
+        self.status = "queued"
+
+    def __enter__(self) -> WaitView:
+        if self.output.live:
+            self._progress = _progress(self.output.out)
+            self._progress.start()
+            self._task = self._progress.add_task(self.label, total=self.total, status="queued")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def update(self, s: Snapshot) -> None:
+        """Show a new snapshot (called on every change the watcher reports)."""
+        self.completed, self.status, self.total = s.produced, s.status, s.count or self.total
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, completed=s.produced, total=self.total, status=s.status)
+        else:
+            self.output.line(f"  {s.status}: {s.produced}/{s.count}")
+
+    def notice(self, text: str) -> None:
+        """A one-off message above the bar (or a line when piped; stderr for scripts)."""
+        if self._progress is not None:
+            self._progress.console.print(Text(text, style="bold yellow"), highlight=False)
+        else:
+            self.output.notice(text)
+
+
+# ---------------------------------------------------------------------------------------- renderers
+def cell(value: Any, style: str = "") -> Text:
+    """A table cell from any value: None is blank, numbers get thousands separators, text is literal."""
+    if value is None:
+        return Text("")
+    if isinstance(value, bool):
+        return Text("yes" if value else "no", style=style)
+    if isinstance(value, int):
+        return Text(f"{value:,}", style=style)
+    if isinstance(value, float):
+        return Text(f"{value:,.2f}", style=style)
+    return Text(" ".join(str(value).split()), style=style)
+
+
+def status_cell(status: str | None) -> Text:
+    return Text(status or "", style=STATUS_STYLE.get(status or "", ""))
+
+
+def when(value: str | None) -> str:
+    """An ISO timestamp as local ``MM-DD HH:MM:SS`` (blank for None)."""
+    if not value:
+        return ""
+    return datetime.fromisoformat(value).astimezone().strftime("%m-%d %H:%M:%S")
+
+
+def counts_line(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
+
+
+def table(title: str | None, columns: list[tuple[str, dict[str, Any]]], rows: list[list[Any]], *,
+          caption: str | None = None) -> Table:
+    """A Rich table with ``columns`` = [(header, Column kwargs)] and rows of values or Text."""
+    t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, caption=caption, caption_justify="left",
+              show_edge=False, pad_edge=False)
+    for header, kw in columns:
+        t.add_column(header, **kw)
+    for row in rows:
+        t.add_row(*(v if isinstance(v, Text) else cell(v) for v in row))
+    return t
+
+
+def requests_table(requests: list[dict[str, Any]], title: str) -> Table:
+    rows = [
+        [r["short_id"], when(r["created_at"]), status_cell(r["status"]), f"{r['produced']}/{r['count'] or 0}",
+         r["subject"], r["topic"], f"{r['difficulty'] or ''} {r['question_type'] or ''}".strip(),
+         counts_line(r["jobs"]) if r["jobs"] else "", r["error"]]
+        for r in requests
+    ]
+    return table(title, [
+        ("id", {"no_wrap": True}), ("created", {"no_wrap": True}), ("status", {}), ("stored", {"justify": "right"}),
+        ("subject", {"max_width": 14, "overflow": "ellipsis", "no_wrap": True}),
+        ("topic", {"max_width": 30, "overflow": "ellipsis", "no_wrap": True}),
+        ("level", {"no_wrap": True}), ("jobs", {}), ("error", {"max_width": 40, "overflow": "ellipsis", "no_wrap": True}),
+    ], rows)
+
+
+def jobs_table(jobs: list[dict[str, Any]], title: str, *, with_request: bool = True) -> Table:
+    rows = []
+    for j in jobs:
+        if j["status"] == "running":
+            note = f"lease until {when(j['lease_expires_at'])}"
+        elif j["status"] == "queued":
+            note = f"due {when(j['run_after'])}"
+        else:
+            note = when(j["finished_at"])
+        rows.append([
+            j["id"], *([j["request_id"][:8]] if with_request else []),
+            f"{j['slot_start']}-{j['slot_start'] + j['slot_count'] - 1}",
+            status_cell(j["status"]), f"{j['produced']}/{j['slot_count']}", f"{j['attempts']}/{j['max_attempts']}",
+            j["worker"], note, j["last_error"],
+        ])
+    return table(title, [
+        ("job", {"justify": "right"}), *([("request", {"no_wrap": True})] if with_request else []),
+        ("slots", {"no_wrap": True}), ("status", {}), ("stored", {"justify": "right"}), ("attempts", {"justify": "right"}),
+        ("worker", {"max_width": 28, "overflow": "ellipsis", "no_wrap": True}), ("when", {"no_wrap": True}),
+        ("last error", {"max_width": 50, "overflow": "ellipsis", "no_wrap": True}),
+    ], rows)
+
+
+def summary_grid(s: dict[str, Any]) -> Group:
+    """The end-of-request summary, one labelled line each: stored, refused, disputed, fallbacks, tokens, cost."""
+    ref, dis, fb = s["refused"], s["disputed"], s["fallbacks"]
+    by = ", ".join(f"{k} {v}" for k, v in ref["by_reason"].items())
+    why = "; ".join(f"{k}: {v}" for k, v in fb["by_reason"].items())
+    gen, ver = s["tokens"]["generation"], s["tokens"]["verification"]
+    cost = s["cost_usd"]
+    rows = [
+        ("stored", f"{s['stored']} of {s['count']}"),
+        ("refused", f"{ref['duplicates']} as duplicates, {ref['variants']} as variants" + (f" ({by})" if by else "")),
+        ("disputed", f"{dis['total']}" + (f" ({dis['stored']} kept in the bank, marked)" if dis["stored"] else "")),
+        ("fallbacks", f"{fb['total']}" + (f" ({why})" if why else "")),
+        ("tokens", f"generation {gen['prompt']:,} prompt + {gen['completion']:,} completion; "
+                   f"verification {ver['prompt']:,} + {ver['completion']:,}"),
+        ("est. cost", "no price configured (QGEN_PRICES)" if cost is None else f"${cost:,.4f}"),
+    ]
+    return Group(*(Text.assemble((label.ljust(11), "bold"), value) for label, value in rows))
