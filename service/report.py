@@ -1,0 +1,406 @@
+"""``qgen report``: what the bank holds and what it cost, as terminal tables, PNG charts and one HTML page.
+
+``build()`` reads every figure from the database (sql/queries/report.sql) into a ``Report``; ``tables()``
+renders it for the terminal, ``write()`` writes ``coverage.png``, ``providers.png``, ``fallbacks.png``,
+``refusals.png``, ``tokens.png`` and a self-contained ``report.html`` (the charts embedded as base64,
+no external assets). The HTML tables carry the same numbers as the terminal and ``--json`` output.
+
+Rates: a group's *candidates* are the questions it stored, refused (question_rejects) or held back as
+disputed; the duplicate, variant and dispute rates are shares of those candidates. Tokens per stored
+question divide a provider's generation tokens (failed calls included) by the questions it stored;
+imported questions cost no tokens and are left out of those figures.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from .sqlfiles import q
+from .status import jsonable
+from .terminal import table
+
+DIFFICULTIES = ("easy", "medium", "hard")
+TYPES = ("mcq", "numeric")
+COMBOS = [(d, t) for d in DIFFICULTIES for t in TYPES]
+CHARTS = ("coverage", "providers", "fallbacks", "refusals", "tokens")
+MAX_HEATMAP_ROWS = 60
+
+
+@dataclass
+class Report:
+    """Every figure of the report, as read from the database (``as_json()`` is the ``--json`` shape)."""
+
+    generated_at: datetime
+    totals: dict[str, Any]
+    coverage: list[dict[str, Any]]
+    providers: list[dict[str, Any]]
+    fallbacks: list[dict[str, Any]]
+    refusals: list[dict[str, Any]]
+    tokens: list[dict[str, Any]]
+    per_question: list[dict[str, Any]]
+    files: dict[str, str] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return jsonable(asdict(self))
+
+    def coverage_pivot(self) -> list[tuple[str, str, list[int], int]]:
+        """(subject, topic, counts in ``COMBOS`` order, total) per subject and topic."""
+        cells: dict[tuple[str, str], dict[tuple[str, str], int]] = {}
+        for c in self.coverage:
+            cells.setdefault((c["subject"], c["topic"]), {})[(c["difficulty"], c["question_type"])] = c["questions"]
+        return [(s, t, [v.get(k, 0) for k in COMBOS], sum(v.values())) for (s, t), v in cells.items()]
+
+
+def _rate(n: int, d: int) -> float | None:
+    return round(n / d, 4) if d else None
+
+
+def _refusal_rows(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
+    groups: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        g = groups.setdefault(r["grp"], {"group": r["grp"], "stored": 0, "refused": {}, "disputed_stored": 0,
+                                         "disputed_not_stored": 0})
+        if r["kind"] == "stored":
+            g["stored"] = r["n"]
+        elif r["kind"] == "refused":
+            g["refused"][r["reason"]] = r["n"]
+        else:
+            g["disputed_stored" if r["reason"] == "stored" else "disputed_not_stored"] = r["n"]
+    out = []
+    for g in groups.values():
+        refused = sum(g["refused"].values())
+        variants = sum(n for reason, n in g["refused"].items() if "variant" in reason)
+        disputed = g["disputed_stored"] + g["disputed_not_stored"]
+        candidates = g["stored"] + refused + g["disputed_not_stored"]
+        out.append({
+            **g, "duplicates": refused - variants, "variants": variants, "disputed": disputed, "candidates": candidates,
+            "duplicate_rate": _rate(refused - variants, candidates), "variant_rate": _rate(variants, candidates),
+            "dispute_rate": _rate(disputed, candidates),
+        })
+    return out
+
+
+def _per_question(providers: list[dict[str, Any]], tokens: list[dict[str, Any]], totals: dict[str, Any]) -> list[dict[str, Any]]:
+    stored: dict[str, int] = {}
+    for p in providers:
+        if p["provider"] != "import":
+            stored[p["provider"]] = stored.get(p["provider"], 0) + p["questions"]
+    out = []
+    gen = [t for t in tokens if t["purpose"] == "generate"]
+    for name in sorted({*stored, *(t["provider"] for t in gen)}):
+        rows = [t for t in gen if t["provider"] == name]
+        n_tokens = sum(t["prompt_tokens"] + t["completion_tokens"] for t in rows)
+        priced = [t["cost_usd"] for t in rows if t["cost_usd"] is not None]
+        cost = float(sum(priced)) if priced else None
+        n = stored.get(name, 0)
+        out.append({"provider": name, "purpose": "generate", "stored": n, "tokens": n_tokens, "cost_usd": cost,
+                    "tokens_per_question": _rate(n_tokens, n), "cost_per_question_usd": _rate_f(cost, n)})
+    generated = totals["generated"]
+    verify = totals["verification_tokens"]
+    vcost = [t["cost_usd"] for t in tokens if t["purpose"] == "verify" and t["cost_usd"] is not None]
+    vcost_sum = float(sum(vcost)) if vcost else None
+    out.append({"provider": "(all verifiers)", "purpose": "verify", "stored": generated, "tokens": verify,
+                "cost_usd": vcost_sum, "tokens_per_question": _rate(verify, generated),
+                "cost_per_question_usd": _rate_f(vcost_sum, generated)})
+    all_tokens = totals["generation_tokens"] + verify
+    cost = float(totals["cost_usd"]) if totals["cost_usd"] is not None else None
+    out.append({"provider": "(all)", "purpose": "all", "stored": generated, "tokens": all_tokens, "cost_usd": cost,
+                "tokens_per_question": _rate(all_tokens, generated), "cost_per_question_usd": _rate_f(cost, generated)})
+    return out
+
+
+def _rate_f(cost: float | None, n: int) -> float | None:
+    return round(cost / n, 8) if cost is not None and n else None
+
+
+async def build(conn: asyncpg.Connection) -> Report:
+    """Read the whole report from the database (six read-only statements)."""
+    totals = dict(await conn.fetchrow(q("report_totals")) or {})
+    providers = [dict(r) for r in await conn.fetch(q("report_providers"))]
+    tokens = [dict(r) for r in await conn.fetch(q("report_tokens"))]
+    for p in providers:
+        p["share"] = _rate(p["questions"], totals["questions"])
+    return Report(
+        generated_at=datetime.now(UTC).replace(microsecond=0),
+        totals=totals,
+        coverage=[dict(r) for r in await conn.fetch(q("report_coverage"))],
+        providers=providers,
+        fallbacks=[dict(r) for r in await conn.fetch(q("report_fallbacks"))],
+        refusals=_refusal_rows(list(await conn.fetch(q("report_refusals")))),
+        tokens=tokens,
+        per_question=_per_question(providers, tokens, totals),
+    )
+
+
+# ---------------------------------------------------------------------------------------- text
+def _pct(x: float | None) -> str:
+    return "" if x is None else f"{100 * x:.1f}%"
+
+
+def _usd(x: Any, digits: int = 4) -> str:
+    return "no price configured" if x is None else f"${float(x):,.{digits}f}"
+
+
+def _num(x: Any) -> str:
+    return "" if x is None else (f"{x:,}" if isinstance(x, int) else f"{float(x):,.1f}")
+
+
+def sections(r: Report) -> list[tuple[str, str, list[str], list[list[str]]]]:
+    """The report as (key, title, headers, rows of strings): the single source of the terminal and HTML tables."""
+    t = r.totals
+    cov_rows = [[s, tp, *(str(n) for n in counts), str(total)] for s, tp, counts, total in r.coverage_pivot()]
+    if cov_rows:
+        col_totals = [sum(int(row[2 + i]) for row in cov_rows) for i in range(len(COMBOS) + 1)]
+        cov_rows.append(["all", "", *(str(n) for n in col_totals)])
+    return [
+        ("totals", "Totals", ["questions", "generated", "imported", "requests", "refused", "disputed", "fallbacks",
+                              "provider calls", "estimated cost"],
+         [[_num(t["questions"]), _num(t["generated"]), _num(t["imported"]), _num(t["requests"]), _num(t["refused"]),
+           _num(t["disputed"]), _num(t["fallbacks"]), _num(t["calls"]), _usd(t["cost_usd"])]]),
+        ("coverage", "Coverage (stored questions by subject, topic, difficulty and type)",
+         ["subject", "topic", *(f"{d}\n{ty}" for d, ty in COMBOS), "total"], cov_rows),
+        ("providers", "Provider mix", ["provider", "model", "questions", "share", "via fallback"],
+         [[p["provider"], p["model"], _num(p["questions"]), _pct(p["share"]), _num(p["fallbacks"])] for p in r.providers]),
+        ("fallbacks", "Fallback reasons", ["reason", "provider", "questions"],
+         [[f["reason"], f["provider"], _num(f["questions"])] for f in r.fallbacks]),
+        ("refusals", "Duplicates, variants and disputes (share of candidates)",
+         ["group", "candidates", "stored", "duplicates", "variants", "disputed", "duplicate\nrate", "variant\nrate",
+          "dispute\nrate", "refused by reason"],
+         [[g["group"], _num(g["candidates"]), _num(g["stored"]), _num(g["duplicates"]), _num(g["variants"]),
+           _num(g["disputed"]), _pct(g["duplicate_rate"]), _pct(g["variant_rate"]), _pct(g["dispute_rate"]),
+           ", ".join(f"{k} {v}" for k, v in g["refused"].items())] for g in r.refusals]),
+        ("tokens", "Provider calls and tokens", ["provider", "purpose", "calls", "failed", "prompt\ntokens",
+                                                 "completion\ntokens", "estimated cost"],
+         [[x["provider"], x["purpose"], _num(x["calls"]), _num(x["failed_calls"]), _num(x["prompt_tokens"]),
+           _num(x["completion_tokens"]), _usd(x["cost_usd"])] for x in r.tokens]),
+        ("per_question", "Tokens and cost per stored question", ["provider", "purpose", "stored", "tokens",
+                                                                  "tokens /\nquestion", "cost /\nquestion"],
+         [[x["provider"], x["purpose"], _num(x["stored"]), _num(x["tokens"]), _num(x["tokens_per_question"]),
+           _usd(x["cost_per_question_usd"], 6)] for x in r.per_question]),
+    ]
+
+
+def tables(r: Report) -> list[Any]:
+    """Rich tables, one per section (an empty section says so in its caption)."""
+    text = {"subject": 16, "topic": 30, "provider": 24, "model": 32, "reason": 48, "group": 16, "purpose": 10}
+    out = []
+    for _key, title, headers, rows in sections(r):
+        cols: list[tuple[str, dict[str, Any]]] = []
+        for h in headers:
+            if h == "refused by reason":
+                cols.append((h, {"min_width": 24, "overflow": "fold"}))
+            elif h in text:
+                cols.append((h, {"no_wrap": True, "max_width": text[h], "overflow": "ellipsis"}))
+            else:
+                cols.append((h, {"justify": "right", "no_wrap": True}))
+        out.append(table(title, cols, rows, caption=None if rows else "none recorded"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------- charts
+def _figure(width: float, height: float) -> Any:
+    # matplotlib logs its first-run font cache build at INFO: not news for whoever reads the report
+    logging.getLogger("matplotlib").setLevel(logging.WARNING)
+    from matplotlib.figure import Figure  # the Agg canvas, no pyplot global state
+
+    return Figure(figsize=(width, height), dpi=110, layout="constrained")
+
+
+def _empty(ax: Any, what: str) -> None:
+    ax.text(0.5, 0.5, f"no {what} recorded", ha="center", va="center", fontsize=12, color="#666666")
+    ax.set_axis_off()
+
+
+def chart_coverage(r: Report) -> Any:
+    pivot = r.coverage_pivot()
+    shown = pivot[:MAX_HEATMAP_ROWS]
+    fig = _figure(9, max(2.5, 1.6 + 0.34 * len(shown)))
+    ax = fig.add_subplot()
+    if not shown:
+        _empty(ax, "questions")
+        return fig
+    import numpy as np
+
+    data = np.array([counts for _s, _t, counts, _n in shown], dtype=float)
+    ax.imshow(data, aspect="auto", cmap="Blues", vmin=0, vmax=max(float(data.max()), 1.0))
+    ax.set_xticks(range(len(COMBOS)), [f"{d}\n{t}" for d, t in COMBOS])
+    ax.set_yticks(range(len(shown)), [f"{s} / {t}"[:48] for s, t, _c, _n in shown])
+    ax.xaxis.tick_top()
+    top = float(data.max()) or 1.0
+    for i in range(data.shape[0]):
+        for j in range(data.shape[1]):
+            v = int(data[i, j])
+            ax.text(j, i, str(v), ha="center", va="center", fontsize=9,
+                    color="white" if v > top * 0.6 else ("#b00020" if v == 0 else "black"))
+    more = f" (first {MAX_HEATMAP_ROWS} of {len(pivot)} topics)" if len(pivot) > len(shown) else ""
+    ax.set_title(f"Coverage: {r.totals['questions']:,} stored questions{more}; 0 = a gap", loc="left", fontsize=11)
+    return fig
+
+
+def chart_providers(r: Report) -> Any:
+    fig = _figure(8, max(2.5, 1.4 + 0.45 * len(r.providers)))
+    ax = fig.add_subplot()
+    if not r.providers:
+        _empty(ax, "questions")
+        return fig
+    labels = [f"{p['provider']}\n{p['model']}"[:60] for p in r.providers][::-1]
+    routed = [p["questions"] - p["fallbacks"] for p in r.providers][::-1]
+    fallback = [p["fallbacks"] for p in r.providers][::-1]
+    ax.barh(labels, routed, color="#4c72b0", label="routed")
+    ax.barh(labels, fallback, left=routed, color="#dd8452", label="via fallback")
+    for i, (a, b) in enumerate(zip(routed, fallback, strict=True)):
+        ax.text(a + b, i, f" {a + b:,}", va="center", fontsize=9)
+    ax.set_xlim(0, max(a + b for a, b in zip(routed, fallback, strict=True)) * 1.12)
+    ax.set_xlabel("stored questions")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title("Provider mix", loc="left", fontsize=11)
+    return fig
+
+
+def chart_fallbacks(r: Report) -> Any:
+    by: dict[str, int] = {}
+    for f in r.fallbacks:
+        by[f["reason"]] = by.get(f["reason"], 0) + f["questions"]
+    fig = _figure(8, max(2.5, 1.4 + 0.4 * len(by)))
+    ax = fig.add_subplot()
+    if not by:
+        _empty(ax, "fallbacks")
+        return fig
+    items = sorted(by.items(), key=lambda kv: kv[1])
+    ax.barh([k[:50] for k, _ in items], [v for _, v in items], color="#dd8452")
+    for i, (_k, v) in enumerate(items):
+        ax.text(v, i, f" {v:,}", va="center", fontsize=9)
+    ax.set_xlim(0, max(v for _, v in items) * 1.12)
+    ax.set_xlabel("questions stored through a fallback")
+    ax.set_title("Fallback reasons", loc="left", fontsize=11)
+    return fig
+
+
+def chart_refusals(r: Report) -> Any:
+    groups = [g for g in r.refusals if g["candidates"]]
+    fig = _figure(8, 3.6)
+    ax = fig.add_subplot()
+    if not groups:
+        _empty(ax, "candidates")
+        return fig
+    import numpy as np
+
+    x = np.arange(len(groups))
+    w = 0.27
+    for k, (key, label, color) in enumerate([("duplicate_rate", "duplicates", "#c44e52"),
+                                             ("variant_rate", "variants", "#8172b2"),
+                                             ("dispute_rate", "disputed", "#937860")]):
+        vals = [100 * (g[key] or 0) for g in groups]
+        bars = ax.bar(x + (k - 1) * w, vals, w, label=label, color=color)
+        ax.bar_label(bars, fmt="%.0f%%", fontsize=8)
+    ax.set_xticks(x, [f"{g['group']}\n({g['candidates']:,})"[:40] for g in groups])
+    ax.set_ylabel("% of candidates")
+    ax.legend(fontsize=8)
+    ax.set_title("Refused as duplicates or variants, and disputed", loc="left", fontsize=11)
+    return fig
+
+
+def chart_tokens(r: Report) -> Any:
+    rows = [x for x in r.per_question if x["tokens_per_question"] is not None]
+    fig = _figure(8, max(2.5, 1.4 + 0.45 * len(rows)))
+    ax = fig.add_subplot()
+    if not rows:
+        _empty(ax, "provider calls")
+        return fig
+    rows = rows[::-1]
+    labels = [{"verify": "verification", "all": "all (generation\n+ verification)"}.get(x["purpose"], x["provider"])
+              for x in rows]
+    vals = [x["tokens_per_question"] for x in rows]
+    ax.barh(labels, vals, color=["#55a868" if x["purpose"] == "all" else "#4c72b0" for x in rows])
+    for i, x in enumerate(rows):
+        cost = "" if x["cost_per_question_usd"] is None else f"  ${x['cost_per_question_usd']:.5f}"
+        ax.text(x["tokens_per_question"], i, f" {x['tokens_per_question']:,.0f}{cost}", va="center", fontsize=9)
+    ax.set_xlim(0, max(vals) * 1.3)  # room for the labels
+    ax.set_xlabel("tokens per stored question (failed calls included)")
+    ax.set_title("Tokens (and estimated cost) per stored question", loc="left", fontsize=11)
+    return fig
+
+
+CHART_FUNCS: dict[str, Callable[[Report], Any]] = {
+    "coverage": chart_coverage, "providers": chart_providers, "fallbacks": chart_fallbacks,
+    "refusals": chart_refusals, "tokens": chart_tokens,
+}
+
+
+def png_bytes(fig: Any) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------------------- files
+def html_page(r: Report, images: dict[str, bytes]) -> str:
+    """One self-contained page: every section's chart (base64 PNG) above its table; no external assets."""
+    chart_for = {"coverage": "coverage", "providers": "providers", "fallbacks": "fallbacks", "refusals": "refusals",
+                 "per_question": "tokens"}
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        "<title>qgen report</title>",
+        "<style>body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222}"
+        "table{border-collapse:collapse;margin:.5em 0 2em}th,td{border:1px solid #ccc;padding:.25em .6em;"
+        "text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f3f3f3}"
+        "img{max-width:100%;height:auto}p.empty{color:#666}</style>",
+        "</head>", "<body>", "<h1>qgen question bank report</h1>",
+        f"<p>Generated {html.escape(r.generated_at.isoformat())} from the database.</p>",
+    ]
+    for key, title, headers, rows in sections(r):
+        parts.append(f'<section id="{key}">')
+        parts.append(f"<h2>{html.escape(title)}</h2>")
+        chart = chart_for.get(key)
+        if chart and chart in images:
+            data = base64.b64encode(images[chart]).decode("ascii")
+            parts.append(f'<img alt="{html.escape(title)} chart" src="data:image/png;base64,{data}">')
+        if not rows:
+            parts.append('<p class="empty">none recorded</p>')
+        parts.append(f'<table id="{key}-table">')
+        parts.append("<thead><tr>" + "".join(f"<th>{html.escape(' '.join(h.split()))}</th>" for h in headers)
+                     + "</tr></thead>")
+        parts.append("<tbody>")
+        for row in rows:
+            parts.append("<tr>" + "".join(
+                f'<td class="n">{html.escape(v)}</td>' if _looks_numeric(v) else f"<td>{html.escape(v)}</td>" for v in row
+            ) + "</tr>")
+        parts.append("</tbody></table></section>")
+    parts += ["</body>", "</html>", ""]
+    return "\n".join(parts)
+
+
+def _looks_numeric(v: str) -> bool:
+    return bool(v) and v.replace(",", "").replace(".", "").replace("%", "").replace("$", "").isdigit()
+
+
+def write(r: Report, out_dir: Path, *, on_step: Callable[[str], None] = lambda _s: None) -> dict[str, Path]:
+    """Write the PNG charts and ``report.html`` into ``out_dir`` (created if missing); their paths by name.
+
+    ``on_step(name)`` is called after each file (for a progress bar: ``len(CHARTS) + 1`` steps).
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    images: dict[str, bytes] = {}
+    paths: dict[str, Path] = {}
+    for name in CHARTS:
+        images[name] = png_bytes(CHART_FUNCS[name](r))
+        path = out_dir / f"{name}.png"
+        path.write_bytes(images[name])
+        paths[name] = path
+        on_step(name)
+    page = out_dir / "report.html"
+    page.write_text(html_page(r, images), encoding="utf-8")
+    paths["html"] = page
+    on_step("html")
+    r.files = {k: str(v) for k, v in paths.items()}
+    return paths
