@@ -1,14 +1,18 @@
-"""``qgen`` command line. Every failure prints one line on stderr and exits non-zero; no tracebacks for bad input."""
+"""``qgen`` command line. Every failure prints one line on stderr and exits non-zero; no tracebacks for bad input.
+
+Output: results on stdout, for people (Rich tables, a live bar on a terminal), or for scripts with ``--json``
+(one JSON document; shapes in service/status.py, service/report.py and README "Operating it") or ``--quiet``
+(only ids or paths). Both flags go before or after the command name. Request ids may be any unique prefix.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import logging
 import sys
-import time
-import uuid
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -16,24 +20,29 @@ from typing import Any
 import asyncpg
 from pydantic import ValidationError
 
-from . import db, logs
+from . import db, ids, logs, status, watch
 from .errors import InputError, QgenError, first_line
 from .questions import describe_validation_error, provider_json_schema, validation_json_schema
 from .settings import Settings
 from .sqlfiles import q
+from .terminal import Output, WaitView, jobs_table, requests_table, summary_grid, table, when
 
 log = logging.getLogger("qgen")
 
-TERMINAL = {"succeeded", "partial", "failed", "rejected", "cancelled"}
+TERMINAL = watch.TERMINAL
+NO_JSON = {"worker", "simulate"}  # long-running servers: logs, not a document
 
 
 # ---------------------------------------------------------------------------------- commands
 async def cmd_migrate(args: argparse.Namespace, s: Settings) -> int:
     from .migrations import migrate
 
+    out = _output(args)
     async with db.connection(s, vector=False) as conn:
-        applied = await migrate(conn)
-    print(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else "; schema up to date"))
+        with out.spinner("applying migrations"):
+            applied = await migrate(conn)
+    out.emit_json({"applied": applied})
+    out.line(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else "; schema up to date"))
     return 0
 
 
@@ -50,6 +59,7 @@ async def cmd_worker(args: argparse.Namespace, s: Settings) -> int:
 
 
 async def cmd_enqueue(args: argparse.Namespace, s: Settings) -> int:
+    out = _output(args)
     async with db.connection(s) as conn:
         row = await conn.fetchrow(
             q("insert_request"),
@@ -57,43 +67,59 @@ async def cmd_enqueue(args: argparse.Namespace, s: Settings) -> int:
             args.count, args.instructions, args.priority,
         )
         assert row is not None
+        rid = row["id"]
         if row["status"] == "rejected":
-            print(f"request {row['id']} {row['error']}", file=sys.stderr)
+            out.emit_json({"id": str(rid), "status": "rejected", "error": row["error"]})
+            print(f"request {rid} {row['error']}", file=sys.stderr)
             return 1
-        print(f"request {row['id']} queued")
+        out.line(f"request {rid} queued")
+        if out.quiet:
+            out.essential(str(rid))
         if not args.wait:
+            out.emit_json({"id": str(rid), "status": row["status"], "error": None})
             return 0
-        deadline = time.monotonic() + args.timeout
-        last = None
-        while time.monotonic() < deadline:
-            p = await conn.fetchrow(q("request_progress"), row["id"])
-            assert p is not None
-            now = (p["status"], p["produced"])
-            if now != last:
-                print(f"  {p['status']}: {p['produced']}/{p['count']}")
-                last = now
-            if p["status"] in TERMINAL:
-                if p["error"]:
-                    print(f"  {p['error']}")
-                return 0 if p["status"] == "succeeded" else 1
-            await asyncio.sleep(0.25)
-        print(f"timed out after {args.timeout:.0f}s waiting for request {row['id']}", file=sys.stderr)
+        stats = watch.Watch("listen")
+        with WaitView(out, f"request {ids.short(rid)}", args.count) as view:
+            final = await watch.wait_for_request(
+                conn, rid, s, timeout=args.timeout, unclaimed_after=args.unclaimed_after,
+                on_update=view.update, on_unclaimed=lambda _s: view.notice(watch.UNCLAIMED), watch=stats,
+            )
+        if stats.why_poll:
+            log.debug("waited by polling: %s", stats.why_poll)
+        summary = await status.summary(conn, rid)
+    out.emit_json({
+        "id": str(rid), "status": final.status, "error": final.error, "summary": summary,
+        "wait": {"mode": stats.mode, "notifications": stats.notifications, "reads": stats.reads,
+                 "unclaimed_notice": stats.warned_unclaimed},
+    })
+    out.print(f"request {ids.short(rid)} {final.status}: {final.produced}/{final.count} stored")
+    out.print(summary_grid(summary))
+    if final.status != "succeeded":
+        print(f"qgen: request {rid} {final.status}: {_clip(final.error or 'no reason recorded', 300)}", file=sys.stderr)
         return 1
+    return 0
 
 
 async def cmd_import(args: argparse.Namespace, s: Settings) -> int:
     from .embedding import Embedder
     from .importer import import_file
 
+    out = _output(args)
     path = Path(args.file)
     _check_readable(path)  # fail before spending seconds loading the model
-    embedder = await Embedder.load(s)
-    report = await import_file(path, s, embedder)
-    print(report.summary())
+    with out.spinner(f"loading embedding model {s.embedding_model}"):
+        embedder = await Embedder.load(s)
+    with out.bar(f"importing {path.name}", _count_lines(path)) as advance:
+        report = await import_file(path, s, embedder, progress=lambda done, _total: advance(done))
+    out.emit_json({
+        "path": str(path), "lines": report.lines, "inserted": report.inserted,
+        "duplicates": dict(sorted(report.duplicates.items())), "invalid": report.invalid, "problems": report.problems,
+    })
+    out.line(report.summary())
     for line in report.problems[: args.show]:
-        print(f"  {line}")
+        out.line(f"  {line}")
     if len(report.problems) > args.show:
-        print(f"  … and {len(report.problems) - args.show} more")
+        out.line(f"  … and {len(report.problems) - args.show} more")
     if report.invalid:
         print(f"qgen: {report.invalid} invalid line(s) in {path}; first: {report.problems[0]}", file=sys.stderr)
         return 1
@@ -101,60 +127,117 @@ async def cmd_import(args: argparse.Namespace, s: Settings) -> int:
 
 
 async def cmd_status(args: argparse.Namespace, s: Settings) -> int:
-    rid = _uuid(args.request) if args.request else None
+    out = _output(args)
     async with db.connection(s) as conn:
-        if rid is not None:
-            r = await conn.fetchrow(q("request_detail"), rid)
-            if r is None:
-                raise QgenError(f"no request {rid}")
-            print(f"request {r['id']}: {r['status']} {r['produced']}/{r['count']} "
-                  f"{r['subject']} / {r['topic']} ({r['difficulty']}, {r['question_type']})")
-            if r["error"]:
-                print(f"  error: {r['error']}")
-            for e in await conn.fetch(q("request_events"), rid):
-                print(f"  {e['at']:%H:%M:%S} {e['old_status'] or '-'} -> {e['new_status']} ({e['produced']})")
-            for qq in await conn.fetch(q("request_questions"), rid):
-                fb = f" [fallback: {qq['fallback_reason']}]" if qq["fallback_reason"] else ""
-                print(f"  #{qq['slot']} {qq['provider']}{fb}: {_clip(qq['question_text'], 90)}")
+        if args.request:
+            rid = await ids.resolve_request(conn, args.request)
+            d = await status.detail(conn, rid)
+            out.emit_json(d)
+            if out.quiet:
+                out.essential(d["request"]["status"])
+            else:
+                _print_detail(out, d)
             return 0
-        reqs = {r["status"]: r["n"] for r in await conn.fetch(q("request_counts"))}
-        jobs = {r["status"]: r["n"] for r in await conn.fetch(q("job_counts"))}
-        print("requests: " + (", ".join(f"{k} {v}" for k, v in reqs.items()) or "none"))
-        print("jobs:     " + (", ".join(f"{k} {v}" for k, v in jobs.items()) or "none"))
-        for r in await conn.fetch(q("recent_requests"), args.limit):
-            err = f"  {_clip(r['error'], 70)}" if r["error"] else ""
-            print(f"  {str(r['id'])[:8]} {r['status']:<9} {r['produced']:>3}/{r['count']:<3} "
-                  f"{_clip(r['subject'] or '', 12):<12} {_clip(r['topic'] or '', 30):<30}{err}")
+        f = status.Filters(status.parse_statuses(args.status), args.subject, status.parse_since(args.since), args.limit)
+        o = await status.overview(conn, f)
+    out.emit_json(o)
+    if out.quiet:
+        for r in o["requests"]:
+            out.essential(r["id"])
+        return 0
+    c = o["counts"]
+    out.line(f"requests: {_counts(c['requests'])} · jobs: {_counts(c['jobs'])}")
+    shown = len(o["requests"])
+    total = sum(c["requests"].values())
+    out.print(requests_table(o["requests"], f"Requests, newest first ({shown} of {total} matching)"))
+    if o["jobs"]:
+        out.print(jobs_table(o["jobs"], "Jobs not done (running, queued, failed)"))
     return 0
 
 
+def _print_detail(out: Output, d: dict[str, Any]) -> None:
+    r = d["request"]
+    out.line(f"request {r['id']}: {r['status']} {r['produced']}/{r['count']} "
+             f"{r['subject']} / {r['topic']} ({r['difficulty']}, {r['question_type']})")
+    if r["error"]:
+        out.line(f"  error: {r['error']}")
+    out.print(summary_grid(d["summary"]))
+    out.print(table("Events", [("at", {"no_wrap": True}), ("change", {}), ("stored", {"justify": "right"}),
+                               ("detail", {"overflow": "fold"})],
+                    [[when(e["at"]), f"{e['old_status'] or '-'} -> {e['new_status']}", e["produced"], e["detail"]]
+                     for e in d["events"]]))
+    if d["jobs"]:
+        out.print(jobs_table(d["jobs"], "Jobs", with_request=False))
+    if d["questions"]:
+        out.print(table("Questions", [("slot", {"justify": "right"}), ("provider", {"no_wrap": True}),
+                                      ("fallback", {"max_width": 24, "overflow": "ellipsis"}),
+                                      ("verification", {}), ("question", {"overflow": "ellipsis", "no_wrap": True})],
+                        [[x["slot"], x["provider"], x["fallback_reason"], x["verification"], x["question_text"]]
+                         for x in d["questions"]]))
+
+
 async def cmd_requeue(args: argparse.Namespace, s: Settings) -> int:
-    rid = _uuid(args.request)
+    out = _output(args)
     async with db.connection(s) as conn:
+        rid = await ids.resolve_request(conn, args.request)
         n = await conn.fetchval(q("requeue"), rid)
     if not n:
-        print(f"request {args.request}: nothing to requeue (no failed or short jobs)", file=sys.stderr)
+        print(f"request {rid}: nothing to requeue (no failed or short jobs)", file=sys.stderr)
         return 1
-    print(f"request {args.request}: {n} job(s) requeued")
+    out.emit_json({"id": str(rid), "requeued_jobs": n})
+    out.line(f"request {rid}: {n} job(s) requeued")
     return 0
 
 
 async def cmd_cancel(args: argparse.Namespace, s: Settings) -> int:
-    rid = _uuid(args.request)
+    out = _output(args)
     async with db.connection(s) as conn:
+        rid = await ids.resolve_request(conn, args.request)
         row = await conn.fetchrow(q("cancel_request"), rid)
     if row is None:
-        print(f"request {args.request}: not queued or running", file=sys.stderr)
+        print(f"request {rid}: not queued or running", file=sys.stderr)
         return 1
-    print(f"request {args.request}: cancelled")
+    out.emit_json({"id": str(rid), "status": "cancelled"})
+    out.line(f"request {rid}: cancelled")
+    return 0
+
+
+async def cmd_report(args: argparse.Namespace, s: Settings) -> int:
+    from . import report
+
+    out = _output(args)
+    async with db.connection(s) as conn:
+        with out.spinner("reading the bank"):
+            r = await report.build(conn)
+    if args.out:
+        steps = [0]
+        with out.bar(f"writing charts to {args.out}", len(report.CHARTS) + 1) as advance:
+            def step(_name: str) -> None:
+                steps[0] += 1
+                advance(steps[0])
+
+            paths = report.write(r, Path(args.out), on_step=step)
+    out.emit_json(r.as_json())
+    if out.quiet:
+        if args.out:
+            out.essential(str(paths["html"]))
+        return 0
+    for t in report.tables(r):
+        out.print(t)
+    if args.out:
+        charts = ", ".join(p.name for k, p in paths.items() if k != "html")
+        out.line(f"wrote {paths['html']} (charts: {charts})")
     return 0
 
 
 async def cmd_doctor(args: argparse.Namespace, s: Settings) -> int:
     from .doctor import format_table, run_doctor
 
-    rows, ok = await run_doctor(s)
-    print(format_table(rows))
+    out = _output(args)
+    with out.spinner("checking the database, the embedding model and each provider"):
+        rows, ok = await run_doctor(s)
+    out.emit_json({"ok": ok, "checks": [dataclasses.asdict(r) for r in rows]})
+    out.line(format_table(rows))
     return 0 if ok else 1
 
 
@@ -165,11 +248,18 @@ def cmd_schema(args: argparse.Namespace, s: Settings) -> int:
 
 
 # ---------------------------------------------------------------------------------- plumbing
-def _uuid(text: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        raise QgenError(f"not a request id: {text!r}") from None
+def _output(args: argparse.Namespace) -> Output:
+    return Output(json_mode=bool(getattr(args, "json", False)), quiet=bool(getattr(args, "quiet", False)))
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
+
+
+def _count_lines(path: Path) -> int:
+    """Lines in ``path`` (a bound for the import bar; blank and invalid lines make it finish early)."""
+    with path.open("rb") as fh:
+        return sum(1 for _ in fh)
 
 
 def _check_readable(path: Path) -> None:
@@ -191,6 +281,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {text!r}")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line (``qgen: error: …``) and exits 2."""
 
@@ -198,12 +298,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def _script_flags(suppress: bool) -> _Parser:
+    """``--json`` and ``--quiet``: on the main parser (defaults) and on each command (given or absent)."""
+    p = _Parser(add_help=False)
+    default: Any = argparse.SUPPRESS if suppress else False
+    p.add_argument("--json", action="store_true", default=default, help="one JSON document on stdout (for scripts)")
+    p.add_argument("-q", "--quiet", action="store_true", default=default,
+                   help="no tables or progress: only ids or paths; the exit status tells the outcome")
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="qgen", description="Fill exam-prep question banks from a Postgres queue.")
+    p = _Parser(prog="qgen", description="Fill exam-prep question banks from a Postgres queue.",
+                parents=[_script_flags(suppress=False)])
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    flags = [_script_flags(suppress=True)]
 
-    sub.add_parser("migrate", help="apply SQL migrations (idempotent)").set_defaults(fn=cmd_migrate)
+    sub.add_parser("migrate", help="apply SQL migrations (idempotent)", parents=flags).set_defaults(fn=cmd_migrate)
 
     w = sub.add_parser("worker", help="run the worker (the main job)")
     w.add_argument("--drain", action="store_true", help="exit 0 once no queued or running job remains")
@@ -213,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     w.set_defaults(fn=cmd_worker)
 
-    e = sub.add_parser("enqueue", help="insert a request row exactly as the web app does")
+    e = sub.add_parser("enqueue", help="insert a request row exactly as the web app does", parents=flags)
     e.add_argument("--subject", required=True)
     e.add_argument("--topic", required=True)
     e.add_argument("--subtopic")
@@ -223,34 +335,48 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--type", default="mcq", help="mcq or numeric")
     e.add_argument("--instructions")
     e.add_argument("--priority", type=_positive_int, default=0)
-    e.add_argument("--wait", action="store_true", help="wait until the request finishes")
-    e.add_argument("--timeout", type=float, default=600.0)
+    e.add_argument("--wait", action="store_true", help="follow the request (LISTEN/NOTIFY) until it finishes, then summarise")
+    e.add_argument("--timeout", type=_seconds, default=600.0, help="give up waiting after this many seconds (default 600)")
+    e.add_argument("--unclaimed-after", type=_seconds, default=5.0, metavar="SECONDS",
+                   help="say so once if no worker has claimed the request after this long (default 5)")
     e.set_defaults(fn=cmd_enqueue)
 
-    i = sub.add_parser("import", help="import existing questions (JSONL) through validation and dedupe")
+    i = sub.add_parser("import", help="import existing questions (JSONL) through validation and dedupe", parents=flags)
     i.add_argument("file")
     i.add_argument("--show", type=int, default=20, help="problem lines to print")
     i.set_defaults(fn=cmd_import)
 
-    st = sub.add_parser("status", help="queue and request status")
-    st.add_argument("request", nargs="?", help="one request id for its events and questions")
-    st.add_argument("--limit", type=int, default=20)
+    st = sub.add_parser("status", help="requests and jobs, or one request's summary, events, jobs and questions",
+                        parents=flags)
+    st.add_argument("request", nargs="?", help="one request: its id or any unique prefix of it")
+    st.add_argument("--status", action="append", metavar="STATUS",
+                    help=f"only these request statuses (repeat or comma-separate: {', '.join(status.REQUEST_STATUSES)})")
+    st.add_argument("--subject", help="only subjects starting with this (case-insensitive)")
+    st.add_argument("--since", help="only requests created since: 30m, 2h, 7d, or a date/time (2026-11-30T08:00)")
+    st.add_argument("--limit", type=_positive_int, default=20, help="requests (and jobs) listed (default 20)")
     st.set_defaults(fn=cmd_status)
 
-    rq = sub.add_parser("requeue", help="run a failed or partial request's failed jobs again")
-    rq.add_argument("request")
+    rq = sub.add_parser("requeue", help="run a failed or partial request's failed jobs again", parents=flags)
+    rq.add_argument("request", help="its id or any unique prefix of it")
     rq.set_defaults(fn=cmd_requeue)
 
-    c = sub.add_parser("cancel", help="cancel a queued or running request")
-    c.add_argument("request")
+    c = sub.add_parser("cancel", help="cancel a queued or running request", parents=flags)
+    c.add_argument("request", help="its id or any unique prefix of it")
     c.set_defaults(fn=cmd_cancel)
 
-    sc = sub.add_parser("schema", help="print the JSON Schema sent to the providers")
+    r = sub.add_parser("report", help="coverage, providers, fallbacks, duplicates, disputes, tokens and cost",
+                       parents=flags)
+    r.add_argument("--out", metavar="DIR", help="also write PNG charts and a self-contained report.html into DIR")
+    r.set_defaults(fn=cmd_report)
+
+    sc = sub.add_parser("schema", help="print the JSON Schema sent to the providers", parents=flags)
     sc.add_argument("--type", choices=["mcq", "numeric"], default="mcq")
     sc.add_argument("--strict", action="store_true", help="the validation schema instead: every bound checked on replies")
     sc.set_defaults(fn=cmd_schema)
 
-    sub.add_parser("doctor", help="check database, embedding model and providers").set_defaults(fn=cmd_doctor)
+    sub.add_parser("doctor", help="check database, embedding model and providers", parents=flags).set_defaults(
+        fn=cmd_doctor
+    )
 
     from simulators.cli import add_simulate_arguments, simulate_command
 
@@ -263,6 +389,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in NO_JSON and args.json:
+        parser.error(f"--json: qgen {args.command} writes logs, not a JSON document")
     try:
         settings = Settings()
         if getattr(args, "concurrency", None):
@@ -272,7 +400,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as e:
         print(f"qgen: invalid setting: {describe_validation_error(e)}", file=sys.stderr)
         return 2
-    logs.configure("DEBUG" if args.verbose else settings.log_level, settings.secrets())
+    level = "DEBUG" if args.verbose else ("WARNING" if args.quiet or args.json else settings.log_level)
+    logs.configure(level, settings.secrets())
     fn: Callable[..., Any] = args.fn
     try:
         if getattr(args, "raw", False):

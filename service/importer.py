@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,8 +86,13 @@ def parse_line(raw: str) -> tuple[RequestSpec, Question]:
     return spec, question
 
 
-async def import_file(path: Path, settings: Settings, embedder: Embedder) -> ImportReport:
-    """Import ``path``; each batch of up to 256 valid lines is embedded and stored in one transaction."""
+async def import_file(
+    path: Path, settings: Settings, embedder: Embedder, progress: Callable[[int, int], None] | None = None
+) -> ImportReport:
+    """Import ``path``; each batch of up to 256 valid lines is embedded and stored in one transaction.
+
+    ``progress(done, total)`` is called after each batch with the valid lines handled so far.
+    """
     try:
         # Read in a thread: an import file can be large, and the loop may be serving a worker.
         data = await asyncio.to_thread(path.read_bytes)
@@ -130,4 +136,6 @@ async def import_file(path: Path, settings: Settings, embedder: Embedder) -> Imp
                     report.inserted += 1
                 else:
                     report.duplicates[v.reason or "rejected"] += 1
+            if progress is not None:
+                progress(start + len(chunk), len(valid))
     return report

@@ -71,8 +71,11 @@ FAILURES: list[tuple[tuple[str, ...], dict[str, str], int, str]] = [
     ((*ENQ, "--count", "2", "--difficulty", "insane"), {}, 1, "rejected: difficulty 'insane' is not one of easy, medium, hard"),
     (("status", "not-a-uuid"), {}, 1, "qgen: not a request id: 'not-a-uuid'"),
     (("status", RANDOM_ID), {}, 1, f"qgen: no request {RANDOM_ID}"),
-    (("requeue", RANDOM_ID), {}, 1, "nothing to requeue"),
-    (("cancel", RANDOM_ID), {}, 1, "not queued or running"),
+    (("requeue", RANDOM_ID), {}, 1, f"qgen: no request {RANDOM_ID}"),
+    (("cancel", RANDOM_ID[:8]), {}, 1, f"qgen: no request {RANDOM_ID[:8]}"),
+    (("status", "--since", "yesterday"), {}, 1, "qgen: --since 'yesterday': give a duration (30m, 2h, 7d) or a date"),
+    (("status", "--status", "done"), {}, 1, "qgen: unknown status 'done' (one of queued, running, succeeded"),
+    (("--json", "worker"), {}, 2, "--json: qgen worker writes logs, not a JSON document"),
     (("import", "/no/such/file.jsonl"), {}, 1, "qgen: cannot read /no/such/file.jsonl: No such file or directory"),
     (("status",), {"QGEN_CONCURRENCY": "zero"}, 2, "qgen: invalid setting: QGEN_CONCURRENCY"),
     (("schema", "--type", "essay"), {}, 2, "invalid choice: 'essay'"),
@@ -134,17 +137,26 @@ async def test_enqueue_wait_status_cancel_requeue(
     assert m, p.stdout
     rid = m.group(1)
     assert "succeeded: 3/3" in p.stdout, p.stdout
+    # the summary: what was stored, refused, disputed, fallen back, spent
+    assert f"request {rid[:8]} succeeded: 3/3 stored" in p.stdout
+    assert re.search(r"^stored\s+3 of 3$", p.stdout, re.M) and re.search(r"^refused\s+\d+ as duplicates", p.stdout, re.M)
+    assert re.search(r"^tokens\s+generation [\d,]+ prompt \+ [\d,]+ completion; verification", p.stdout, re.M)
+    assert re.search(r"^est\. cost\s+no price configured", p.stdout, re.M), p.stdout
     assert await conn.fetchval("select count(*) from questions where request_id = $1", uuid.UUID(rid)) == 3
 
     overview = await qgen("status", dsn=db_dsn, cwd=tmp_path)
     assert overview.returncode == 0, overview.stderr
-    assert "requests: succeeded 1" in overview.stdout
-    assert re.search(rf"{rid[:8]} succeeded\s+3/3\s+Mathematics\s+Limits", overview.stdout), overview.stdout
-    detail = await qgen("status", rid, dsn=db_dsn, cwd=tmp_path)
+    assert "requests: succeeded 1 · jobs: done 1" in overview.stdout
+    assert re.search(rf"^{rid[:8]}\s+[\d-]+ [\d:]+\s+succeeded\s+3/3\s+Mathematics\s+Limits", overview.stdout, re.M), (
+        overview.stdout
+    )
+    detail = await qgen("status", rid[:8], dsn=db_dsn, cwd=tmp_path)
     assert detail.returncode == 0, detail.stderr
     assert f"request {rid}: succeeded 3/3 Mathematics / Limits" in detail.stdout
     assert "queued -> running" in detail.stdout and "running -> succeeded" in detail.stdout
-    assert len(re.findall(r"  #\d runpod: ", detail.stdout)) == 3, detail.stdout
+    assert len(re.findall(r"^\s*\d\s+runpod\s", detail.stdout, re.M)) == 3, detail.stdout
+    nothing = await qgen("requeue", rid[:8], dsn=db_dsn, cwd=tmp_path)
+    assert_one_line_failure(nothing, 1, "nothing to requeue")
 
     # cancel: a queued request (no worker runs now)
     p = await qgen("enqueue", "--subject", "Physics", "--topic", "Optics", "--count", "2", dsn=db_dsn, cwd=tmp_path)
@@ -274,3 +286,78 @@ def test_simulate_serves_until_sigterm(tmp_path: Path) -> None:
         stderr = proc.stderr.read() if proc.stderr else ""
     assert code == 0, stderr
     assert "Traceback" not in stderr
+
+
+REQUEST_KEYS = {"id", "short_id", "created_at", "updated_at", "finished_at", "status", "subject", "topic", "subtopic",
+                "exam", "difficulty", "question_type", "count", "produced", "error", "jobs"}
+JOB_KEYS = {"id", "request_id", "slot_start", "slot_count", "status", "attempts", "max_attempts", "produced", "worker",
+            "lease_expires_at", "run_after", "last_error", "started_at", "finished_at"}
+SUMMARY_KEYS = {"status", "count", "stored", "refused", "disputed", "fallbacks", "tokens", "cost_usd"}
+
+
+async def test_json_and_quiet_output_shapes(
+    settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder, tmp_path: Path
+) -> None:
+    quiet_id = (await qgen("enqueue", "--subject", "Physics", "--topic", "Optics", "--count", "1", "-q",
+                           dsn=db_dsn, cwd=tmp_path)).stdout.strip()
+    assert str(uuid.UUID(quiet_id)) == quiet_id  # --quiet: the id and nothing else
+    await conn.execute("update question_requests set status = 'cancelled' where id = $1", uuid.UUID(quiet_id))
+    filled = {"verify": "off"}  # a test of output shapes, not of the answer-key gate
+    async with simulators() as (vllm, gem), running_worker(with_simulators(settings, vllm, gem, **filled), db_dsn, embedder):
+        p = await qgen("enqueue", "--subject", "Chemistry", "--topic", "Mole concept", "--count", "2", "--wait",
+                       "--json", dsn=db_dsn, cwd=tmp_path)
+    assert p.returncode == 0 and p.stderr == "", p.stderr
+    doc = json.loads(p.stdout)  # the whole of stdout is one JSON document
+    assert set(doc) == {"id", "status", "error", "summary", "wait"}
+    rid = uuid.UUID(doc["id"])
+    row = await conn.fetchrow("select * from question_requests where id = $1", rid)
+    assert row is not None and doc["status"] == row["status"] == "succeeded"
+    summary = doc["summary"]
+    assert set(summary) == SUMMARY_KEYS
+    assert summary["stored"] == await conn.fetchval("select count(*) from questions where request_id = $1", rid) == 2
+    assert summary["refused"]["total"] == await conn.fetchval(
+        "select count(*) from question_rejects where request_id = $1", rid)
+    assert set(summary["refused"]) == {"total", "duplicates", "variants", "by_reason"}
+    assert summary["tokens"] == {
+        "generation": {"prompt": row["prompt_tokens"], "completion": row["completion_tokens"]},
+        "verification": {"prompt": row["verify_prompt_tokens"], "completion": row["verify_completion_tokens"]},
+    }
+    assert summary["tokens"]["generation"]["prompt"] > 0 and summary["cost_usd"] is None
+    assert doc["wait"]["mode"] == "listen" and doc["wait"]["notifications"] >= 1
+
+    # status: global and per-command flags are the same thing
+    per_command, global_flag = await asyncio.gather(qgen("status", "--json", dsn=db_dsn, cwd=tmp_path),
+                                                    qgen("--json", "status", dsn=db_dsn, cwd=tmp_path))
+    overview = json.loads(per_command.stdout)
+    assert overview == json.loads(global_flag.stdout)
+    assert set(overview) == {"filters", "counts", "requests", "jobs"}
+    assert overview["counts"]["requests"] == {"cancelled": 1, "succeeded": 1}
+    assert overview["counts"]["jobs"] == {
+        r["status"]: r["n"] for r in await conn.fetch("select status, count(*)::int n from qgen_jobs group by 1")}
+    assert [r["id"] for r in overview["requests"]] == [str(rid), quiet_id]  # newest first
+    assert all(set(r) == REQUEST_KEYS for r in overview["requests"])
+    assert overview["requests"][0]["short_id"] == str(rid)[:8] and overview["requests"][0]["jobs"] == {"done": 1}
+    assert overview["filters"] == {"status": None, "subject": None, "since": None, "limit": 20}
+
+    filtered = json.loads((await qgen("status", "--json", "--status", "succeeded,partial", "--subject", "chem",
+                                      "--since", "1h", "--limit", "5", dsn=db_dsn, cwd=tmp_path)).stdout)
+    assert [r["id"] for r in filtered["requests"]] == [str(rid)]
+    assert filtered["filters"]["status"] == ["succeeded", "partial"] and filtered["filters"]["since"]
+    none = json.loads((await qgen("status", "--json", "--subject", "Bio", dsn=db_dsn, cwd=tmp_path)).stdout)
+    assert none["requests"] == [] and none["counts"] == {"requests": {}, "jobs": {}}
+
+    detail = json.loads((await qgen("status", str(rid)[:6], "--json", dsn=db_dsn, cwd=tmp_path)).stdout)
+    assert set(detail) == {"request", "summary", "events", "jobs", "questions"}
+    assert set(detail["request"]) == REQUEST_KEYS | {"instructions", "priority", "run_after", "requested_by"}
+    assert detail["summary"] == summary
+    assert [(e["old_status"], e["new_status"]) for e in detail["events"]] == [
+        (None, "queued"), ("queued", "running"), ("running", "succeeded")]
+    assert all(set(j) == JOB_KEYS for j in detail["jobs"]) and detail["jobs"][0]["status"] == "done"
+    assert [q["slot"] for q in detail["questions"]] == [0, 1]
+    assert set(detail["questions"][0]) == {"id", "slot", "provider", "model", "fallback_reason", "verification",
+                                           "question_text", "created_at"}
+
+    quiet = await qgen("status", "-q", dsn=db_dsn, cwd=tmp_path)
+    assert quiet.stdout.split() == [str(rid), quiet_id]
+    one = await qgen("status", str(rid), "--quiet", dsn=db_dsn, cwd=tmp_path)
+    assert one.stdout == "succeeded\n"
