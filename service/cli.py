@@ -110,7 +110,7 @@ async def cmd_import(args: argparse.Namespace, s: Settings) -> int:
     with out.spinner(f"loading embedding model {s.embedding_model}"):
         embedder = await Embedder.load(s)
     with out.bar(f"importing {path.name}", _count_lines(path)) as advance:
-        report = await import_file(path, s, embedder, progress=lambda done, _total: advance(done))
+        report = await import_file(path, s, embedder, progress=lambda done, total: advance(done, total))
     out.emit_json({
         "path": str(path), "lines": report.lines, "inserted": report.inserted,
         "duplicates": dict(sorted(report.duplicates.items())), "invalid": report.invalid, "problems": report.problems,

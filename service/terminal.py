@@ -85,14 +85,18 @@ class Output:
             yield
 
     @contextlib.contextmanager
-    def bar(self, description: str, total: int) -> Iterator[Callable[[int], None]]:
-        """A progress bar (a terminal only); yields ``advance_to(completed)``."""
+    def bar(self, description: str, total: int) -> Iterator[Callable[..., None]]:
+        """A progress bar (a terminal only); yields ``advance_to(completed, total=None)``."""
         if not self.live or total <= 0:
-            yield lambda _n: None
+            yield lambda _n, total=None: None
             return
         with _progress(self.out) as p:
             task = p.add_task(description, total=total, status="")
-            yield lambda n: p.update(task, completed=n)
+
+            def advance_to(n: int, total: int | None = None) -> None:
+                p.update(task, completed=n, total=total)  # total None: unchanged
+
+            yield advance_to
 
 
 def _console(*, stderr: bool) -> Console:
