@@ -25,7 +25,7 @@ from .errors import InputError, QgenError, first_line
 from .questions import describe_validation_error, provider_json_schema, validation_json_schema
 from .settings import Settings
 from .sqlfiles import q
-from .terminal import Output, WaitView, jobs_table, requests_table, summary_grid, table, when
+from .terminal import Output, WaitView, jobs_table, questions_table, requests_table, summary_grid, table, when
 
 log = logging.getLogger("qgen")
 
@@ -149,9 +149,9 @@ async def cmd_status(args: argparse.Namespace, s: Settings) -> int:
     out.line(f"requests: {_counts(c['requests'])} · jobs: {_counts(c['jobs'])}")
     shown = len(o["requests"])
     total = sum(c["requests"].values())
-    out.print(requests_table(o["requests"], f"Requests, newest first ({shown} of {total} matching)"))
+    out.print(requests_table(o["requests"], f"Requests, newest first ({shown} of {total} matching)", out.out.width))
     if o["jobs"]:
-        out.print(jobs_table(o["jobs"], "Jobs not done (running, queued, failed)"))
+        out.print(jobs_table(o["jobs"], "Jobs not done (running, queued, failed)", out.out.width))
     return 0
 
 
@@ -167,13 +167,9 @@ def _print_detail(out: Output, d: dict[str, Any]) -> None:
                     [[when(e["at"]), f"{e['old_status'] or '-'} -> {e['new_status']}", e["produced"], e["detail"]]
                      for e in d["events"]]))
     if d["jobs"]:
-        out.print(jobs_table(d["jobs"], "Jobs", with_request=False))
+        out.print(jobs_table(d["jobs"], "Jobs", out.out.width, with_request=False))
     if d["questions"]:
-        out.print(table("Questions", [("slot", {"justify": "right"}), ("provider", {"no_wrap": True}),
-                                      ("fallback", {"max_width": 24, "overflow": "ellipsis"}),
-                                      ("verification", {}), ("question", {"overflow": "ellipsis", "no_wrap": True})],
-                        [[x["slot"], x["provider"], x["fallback_reason"], x["verification"], x["question_text"]]
-                         for x in d["questions"]]))
+        out.print(questions_table(d["questions"], "Questions", out.out.width))
 
 
 async def cmd_requeue(args: argparse.Namespace, s: Settings) -> int:
@@ -222,8 +218,9 @@ async def cmd_report(args: argparse.Namespace, s: Settings) -> int:
         if args.out:
             out.essential(str(paths["html"]))
         return 0
-    for t in report.tables(r):
+    for t in report.tables(r, out.out.width):
         out.print(t)
+        out.line("")
     if args.out:
         charts = ", ".join(p.name for k, p in paths.items() if k != "html")
         out.line(f"wrote {paths['html']} (charts: {charts})")

@@ -27,7 +27,7 @@ import asyncpg
 
 from .sqlfiles import q
 from .status import jsonable
-from .terminal import table
+from .terminal import fit
 
 DIFFICULTIES = ("easy", "medium", "hard")
 TYPES = ("mcq", "numeric")
@@ -95,28 +95,25 @@ def _per_question(providers: list[dict[str, Any]], tokens: list[dict[str, Any]],
     for p in providers:
         if p["provider"] != "import":
             stored[p["provider"]] = stored.get(p["provider"], 0) + p["questions"]
-    out = []
     gen = [t for t in tokens if t["purpose"] == "generate"]
+    out = []
     for name in sorted({*stored, *(t["provider"] for t in gen)}):
-        rows = [t for t in gen if t["provider"] == name]
-        n_tokens = sum(t["prompt_tokens"] + t["completion_tokens"] for t in rows)
-        priced = [t["cost_usd"] for t in rows if t["cost_usd"] is not None]
-        cost = float(sum(priced)) if priced else None
-        n = stored.get(name, 0)
-        out.append({"provider": name, "purpose": "generate", "stored": n, "tokens": n_tokens, "cost_usd": cost,
-                    "tokens_per_question": _rate(n_tokens, n), "cost_per_question_usd": _rate_f(cost, n)})
+        out.append(_cost_row(name, "generate", stored.get(name, 0), [t for t in gen if t["provider"] == name]))
     generated = totals["generated"]
-    verify = totals["verification_tokens"]
-    vcost = [t["cost_usd"] for t in tokens if t["purpose"] == "verify" and t["cost_usd"] is not None]
-    vcost_sum = float(sum(vcost)) if vcost else None
-    out.append({"provider": "(all verifiers)", "purpose": "verify", "stored": generated, "tokens": verify,
-                "cost_usd": vcost_sum, "tokens_per_question": _rate(verify, generated),
-                "cost_per_question_usd": _rate_f(vcost_sum, generated)})
-    all_tokens = totals["generation_tokens"] + verify
-    cost = float(totals["cost_usd"]) if totals["cost_usd"] is not None else None
-    out.append({"provider": "(all)", "purpose": "all", "stored": generated, "tokens": all_tokens, "cost_usd": cost,
-                "tokens_per_question": _rate(all_tokens, generated), "cost_per_question_usd": _rate_f(cost, generated)})
+    out.append(_cost_row("(all verifiers)", "verify", generated, [t for t in tokens if t["purpose"] == "verify"]))
+    out.append(_cost_row("(all)", "all", generated, tokens))
     return out
+
+
+def _cost_row(provider: str, purpose: str, stored: int, calls: list[dict[str, Any]]) -> dict[str, Any]:
+    """Tokens and cost of ``calls`` per stored question; ``cost_complete`` is false when some calls had no
+    price (then ``cost_usd`` is a lower bound), and ``cost_usd`` is null when none had one."""
+    n_tokens = sum(t["prompt_tokens"] + t["completion_tokens"] for t in calls)
+    priced = [t["cost_usd"] for t in calls if t["cost_usd"] is not None]
+    cost = float(sum(priced)) if priced else None
+    return {"provider": provider, "purpose": purpose, "stored": stored, "tokens": n_tokens, "cost_usd": cost,
+            "cost_complete": sum(t["priced_calls"] for t in calls) == sum(t["calls"] for t in calls),
+            "tokens_per_question": _rate(n_tokens, stored), "cost_per_question_usd": _rate_f(cost, stored)}
 
 
 def _rate_f(cost: float | None, n: int) -> float | None:
@@ -147,8 +144,11 @@ def _pct(x: float | None) -> str:
     return "" if x is None else f"{100 * x:.1f}%"
 
 
-def _usd(x: Any, digits: int = 4) -> str:
-    return "no price configured" if x is None else f"${float(x):,.{digits}f}"
+def _usd(x: Any, digits: int = 4, complete: bool = True) -> str:
+    """A cost; ``≥`` marks a lower bound (some of its calls had no price)."""
+    if x is None:
+        return "no price configured"
+    return f"{'' if complete else '≥ '}${float(x):,.{digits}f}"
 
 
 def _num(x: Any) -> str:
@@ -166,7 +166,8 @@ def sections(r: Report) -> list[tuple[str, str, list[str], list[list[str]]]]:
         ("totals", "Totals", ["questions", "generated", "imported", "requests", "refused", "disputed", "fallbacks",
                               "provider calls", "estimated cost"],
          [[_num(t["questions"]), _num(t["generated"]), _num(t["imported"]), _num(t["requests"]), _num(t["refused"]),
-           _num(t["disputed"]), _num(t["fallbacks"]), _num(t["calls"]), _usd(t["cost_usd"])]]),
+           _num(t["disputed"]), _num(t["fallbacks"]), _num(t["calls"]),
+           _usd(t["cost_usd"], complete=t["priced_calls"] == t["calls"])]]),
         ("coverage", "Coverage (stored questions by subject, topic, difficulty and type)",
          ["subject", "topic", *(f"{d}\n{ty}" for d, ty in COMBOS), "total"], cov_rows),
         ("providers", "Provider mix", ["provider", "model", "questions", "share", "via fallback"],
@@ -182,28 +183,36 @@ def sections(r: Report) -> list[tuple[str, str, list[str], list[list[str]]]]:
         ("tokens", "Provider calls and tokens", ["provider", "purpose", "calls", "failed", "prompt\ntokens",
                                                  "completion\ntokens", "estimated cost"],
          [[x["provider"], x["purpose"], _num(x["calls"]), _num(x["failed_calls"]), _num(x["prompt_tokens"]),
-           _num(x["completion_tokens"]), _usd(x["cost_usd"])] for x in r.tokens]),
+           _num(x["completion_tokens"]), _usd(x["cost_usd"], complete=x["priced_calls"] == x["calls"])]
+          for x in r.tokens]),
         ("per_question", "Tokens and cost per stored question", ["provider", "purpose", "stored", "tokens",
                                                                   "tokens /\nquestion", "cost /\nquestion"],
          [[x["provider"], x["purpose"], _num(x["stored"]), _num(x["tokens"]), _num(x["tokens_per_question"]),
-           _usd(x["cost_per_question_usd"], 6)] for x in r.per_question]),
+           _usd(x["cost_per_question_usd"], 6, x["cost_complete"])] for x in r.per_question]),
     ]
 
 
-def tables(r: Report) -> list[Any]:
-    """Rich tables, one per section (an empty section says so in its caption)."""
-    text = {"subject": 16, "topic": 30, "provider": 24, "model": 32, "reason": 48, "group": 16, "purpose": 10}
+DROP_WHEN_NARROW = {"totals": ["provider calls", "imported", "generated"], "refusals": ["refused by reason", "candidates"],
+                    "tokens": ["failed"], "per_question": ["tokens", "purpose"]}
+
+
+def tables(r: Report, width: int = 120) -> list[Any]:
+    """Rich tables, one per section, fitted to ``width`` (an empty section says so in its caption)."""
+    text = {"subject": 16, "provider": 24, "model": 32, "reason": 48, "group": 16, "purpose": 10}
     out = []
-    for _key, title, headers, rows in sections(r):
+    for key, title, headers, rows in sections(r):
         cols: list[tuple[str, dict[str, Any]]] = []
         for h in headers:
             if h == "refused by reason":
                 cols.append((h, {"min_width": 24, "overflow": "fold"}))
+            elif h == "topic":  # may wrap: coverage is the point of the report, every count column stays
+                cols.append((h, {"max_width": 30}))
             elif h in text:
                 cols.append((h, {"no_wrap": True, "max_width": text[h], "overflow": "ellipsis"}))
             else:
                 cols.append((h, {"justify": "right", "no_wrap": True}))
-        out.append(table(title, cols, rows, caption=None if rows else "none recorded"))
+        out.append(fit(width, title, cols, rows, drop=DROP_WHEN_NARROW.get(key, ()),
+                       caption=None if rows else "none recorded"))
     return out
 
 
@@ -323,7 +332,7 @@ def chart_tokens(r: Report) -> Any:
     vals = [x["tokens_per_question"] for x in rows]
     ax.barh(labels, vals, color=["#55a868" if x["purpose"] == "all" else "#4c72b0" for x in rows])
     for i, x in enumerate(rows):
-        cost = "" if x["cost_per_question_usd"] is None else f"  ${x['cost_per_question_usd']:.5f}"
+        cost = "" if x["cost_per_question_usd"] is None else "  " + _usd(x["cost_per_question_usd"], 5, x["cost_complete"])
         ax.text(x["tokens_per_question"], i, f" {x['tokens_per_question']:,.0f}{cost}", va="center", fontsize=9)
     ax.set_xlim(0, max(vals) * 1.3)  # room for the labels
     ax.set_xlabel("tokens per stored question (failed calls included)")
@@ -381,7 +390,7 @@ def html_page(r: Report, images: dict[str, bytes]) -> str:
 
 
 def _looks_numeric(v: str) -> bool:
-    return bool(v) and v.replace(",", "").replace(".", "").replace("%", "").replace("$", "").isdigit()
+    return bool(v) and v.removeprefix("≥ ").replace(",", "").replace(".", "").replace("%", "").replace("$", "").isdigit()
 
 
 def write(r: Report, out_dir: Path, *, on_step: Callable[[str], None] = lambda _s: None) -> dict[str, Path]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -198,22 +198,54 @@ def table(title: str | None, columns: list[tuple[str, dict[str, Any]]], rows: li
     return t
 
 
-def requests_table(requests: list[dict[str, Any]], title: str) -> Table:
+def fit(width: int, title: str | None, columns: list[tuple[str, dict[str, Any]]], rows: list[list[Any]], *,
+        drop: Sequence[str] = (), caption: str | None = None) -> Table:
+    """``table()`` without as many of the ``drop`` columns (in that order) as it takes to fit ``width``.
+
+    Rich squeezes a table that is too wide until whole columns vanish (status and counts first, as likely
+    as any); leaving out the least useful ones keeps the rest readable on an 80-column terminal.
+    """
+    gone: set[str] = set()
+    pending = [d for d in drop if any(h == d for h, _ in columns)]
+    while True:
+        keep = [i for i, (h, _) in enumerate(columns) if h not in gone]
+        cols = [columns[i] for i in keep]
+        body = [[row[i] for i in keep] for row in rows]
+        if not pending or _natural_width(cols, body) <= width:
+            return table(title, cols, body, caption=caption)
+        gone.add(pending.pop(0))
+
+
+def _natural_width(columns: list[tuple[str, dict[str, Any]]], rows: list[list[Any]]) -> int:
+    """The width ``table()`` needs without squeezing: each column's widest cell (up to its max_width)."""
+    total = 0
+    for i, (header, kw) in enumerate(columns):
+        widest = max([len(line) for line in header.split("\n")] + [cell_text(r[i]).cell_len for r in rows])
+        total += min(widest, kw.get("max_width") or widest)
+    return total + 3 * max(len(columns) - 1, 0)  # between columns: padding 1 + divider 1 + padding 1
+
+
+def cell_text(value: Any) -> Text:
+    return value if isinstance(value, Text) else cell(value)
+
+
+def requests_table(requests: list[dict[str, Any]], title: str, width: int) -> Table:
     rows = [
         [r["short_id"], when(r["created_at"]), status_cell(r["status"]), f"{r['produced']}/{r['count'] or 0}",
          r["subject"], r["topic"], f"{r['difficulty'] or ''} {r['question_type'] or ''}".strip(),
          counts_line(r["jobs"]) if r["jobs"] else "", r["error"]]
         for r in requests
     ]
-    return table(title, [
-        ("id", {"no_wrap": True}), ("created", {"no_wrap": True}), ("status", {}), ("stored", {"justify": "right"}),
-        ("subject", {"max_width": 14, "overflow": "ellipsis", "no_wrap": True}),
-        ("topic", {"max_width": 30, "overflow": "ellipsis", "no_wrap": True}),
-        ("level", {"no_wrap": True}), ("jobs", {}), ("error", {"max_width": 40, "overflow": "ellipsis", "no_wrap": True}),
-    ], rows)
+    text = {"no_wrap": True, "overflow": "ellipsis"}
+    return fit(width, title, [
+        ("id", {"no_wrap": True}), ("created", {"no_wrap": True}), ("status", {"no_wrap": True}),
+        ("stored", {"justify": "right", "no_wrap": True}), ("subject", {**text, "max_width": 14}),
+        ("topic", {**text, "max_width": 30}), ("level", {"no_wrap": True}), ("jobs", {"no_wrap": True}),
+        ("error", {**text, "max_width": max(20, width - 100)}),
+    ], rows, drop=["error", "jobs", "level", "created", "subject"])
 
 
-def jobs_table(jobs: list[dict[str, Any]], title: str, *, with_request: bool = True) -> Table:
+def jobs_table(jobs: list[dict[str, Any]], title: str, width: int, *, with_request: bool = True) -> Table:
     rows = []
     for j in jobs:
         if j["status"] == "running":
@@ -223,17 +255,30 @@ def jobs_table(jobs: list[dict[str, Any]], title: str, *, with_request: bool = T
         else:
             note = when(j["finished_at"])
         rows.append([
-            j["id"], *([j["request_id"][:8]] if with_request else []),
-            f"{j['slot_start']}-{j['slot_start'] + j['slot_count'] - 1}",
+            j["id"], j["request_id"][:8], f"{j['slot_start']}-{j['slot_start'] + j['slot_count'] - 1}",
             status_cell(j["status"]), f"{j['produced']}/{j['slot_count']}", f"{j['attempts']}/{j['max_attempts']}",
             j["worker"], note, j["last_error"],
         ])
-    return table(title, [
-        ("job", {"justify": "right"}), *([("request", {"no_wrap": True})] if with_request else []),
-        ("slots", {"no_wrap": True}), ("status", {}), ("stored", {"justify": "right"}), ("attempts", {"justify": "right"}),
-        ("worker", {"max_width": 28, "overflow": "ellipsis", "no_wrap": True}), ("when", {"no_wrap": True}),
-        ("last error", {"max_width": 50, "overflow": "ellipsis", "no_wrap": True}),
-    ], rows)
+    text = {"no_wrap": True, "overflow": "ellipsis"}
+    columns: list[tuple[str, dict[str, Any]]] = [
+        ("job", {"justify": "right", "no_wrap": True}), ("request", {"no_wrap": True}), ("slots", {"no_wrap": True}),
+        ("status", {"no_wrap": True}), ("stored", {"justify": "right", "no_wrap": True}),
+        ("attempts", {"justify": "right", "no_wrap": True}), ("worker", {**text, "max_width": 28}),
+        ("when", {"no_wrap": True}), ("last error", {**text, "max_width": max(20, width - 90)}),
+    ]
+    if not with_request:  # one request's own jobs
+        columns.pop(1)
+        rows = [[r[0], *r[2:]] for r in rows]
+    return fit(width, title, columns, rows, drop=["last error", "worker", "when", "attempts", "request"])
+
+
+def questions_table(questions: list[dict[str, Any]], title: str, width: int) -> Table:
+    rows = [[x["slot"], x["provider"], x["fallback_reason"], x["verification"], x["question_text"]] for x in questions]
+    return fit(width, title, [
+        ("slot", {"justify": "right", "no_wrap": True}), ("provider", {"no_wrap": True}),
+        ("fallback", {"no_wrap": True, "overflow": "ellipsis", "max_width": 24}), ("verification", {"no_wrap": True}),
+        ("question", {"no_wrap": True, "overflow": "ellipsis", "max_width": max(24, width - 60)}),
+    ], rows, drop=["fallback", "verification"])
 
 
 def summary_grid(s: dict[str, Any]) -> Group:
