@@ -76,7 +76,28 @@ async def main() -> int:
         total = await conn.fetchval("select count(*) from questions")
         rejects = await conn.fetchval("select count(*) from question_rejects")
         print(f"\n{len(rows)} questions from this run; {total} in the bank; {rejects} near-duplicates refused so far")
+    await write_report(settings)
     return 0
+
+
+async def write_report(settings: Settings) -> None:
+    """The demo's last step: `qgen report --out <QGEN_HOME>/report` (charts and one HTML page), with a bar."""
+    from service import report
+    from service.terminal import Output
+
+    out_dir = settings.qgen_home / "report"
+    async with db.connection(settings) as conn:
+        r = await report.build(conn)
+    done = [0]
+    with Output().bar("writing the report", len(report.CHARTS) + 1) as advance:
+
+        def step(_name: str) -> None:
+            done[0] += 1
+            advance(done[0])
+
+        paths = report.write(r, out_dir, on_step=step)
+    print(f"\nreport: {paths['html']} (charts: {', '.join(p.name for k, p in paths.items() if k != 'html')})")
+    print("  the same tables in the terminal: .venv/bin/qgen report")
 
 
 if __name__ == "__main__":
