@@ -10,8 +10,18 @@ the value of D?") embed almost identically. ``same_question`` keeps such a pair 
 * the two passages are essentially the same (content-term overlap >= ``SHARED_PASSAGE_MIN_OVERLAP``),
 * and the final asks, or for MCQs the option sets, differ (overlap < ``ASK_MIN_OVERLAP``).
 
-Everything else at or above the threshold is a duplicate: a reworded copy, the same template with
-other numbers, a short set-up with another ask, two long questions with different passages.
+Numbers are the givens of a problem, and two checks read them (``Facets.numbers``, ``variant_key``):
+
+* a **variant** differs only in its numbers: the number-masked text (``masked_text``: number words as
+  digits, every number ``#``) and the options are the same, the numbers are not. It is found at any
+  similarity, and ``VariantPolicy`` says whether it is refused or kept (up to N per original);
+* at or above the threshold, two questions that each state a number the other does not
+  (``different_givens``) are two problems on one story (GSM8K's "how big is Timothy's locker" /
+  "how big is Peter's locker", 0.96), not a copy: a reworded, reordered or reformatted copy keeps
+  every given.
+
+Everything else at or above the threshold is a duplicate: a reworded copy, a short set-up with another
+ask, two long questions with different passages.
 """
 
 from __future__ import annotations
@@ -19,9 +29,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -35,7 +46,9 @@ PASSAGE_DOMINATES_WORDS = 40
 # still overlaps 0.65 and must not shelter a reworded ask (docs/dedupe.md).
 SHARED_PASSAGE_MIN_OVERLAP = 0.8
 # Share of content terms two asks (and two option sets) must have in common to be "the same ask".
-ASK_MIN_OVERLAP = 0.5
+# Different asks on one passage overlap 0-0.17 in the hand corpus; a reworded ask 0.50-1.0 there and
+# 0.25-0.43 on GSM8K, where synonyms replace the few terms of a short ask (docs/dedupe.md).
+ASK_MIN_OVERLAP = 0.2
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+(?=[A-Z(\\$\"'])|\n\s*\n?")
 _PUNCT_SPACE = re.compile(r"\s*([{}()\[\]^_=+\-*/,.;:?!<>|])\s*")
@@ -118,6 +131,111 @@ def representation_text(question_text: str, options: Sequence[str] = ()) -> str:
     return "\n".join(parts)
 
 
+# --- numbers: the givens of a problem, and its number-masked form ----------------------------------
+
+_UNIT_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen"
+).split()
+_WORD_VALUE = {w: i for i, w in enumerate(_UNIT_WORDS)} | {
+    w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())
+}
+_SCALE = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+_NUMBER_WORD = "|".join(sorted([*_WORD_VALUE, *_SCALE], key=len, reverse=True))
+# a run of number words holding one number ("one hundred and twenty-five") or several ("days one and
+# two"); _parse_words splits it
+_WORD_RUN = re.compile(rf"\b(?:{_NUMBER_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_NUMBER_WORD}))*\b")
+_FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?!\d)")
+# A number, but not the digits of a name: L_1, PCl_5, x2 are identifiers, not givens.
+_NUMBER = re.compile(r"(?<![a-z_\d.])\d+(?:\.\d+)?")
+# where a sentence ends, whatever starts the next one ("2 thirds of ..." after a reformatting)
+_STATEMENT_END = re.compile(r"(?<=[.?!])\s+")
+# whitespace next to anything but a letter or digit (punctuation, #, €, quotes) is formatting
+_MASKED_SPACE = re.compile(r"\s*([^\w\s])\s*")
+# which word may continue a number after a word of each kind: "twenty" + "five", "hundred" + "and"...
+_NEXT = {
+    "unit": {"hundred", "scale"},
+    "teen": {"hundred", "scale"},
+    "tens": {"unit", "hundred", "scale"},
+    "hundred": {"unit", "teen", "tens", "and", "scale"},
+    "scale": {"unit", "teen", "tens", "and"},
+    "and": {"unit", "teen", "tens"},
+}
+
+
+def _kind(word: str) -> str:
+    if word == "and" or word == "hundred":
+        return word
+    if word in _SCALE:
+        return "scale"
+    value = _WORD_VALUE[word]
+    return "unit" if value < 10 else "teen" if value < 20 else "tens"
+
+
+def _parse_words(run: str) -> str:
+    """A run of number words as digits: "forty-two" -> "42", "one hundred and five" -> "105", "one and
+    two" -> "1 and 2" (a word that cannot continue the number so far starts the next one)."""
+    parts = re.split(r"([\s-]+)", run)
+    out: list[str] = []
+    total = current = 0
+    last, held = "", ""  # held: an "and" not yet known to be part of the number
+    for word, sep in zip(parts[0::2], ["", *parts[1::2]], strict=True):
+        kind = _kind(word)
+        if last and kind in _NEXT[last]:
+            held = sep + word if kind == "and" else ""
+        else:
+            if last:  # close the number so far
+                out.append(f"{total + current}{held}")
+                total = current = 0
+                held = ""
+            out.append(sep)
+            if kind == "and":
+                out.append(word)
+                last = ""
+                continue
+        if kind == "hundred":
+            current = max(current, 1) * 100
+        elif kind == "scale":
+            total += max(current, 1) * _SCALE[word]
+            current = 0
+        elif kind != "and":
+            current += _WORD_VALUE[word]
+        last = kind
+    if last:
+        out.append(f"{total + current}{held}")
+    return "".join(out)
+
+
+def _number_text(text: str) -> str:
+    # One spelling per number: LaTeX spacing, $ (math or currency), \% and \frac go; thousands
+    # separators go; number words become digits. Whitespace is kept, so "2019. 3 people" stays two numbers.
+    t = unicodedata.normalize("NFKC", text).lower()
+    t = re.sub(r"\\[,;:! ]|\\quad|\\qquad|~", " ", t)
+    t = _FRAC.sub(r"\1/\2", t)
+    t = t.replace("\\%", "%").replace("\\$", " ").replace("$", " ")
+    t = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), t)
+    t = _WORD_RUN.sub(lambda m: _parse_words(m.group(0)), t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def numbers_of(text: str) -> tuple[float, ...]:
+    """The numbers a text states, in order, however written ("3", "three", "$3.00", "3,000", "\\frac{3}{4}")."""
+    return tuple(float(f"{float(x):.9g}") for x in _NUMBER.findall(_number_text(text)))
+
+
+def masked_text(text: str) -> str:
+    """The text with every number replaced by ``#`` and formatting normalised: equal for variants."""
+    return _MASKED_SPACE.sub(r"\1", _NUMBER.sub("#", _number_text(text)))
+
+
+def variant_key(question_text: str, options: Sequence[str] = ()) -> str:
+    """Number-masked key (stored in ``questions.variant_key``): SHA-256 of the masked text plus the
+    sorted masked options. Two questions with one key differ at most in their numbers."""
+    parts = [masked_text(question_text), *sorted(masked_text(o) for o in options)]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
 def _terms(text: str) -> frozenset[str]:
     out = set()
     for tok in _TERM.findall(normalise_text(text)):
@@ -133,12 +251,18 @@ def _terms(text: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Facets:
-    """What the text check compares: terms of the passage, of the final ask and of the options."""
+    """What the text checks compare: terms of the passage, of the final ask and of the options; the
+    numbers the question states (``givens``, in order) and those of its sorted options; ``variant_key``."""
 
     passage_terms: frozenset[str]
     ask_terms: frozenset[str]
     option_terms: frozenset[str]
     passage_dominates: bool
+    givens: tuple[float, ...] = ()
+    option_numbers: tuple[float, ...] = ()
+    variant_key: str = ""
+    # the givens of each sentence that states any, in sorted order: two sentences swapped keep them
+    statements: tuple[tuple[float, ...], ...] = ()
 
     @classmethod
     def of(cls, question_text: str, options: Sequence[str] = ()) -> Facets:
@@ -151,6 +275,10 @@ class Facets:
             ask_terms=_terms(ask),
             option_terms=option_terms,
             passage_dominates=len(passage.split()) >= PASSAGE_DOMINATES_WORDS,
+            givens=numbers_of(question_text),
+            option_numbers=tuple(n for o in sorted(options, key=_number_text) for n in numbers_of(o)),
+            variant_key=variant_key(question_text, options),
+            statements=tuple(sorted(n for s in _STATEMENT_END.split(question_text) if (n := numbers_of(s)))),
         )
 
 
@@ -174,25 +302,78 @@ def same_question(a: Facets, b: Facets) -> bool:
     return True
 
 
+def different_givens(a: Facets, b: Facets) -> bool:
+    """Each question states a number the other does not (compared as multisets): two problems, not a copy.
+
+    A copy keeps every given, whatever its wording or formatting; a copy that adds one ("Take g = 10")
+    or drops one states no number the original lacks, so it stays a copy. Questions without numbers
+    are left to the embedding.
+    """
+    ga, gb = Counter(a.givens), Counter(b.givens)
+    return bool(ga and gb and ga - gb and gb - ga)
+
+
+Relation = Literal["duplicate", "variant"]
+
+
+def relation(a: Facets, b: Facets, similarity: float, threshold: float) -> Relation | None:
+    """What ``a`` is to ``b``: a duplicate, a variant (only the numbers differ), or neither (None).
+
+    One number-masked key: a duplicate when the numbers are the same too (a reformatted copy), else a
+    variant, whatever the similarity. Otherwise below the threshold: neither; at or above it, neither
+    when the givens differ (``different_givens``) or one passage carries two asks (``same_question``),
+    else a duplicate.
+    """
+    if a.variant_key and a.variant_key == b.variant_key:
+        if (a.statements, a.option_numbers) == (b.statements, b.option_numbers):
+            return "duplicate"  # reformatted, or two like sentences swapped
+        return "variant"
+    if similarity < threshold or different_givens(a, b):
+        return None
+    return "duplicate" if same_question(a, b) else None
+
+
+@dataclass(frozen=True)
+class VariantPolicy:
+    """``QGEN_VARIANT_POLICY``: refuse variants (``allow`` False), or keep up to ``per_original`` of each."""
+
+    allow: bool = False
+    per_original: int = 0
+
+
+REJECT_VARIANTS = VariantPolicy()
+
+
 @dataclass(frozen=True)
 class BankMatch:
-    """A bank row in the candidate's scope: same hash (``exact``) or cosine similarity >= threshold."""
+    """A bank row in the candidate's scope: same hash (``exact``), same number-masked key, or cosine
+    similarity >= threshold. ``variant_of`` is the row's own original (None for an original);
+    ``root_variants`` how many variants that original (the row itself when an original) already has."""
 
     question_id: Any
     similarity: float
     facets: Facets
     exact: bool = False
+    variant_of: Any = None
+    root_variants: int = 0
 
 
 @dataclass(frozen=True)
 class Decision:
-    """Verdict for one candidate. ``matched_index`` points at an earlier candidate of the same batch."""
+    """Verdict for one candidate. ``matched_index`` points at an earlier candidate of the same batch.
+
+    A refused variant has reason ``variant`` and its original in ``matched_question_id`` (a bank row) or
+    ``matched_index`` (an earlier candidate); an allowed one is accepted with ``variant_of_id`` or
+    ``variant_of_index`` set the same way.
+    """
 
     accepted: bool
     reason: str | None = None
     matched_question_id: Any = None
     matched_index: int | None = None
     similarity: float | None = None
+    variant_of_id: Any = None
+    variant_of_index: int | None = None
 
 
 def decide(
@@ -202,20 +383,26 @@ def decide(
     batch_similarity: np.ndarray,
     bank_matches: Sequence[Sequence[BankMatch]],
     threshold: float,
+    variants: VariantPolicy = REJECT_VARIANTS,
 ) -> list[Decision]:
     """Decide every candidate of a batch, in order.
 
-    A candidate is rejected as ``exact_duplicate`` (same hash in the bank), ``near_duplicate`` (bank
-    row with similarity >= threshold that ``same_question`` confirms), or ``batch_duplicate`` (same
-    against an *accepted* earlier candidate of the batch in the same scope); otherwise it is accepted.
+    Refused as ``exact_duplicate`` (same hash in the bank), ``near_duplicate`` (a bank row ``relation``
+    calls a duplicate), ``batch_duplicate`` (the same against an *accepted* earlier candidate in the
+    same scope), or ``variant`` (a variant of a bank row or an accepted earlier candidate, and the policy
+    refuses it or the original has its ``per_original`` variants already); otherwise accepted. Duplicates
+    are looked for before variants: a copy of a variant is a duplicate.
     """
     out: list[Decision] = []
     accepted: list[int] = []
+    originals = _Originals()
     for i, f in enumerate(facets):
-        out.append(
-            _decide_one(i, f, facets, hashes, scopes, batch_similarity, bank_matches[i], threshold, accepted)
-        )
-        if out[-1].accepted:
+        d = _decide_one(i, f, facets, hashes, scopes, batch_similarity, bank_matches[i], threshold, accepted)
+        if d is None:
+            same_scope = [j for j in accepted if scopes[j] == scopes[i]]
+            d = originals.decide(i, facets, batch_similarity, bank_matches[i], threshold, same_scope, out, variants)
+        out.append(d)
+        if d.accepted:
             accepted.append(i)
     return out
 
@@ -230,22 +417,79 @@ def _decide_one(
     matches: Sequence[BankMatch],
     threshold: float,
     accepted: list[int],
-) -> Decision:
+) -> Decision | None:
+    """A duplicate's refusal, an acceptance, or None for a variant (of a bank row or an earlier candidate)."""
     for m in matches:
         if m.exact:
             return Decision(False, "exact_duplicate", m.question_id, None, 1.0)
+    variant = False
     for m in sorted(matches, key=lambda m: -m.similarity):
-        if m.similarity >= threshold and same_question(f, m.facets):
+        rel = relation(f, m.facets, m.similarity, threshold)
+        if rel == "duplicate":
             return Decision(False, "near_duplicate", m.question_id, None, round(float(m.similarity), 4))
+        variant = variant or rel == "variant"
     for j in accepted:
         if scopes[j] != scopes[i]:
             continue
+        s = float(sim[i, j])
         if hashes[j] == hashes[i]:
             return Decision(False, "batch_duplicate", None, j, 1.0)
-        s = float(sim[i, j])
-        if s >= threshold and same_question(f, facets[j]):
+        rel = relation(f, facets[j], s, threshold)
+        if rel == "duplicate":
             return Decision(False, "batch_duplicate", None, j, round(s, 4))
-    return Decision(True)
+        variant = variant or rel == "variant"
+    return None if variant else Decision(True)
+
+
+class _Originals:
+    """Variants per original within one batch: what the bank had, what this batch took."""
+
+    def __init__(self) -> None:
+        # an original is ("bank", question id) or ("batch", candidate index)
+        self.had: dict[tuple[str, Any], int] = {}
+        self.taken: Counter[tuple[str, Any]] = Counter()
+
+    def decide(
+        self,
+        i: int,
+        facets: Sequence[Facets],
+        sim: np.ndarray,
+        matches: Sequence[BankMatch],
+        threshold: float,
+        accepted: Sequence[int],
+        earlier: Sequence[Decision],
+        policy: VariantPolicy,
+    ) -> Decision:
+        """Candidate ``i`` is a variant: of the closest such bank row's original, else of the closest
+        accepted earlier candidate's in its scope (``accepted``). Refused, or kept while that original
+        has fewer than ``per_original`` variants."""
+        f = facets[i]
+        root: tuple[str, Any]
+        bank = [m for m in matches if relation(f, m.facets, m.similarity, threshold) == "variant"]
+        if bank:
+            m = max(bank, key=lambda m: m.similarity)
+            root = ("bank", m.variant_of if m.variant_of is not None else m.question_id)
+            self.had[root] = max(self.had.get(root, 0), m.root_variants)
+            similarity = m.similarity
+        else:
+            j = max(
+                (j for j in accepted if relation(f, facets[j], float(sim[i, j]), threshold) == "variant"),
+                key=lambda j: float(sim[i, j]),
+            )
+            prior = earlier[j]
+            if prior.variant_of_id is not None:
+                root = ("bank", prior.variant_of_id)
+            elif prior.variant_of_index is not None:
+                root = ("batch", prior.variant_of_index)
+            else:
+                root = ("batch", j)
+            similarity = float(sim[i, j])
+        bank_id, index = (root[1], None) if root[0] == "bank" else (None, root[1])
+        similarity = round(float(similarity), 4)
+        if policy.allow and self.had.get(root, 0) + self.taken[root] < policy.per_original:
+            self.taken[root] += 1
+            return Decision(True, None, None, None, similarity, variant_of_id=bank_id, variant_of_index=index)
+        return Decision(False, "variant", bank_id, index, similarity)
 
 
 def similarity_matrix(embeddings: np.ndarray) -> np.ndarray:
