@@ -54,6 +54,8 @@ class Verdict:
     reason: str | None
     matched_question_id: uuid.UUID | None
     similarity: float | None
+    # a stored variant (QGEN_VARIANT_POLICY=allow): the original whose numbers it changes
+    variant_of: uuid.UUID | None = None
 
 
 def _norm(s: str | None) -> str:
@@ -99,7 +101,9 @@ async def store(
 
     Runs in the caller's transaction (opening one if there is none; a savepoint otherwise). An advisory
     lock per scope key, held until commit, makes check + insert atomic across workers: a second
-    writer in the same scope waits, then its check sees the first one's rows. Four round trips in all.
+    writer in the same scope waits, then its check sees the first one's rows. Four round trips in all
+    (one more for the exact search of scopes of at most 5 000 rows, one more for variants of an
+    earlier candidate that QGEN_VARIANT_POLICY=allow keeps).
     """
     if not candidates:
         return []
@@ -116,28 +120,15 @@ async def store(
                 f"bank.store needs a READ COMMITTED transaction (got {row['isolation']}): "
                 "otherwise it cannot see rows another worker committed while it waited for the lock"
             )
-        rows = await conn.fetch(
-            q("dedupe_check"),
-            scopes,
-            hashes,
-            [vector_literal(e) for e in embeddings],
-            settings.dedup_ef_search,
-            settings.dedup_threshold,
-            NEAR_MATCHES_PER_CANDIDATE,
-        )
-        matches: list[list[dedupe.BankMatch]] = [[] for _ in candidates]
-        for r in rows:
-            body = json.loads(r["body"]) if r["body"] else {}
-            matches[r["ord"] - 1].append(
-                dedupe.BankMatch(
-                    question_id=r["id"],
-                    similarity=float(r["similarity"]),
-                    facets=dedupe.Facets.of(r["question_text"], dedupe.options_of(body)),
-                    exact=r["kind"] == "exact",
-                )
-            )
+        matches = await _probe(conn, scopes, hashes, facets, embeddings, settings, set(row["small_scopes"]))
         decisions = dedupe.decide(
-            facets, hashes, scopes, dedupe.similarity_matrix(embeddings), matches, settings.dedup_threshold
+            facets,
+            hashes,
+            scopes,
+            dedupe.similarity_matrix(embeddings),
+            matches,
+            settings.dedup_threshold,
+            dedupe.VariantPolicy(settings.variant_policy == "allow", settings.variants_per_original),
         )
         keep = [i for i, d in enumerate(decisions) if d.accepted]
         surplus: set[int] = set()
@@ -148,9 +139,18 @@ async def store(
                 candidates[i] = dataclasses.replace(candidates[i], slot=slot)
         if dry_run:
             return _preview(candidates, decisions, surplus)
-        ids = await _insert(
-            conn, [candidates[i] for i in keep], [scopes[i] for i in keep], [hashes[i] for i in keep]
-        )
+        # An allowed variant of an earlier candidate needs that original's id: originals go in first.
+        ids: dict[tuple[str, str], uuid.UUID] = {}
+        later = {i for i in keep if decisions[i].variant_of_index is not None}
+        for wave in ([i for i in keep if i not in later], [i for i in keep if i in later]):
+            ids |= await _insert(
+                conn,
+                [candidates[i] for i in wave],
+                [scopes[i] for i in wave],
+                [hashes[i] for i in wave],
+                [facets[i].variant_key for i in wave],
+                [_variant_of(decisions[i], ids, scopes, hashes) for i in wave],
+            )
         await _set_verification(conn, [candidates[i] for i in keep], [ids.get((scopes[i], hashes[i])) for i in keep])
         verdicts: list[Verdict] = []
         for i, (c, d) in enumerate(zip(candidates, decisions, strict=True)):
@@ -161,7 +161,7 @@ async def store(
                 if qid is None:  # its slot was already filled by an earlier run of the job
                     verdicts.append(Verdict(c, False, None, "slot_filled", None, None))
                 else:
-                    verdicts.append(Verdict(c, True, qid, None, None, None))
+                    verdicts.append(Verdict(c, True, qid, None, None, None, _variant_of(d, ids, scopes, hashes)))
             else:
                 matched = d.matched_question_id
                 if d.matched_index is not None:
@@ -226,8 +226,77 @@ async def record_disputes(
     )
 
 
+async def _probe(
+    conn: asyncpg.Connection,
+    scopes: Sequence[str],
+    hashes: Sequence[str],
+    facets: Sequence[dedupe.Facets],
+    embeddings: np.ndarray,
+    settings: Settings,
+    small_scopes: set[str],
+) -> list[list[dedupe.BankMatch]]:
+    """The bank rows each candidate must be judged against: ``dedupe_check`` (hash, number-masked key,
+    HNSW with pgvector's iterative scan where it has one), or exact search (``near_exact``) in
+    ``small_scopes``, where an index scan may give up before it reaches the scope's few rows."""
+    vectors = [vector_literal(e) for e in embeddings]
+    rows = list(
+        await conn.fetch(
+            q("dedupe_check"),
+            scopes,
+            hashes,
+            vectors,
+            settings.dedup_ef_search,
+            settings.dedup_threshold,
+            NEAR_MATCHES_PER_CANDIDATE,
+            [f.variant_key for f in facets],
+            sorted(small_scopes),
+        )
+    )
+    exact = [i for i, s in enumerate(scopes) if s in small_scopes]
+    if exact:
+        found = await conn.fetch(
+            q("near_exact"),
+            [scopes[i] for i in exact],
+            [vectors[i] for i in exact],
+            settings.dedup_threshold,
+            NEAR_MATCHES_PER_CANDIDATE,
+        )
+        rows += [{**r, "ord": exact[r["ord"] - 1] + 1} for r in found]
+    matches: list[dict[uuid.UUID, dedupe.BankMatch]] = [{} for _ in scopes]
+    for r in rows:
+        by_id = matches[r["ord"] - 1]
+        if r["id"] in by_id and r["kind"] != "exact":
+            continue  # the same row by another route (variant and near, HNSW and exact search)
+        body = json.loads(r["body"]) if r["body"] else {}
+        by_id[r["id"]] = dedupe.BankMatch(
+            question_id=r["id"],
+            similarity=float(r["similarity"]),
+            facets=dedupe.Facets.of(r["question_text"], dedupe.options_of(body)),
+            exact=r["kind"] == "exact",
+            variant_of=r["variant_of"],
+            root_variants=r["root_variants"],
+        )
+    return [list(m.values()) for m in matches]
+
+
+def _variant_of(
+    d: dedupe.Decision, ids: dict[tuple[str, str], uuid.UUID], scopes: Sequence[str], hashes: Sequence[str]
+) -> uuid.UUID | None:
+    """The original of an accepted variant: a bank row, or an earlier candidate of the batch (by its id)."""
+    if not d.accepted:
+        return None
+    if d.variant_of_index is not None:
+        return ids.get((scopes[d.variant_of_index], hashes[d.variant_of_index]))
+    return d.variant_of_id
+
+
 async def _insert(
-    conn: asyncpg.Connection, cands: Sequence[Candidate], scopes: Sequence[str], hashes: Sequence[str]
+    conn: asyncpg.Connection,
+    cands: Sequence[Candidate],
+    scopes: Sequence[str],
+    hashes: Sequence[str],
+    variant_keys: Sequence[str],
+    variant_of: Sequence[uuid.UUID | None],
 ) -> dict[tuple[str, str], uuid.UUID]:
     if not cands:
         return {}
@@ -250,6 +319,8 @@ async def _insert(
         [c.provider for c in cands],
         [c.model for c in cands],
         [c.fallback_reason for c in cands],
+        list(variant_keys),
+        list(variant_of),
     )
     return {(r["scope_key"], r["text_hash"]): r["id"] for r in rows}
 

@@ -106,8 +106,13 @@ class Settings(BaseSettings):
     embedding_backend: Literal["torch", "onnx"] = Field("torch", validation_alias=_env("QGEN_EMBEDDING_BACKEND"))
     dedup_threshold: float = Field(0.8, gt=0, le=1, validation_alias=_env("QGEN_DEDUP_THRESHOLD"))
     dedup_scope: Literal["subject", "topic", "global"] = Field("subject", validation_alias=_env("QGEN_DEDUP_SCOPE"))
-    # HNSW candidates examined per query; the scope filter is applied to these.
+    # HNSW candidates examined per probe (hnsw.ef_search), and rows of the scope it asks the index for:
+    # with pgvector >= 0.8 its iterative scan goes on past rows of other scopes (docs/dedupe.md).
     dedup_ef_search: int = Field(64, ge=10, le=1000, validation_alias=_env("QGEN_DEDUP_EF_SEARCH"))
+    # A question that differs from a bank question only in its numbers is a variant of it: refused
+    # ('reject'), or stored with questions.variant_of while its original has fewer than N ('allow').
+    variant_policy: Literal["reject", "allow"] = Field("reject", validation_alias=_env("QGEN_VARIANT_POLICY"))
+    variants_per_original: int = Field(3, ge=0, validation_alias=_env("QGEN_VARIANTS_PER_ORIGINAL"))
 
     # --- answer-key verification (service/verify.py) -----------------------------------------
     verify: Literal["on", "off"] = Field("on", validation_alias=_env("QGEN_VERIFY"))
