@@ -12,6 +12,7 @@ import asyncio
 import dataclasses
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -413,6 +414,9 @@ def main(argv: list[str] | None = None) -> int:
     except asyncpg.PostgresError as e:
         print(f"qgen: database error: {first_line(e)}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `qgen status --json | head`: the reader left; not an error worth a line
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
+        return 141
     except OSError as e:
         print(f"qgen: {first_line(e)}", file=sys.stderr)
         return 1

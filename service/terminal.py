@@ -277,7 +277,7 @@ def questions_table(questions: list[dict[str, Any]], title: str, width: int) -> 
     return fit(width, title, [
         ("slot", {"justify": "right", "no_wrap": True}), ("provider", {"no_wrap": True}),
         ("fallback", {"no_wrap": True, "overflow": "ellipsis", "max_width": 24}), ("verification", {"no_wrap": True}),
-        ("question", {"no_wrap": True, "overflow": "ellipsis", "max_width": max(24, width - 60)}),
+        ("question", {"no_wrap": True, "overflow": "ellipsis", "max_width": max(24, width - 56)}),
     ], rows, drop=["fallback", "verification"])
 
 

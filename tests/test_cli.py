@@ -306,15 +306,19 @@ async def test_json_and_quiet_output_shapes(
     async with simulators() as (vllm, gem), running_worker(with_simulators(settings, vllm, gem, **filled), db_dsn, embedder):
         p = await qgen("enqueue", "--subject", "Chemistry", "--topic", "Mole concept", "--count", "2", "--wait",
                        "--json", dsn=db_dsn, cwd=tmp_path)
-    assert p.returncode == 0 and p.stderr == "", p.stderr
-    doc = json.loads(p.stdout)  # the whole of stdout is one JSON document
+    doc = json.loads(p.stdout)  # the whole of stdout is one JSON document, whatever became of the request
     assert set(doc) == {"id", "status", "error", "summary", "wait"}
     rid = uuid.UUID(doc["id"])
     row = await conn.fetchrow("select * from question_requests where id = $1", rid)
-    assert row is not None and doc["status"] == row["status"] == "succeeded"
+    assert row is not None and doc["status"] == row["status"] and row["status"] in ("succeeded", "partial")
+    if row["status"] == "succeeded":
+        assert p.returncode == 0 and p.stderr == "", p.stderr
+    else:  # the simulators' duplicates may leave a slot empty: still the document, and one line on stderr
+        assert_one_line_failure(p, 1, f"qgen: request {rid} partial: ")
     summary = doc["summary"]
     assert set(summary) == SUMMARY_KEYS
-    assert summary["stored"] == await conn.fetchval("select count(*) from questions where request_id = $1", rid) == 2
+    stored = await conn.fetchval("select count(*) from questions where request_id = $1", rid)
+    assert summary["stored"] == stored == row["produced"] and stored > 0
     assert summary["refused"]["total"] == await conn.fetchval(
         "select count(*) from question_rejects where request_id = $1", rid)
     assert set(summary["refused"]) == {"total", "duplicates", "variants", "by_reason"}
@@ -331,7 +335,7 @@ async def test_json_and_quiet_output_shapes(
     overview = json.loads(per_command.stdout)
     assert overview == json.loads(global_flag.stdout)
     assert set(overview) == {"filters", "counts", "requests", "jobs"}
-    assert overview["counts"]["requests"] == {"cancelled": 1, "succeeded": 1}
+    assert overview["counts"]["requests"] == {"cancelled": 1, row["status"]: 1}
     assert overview["counts"]["jobs"] == {
         r["status"]: r["n"] for r in await conn.fetch("select status, count(*)::int n from qgen_jobs group by 1")}
     assert [r["id"] for r in overview["requests"]] == [str(rid), quiet_id]  # newest first
@@ -351,13 +355,13 @@ async def test_json_and_quiet_output_shapes(
     assert set(detail["request"]) == REQUEST_KEYS | {"instructions", "priority", "run_after", "requested_by"}
     assert detail["summary"] == summary
     assert [(e["old_status"], e["new_status"]) for e in detail["events"]] == [
-        (None, "queued"), ("queued", "running"), ("running", "succeeded")]
+        (None, "queued"), ("queued", "running"), ("running", row["status"])]
     assert all(set(j) == JOB_KEYS for j in detail["jobs"]) and detail["jobs"][0]["status"] == "done"
-    assert [q["slot"] for q in detail["questions"]] == [0, 1]
+    assert len(detail["questions"]) == stored and all(q["slot"] in (0, 1) for q in detail["questions"])
     assert set(detail["questions"][0]) == {"id", "slot", "provider", "model", "fallback_reason", "verification",
                                            "question_text", "created_at"}
 
     quiet = await qgen("status", "-q", dsn=db_dsn, cwd=tmp_path)
     assert quiet.stdout.split() == [str(rid), quiet_id]
     one = await qgen("status", str(rid), "--quiet", dsn=db_dsn, cwd=tmp_path)
-    assert one.stdout == "succeeded\n"
+    assert one.stdout == f"{row['status']}\n"
