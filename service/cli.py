@@ -158,8 +158,8 @@ async def cmd_status(args: argparse.Namespace, s: Settings) -> int:
 
 def _print_detail(out: Output, d: dict[str, Any]) -> None:
     r = d["request"]
-    out.line(f"request {r['id']}: {r['status']} {r['produced']}/{r['count']} "
-             f"{r['subject']} / {r['topic']} ({r['difficulty']}, {r['question_type']})")
+    out.line(f"request {r['id']}: {r['status']} {r['produced']}/{r['count'] if r['count'] is not None else '?'} "
+             f"{r['subject'] or '-'} / {r['topic'] or '-'} ({r['difficulty']}, {r['question_type']})")
     if r["error"]:
         out.line(f"  error: {r['error']}")
     out.print(summary_grid(d["summary"]))

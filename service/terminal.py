@@ -289,7 +289,7 @@ def summary_grid(s: dict[str, Any]) -> Group:
     gen, ver = s["tokens"]["generation"], s["tokens"]["verification"]
     cost = s["cost_usd"]
     rows = [
-        ("stored", f"{s['stored']} of {s['count']}"),
+        ("stored", f"{s['stored']} of {s['count'] if s['count'] is not None else '?'}"),
         ("refused", f"{ref['duplicates']} as duplicates, {ref['variants']} as variants" + (f" ({by})" if by else "")),
         ("disputed", f"{dis['total']}" + (f" ({dis['stored']} kept in the bank, marked)" if dis["stored"] else "")),
         ("fallbacks", f"{fb['total']}" + (f" ({why})" if why else "")),
