@@ -15,10 +15,10 @@ Numbers are the givens of a problem, and two checks read them (``Facets.numbers`
 * a **variant** differs only in its numbers: the number-masked text (``masked_text``: number words as
   digits, every number ``#``) and the options are the same, the numbers are not. It is found at any
   similarity, and ``VariantPolicy`` says whether it is refused or kept (up to N per original);
-* at or above the threshold, two questions that each state a number the other does not
-  (``different_givens``) are two problems on one story (GSM8K's "how big is Timothy's locker" /
-  "how big is Peter's locker", 0.96), not a copy: a reworded, reordered or reformatted copy keeps
-  every given.
+* at or above the threshold, two questions that each state a number the other does not and ask for
+  different things (``another_problem``) are two problems on one story (GSM8K's "how big is Timothy's
+  locker" / "how big is Peter's locker", 0.96), not a copy: a reworded, reordered or reformatted copy
+  keeps every given.
 
 Everything else at or above the threshold is a duplicate: a reworded copy, a short set-up with another
 ask, two long questions with different passages.
@@ -302,6 +302,18 @@ def same_question(a: Facets, b: Facets) -> bool:
     return True
 
 
+def _ask_words(f: Facets) -> frozenset[str]:
+    return frozenset(t for t in f.ask_terms if not t[:1].isdigit())
+
+
+def another_problem(a: Facets, b: Facets) -> bool:
+    """Two problems on one story: each states a number the other does not (``different_givens``) and
+    they ask for different things (the ask's content terms differ, numbers aside). The same ask over
+    other numbers ("x = 3t^3 - 5t^2 + 8 ... acceleration at t = 1 s?" / "x = 4t^3 + 5t + 7 ...") is a
+    template repeated, which the embedding judges."""
+    return different_givens(a, b) and _ask_words(a) != _ask_words(b)
+
+
 def different_givens(a: Facets, b: Facets) -> bool:
     """Each question states a number the other does not (compared as multisets): two problems, not a copy.
 
@@ -321,14 +333,14 @@ def relation(a: Facets, b: Facets, similarity: float, threshold: float) -> Relat
 
     One number-masked key: a duplicate when the numbers are the same too (a reformatted copy), else a
     variant, whatever the similarity. Otherwise below the threshold: neither; at or above it, neither
-    when the givens differ (``different_givens``) or one passage carries two asks (``same_question``),
-    else a duplicate.
+    for two problems on one story (``another_problem``) or one passage with two asks
+    (``same_question``), else a duplicate.
     """
     if a.variant_key and a.variant_key == b.variant_key:
         if (a.statements, a.option_numbers) == (b.statements, b.option_numbers):
             return "duplicate"  # reformatted, or two like sentences swapped
         return "variant"
-    if similarity < threshold or different_givens(a, b):
+    if similarity < threshold or another_problem(a, b):
         return None
     return "duplicate" if same_question(a, b) else None
 

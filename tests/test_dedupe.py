@@ -204,6 +204,11 @@ def test_relation_variant_duplicate_or_neither() -> None:
     assert dedupe.relation(a, _f("In 2 hours a car covers 60 km. Find its average speed."), 0.7, 0.8) is None
     # the same story asking for another unknown states other numbers: another problem
     assert dedupe.relation(a, _f("A car's average speed is 30 km/h for 2 hours. How far does it go?"), 0.9, 0.8) is None
+    # the same ask over other numbers is a template repeated, not another problem: the embedding decides
+    x3 = _f("The position of a particle is $x = 3t^3 - 5t^2 + 8$ (x in m). What is its acceleration at t = 1 s?")
+    x4 = _f("The position of a particle is $x = 4t^3 + 5t + 7$ (x in m). What is its acceleration at t = 2 s?")
+    assert dedupe.different_givens(x3, x4) and not dedupe.another_problem(x3, x4)
+    assert dedupe.relation(x3, x4, 0.87, 0.8) == "duplicate" and dedupe.relation(x3, x4, 0.7, 0.8) is None
     # two like sentences swapped keep every number with its sentence: a copy, not a variant
     s1, s2 = "A 2 x 4 costs $4.", "A 2 x 8 costs $6."
     swapped = dedupe.relation(_f(f"{s1} {s2} Which is cheaper per foot?"), _f(f"{s2} {s1} Which is cheaper per foot?"), 1.0, 0.8)
