@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from aiohttp import web
 
 from service.prompts import estimate_tokens, parse_request_block
 
+from . import content
 from .content import ContentSource
 from .knobs import Knobs, Stats
 
@@ -158,8 +160,11 @@ class SimCore:
         skip_special_tokens: bool = True,
         prompt_tokens: int | None = None,
     ) -> Generation:
-        """The answer to ``prompt_text``: questions for its request block; without one, an instance of
-        the JSON ``schema`` when one constrains the output (as a grammar would), else a short chat reply.
+        """The answer to ``prompt_text``: a verifier's answer for its ``<solve>`` block (``content.solve``,
+        right with probability ``solve_accuracy``), questions for its request block; without either, an
+        instance of the JSON ``schema`` when one constrains the output (as a grammar would), else a short
+        chat reply. A solve reply follows the schema, chat-text and length knobs, not the item knobs
+        (broken JSON, prose, truncation, duplicates, bad items, wrong keys).
 
         Stopping follows vLLM (vllm/v1/engine/detokenizer.py): stop strings are matched on the
         detokenised text, which leaves special tokens out while ``skip_special_tokens`` is true (the
@@ -167,10 +172,18 @@ class SimCore:
         end-of-turn id stops generation at the token. A grammar ends the output when the JSON closes."""
         k, s = self.knobs, self.stats
         constrained = schema is not None and schema is not False
-        block = find_block(prompt_text)
+        solve_block = parse_solve_block(prompt_text)
+        block = find_block(prompt_text) if solve_block is None else None
         p_tokens = prompt_tokens if prompt_tokens is not None else estimate_tokens(prompt_text)
         n_items = 0
-        if block is None and isinstance(schema, dict):
+        if solve_block is not None:
+            accurate = k.solve_accuracy >= 1 or self.rng.random() < k.solve_accuracy
+            reply = content.solve(solve_block, accurate=accurate, rng=random.Random(self.rng.random()))
+            text = json.dumps(fit_schema(reply, schema), ensure_ascii=False)
+            s.solves_returned += 1
+            if k.chat_text_always or (not constrained and k.chat_text_without_schema):
+                text = f"Let me work it out.\n\n```json\n{text}\n```"
+        elif block is None and isinstance(schema, dict):
             text = json.dumps(schema_instance(schema))
         elif block is None:
             text = "Hello! I am ready to write exam questions. Send a request block to get started."
@@ -181,10 +194,12 @@ class SimCore:
                 max(0, min(n, 500)),
                 duplicate_rate=k.duplicate_rate,
                 bad_item_rate=k.bad_item_rate,
+                wrong_key_rate=k.wrong_key_rate,
                 rng=random.Random(self.rng.random()),
             )
             s.duplicates_returned += res.duplicates
             s.bad_items_returned += res.bad
+            s.wrong_keys_returned += res.wrong_keys
             n_items = len(res.items)
             text = json.dumps({"questions": res.items}, ensure_ascii=False)
             if k.invalid_json_rate > 0 and self.rng.random() < k.invalid_json_rate:
@@ -225,6 +240,21 @@ class SimCore:
         if finish == "stop":
             s.items_returned += n_items
         return Generation(text, finish, p_tokens, c_tokens, n_items)
+
+
+def fit_schema(value: dict[str, Any], schema: Any) -> dict[str, Any]:
+    """``value`` shaped to an object ``schema`` as a grammar would force it: in the schema's property
+    order, keys it does not list dropped, required keys it lacks filled with ``schema_instance``.
+    No schema (or one without properties): ``value`` unchanged."""
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(props, dict) or not props:
+        return value
+    required = schema.get("required") or []
+    return {
+        name: value[name] if name in value else schema_instance(sub)
+        for name, sub in props.items()
+        if name in value or name in required
+    }
 
 
 def schema_instance(schema: Any) -> Any:
@@ -285,6 +315,34 @@ def find_block(text: str) -> dict[str, Any] | None:
         block = parse_request_block(text[pos:])
         if block is not None:
             return block
+    return None
+
+
+def parse_solve_block(prompt: str) -> dict[str, Any] | None:
+    """The ``<solve>{...}</solve>`` block of a verifier's prompt (the last one that parses), or None.
+
+    Its JSON: ``question_type`` ("mcq" | "numeric"), ``question_text``, ``options`` (4 strings, MCQ
+    only), ``unit`` (numeric only). The contract is the answer-verification gate's; this helper only
+    reads it."""
+    # the system prompt may name <solve> in prose, so every occurrence is a candidate start, the last first
+    starts = [m.start() for m in re.finditer("<solve>", prompt)]
+    for start in reversed(starts[-100:]):
+        end = prompt.find("</solve>", start)
+        if end < 0:
+            continue
+        try:
+            data = json.loads(prompt[start + len("<solve>") : end])
+        except json.JSONDecodeError:
+            continue
+        if not isinstance(data, dict) or not isinstance(data.get("question_text"), str):
+            continue
+        if data.get("question_type") not in ("mcq", "numeric"):
+            continue
+        if data["question_type"] == "mcq" and not (
+            isinstance(data.get("options"), list) and all(isinstance(o, str) for o in data["options"])
+        ):
+            continue
+        return data
     return None
 
 

@@ -33,8 +33,13 @@ class Knobs:
     prose_rate: float = 0.0  # probability of a prose reply ending in a boxed answer, no JSON at all
     truncate: bool = False  # cut every answer mid-item with finish_reason "length"
     truncate_rate: float = 0.0
-    duplicate_rate: float = 0.0  # per-item probability of a (possibly reworded) copy of an earlier item
+    duplicate_rate: float = 0.0  # per-item probability of a (lightly reworded) copy of an earlier item: cosine >= 0.9
     bad_item_rate: float = 0.0  # per-item probability of an item that fails validation
+    # per-item probability of a wrong key (MCQ: another option marked; numeric: x1.5, or 7 for 0) with the
+    # text, options and solution of the true answer, as a model that mis-keys writes it
+    wrong_key_rate: float = 0.0
+    # blind-solve mode (a <solve> block in the prompt): probability that the verifier's answer is right
+    solve_accuracy: float = 1.0
     # vLLM/RunPod: Aryabhata does not stop on its own; without a grammar and without its end-of-turn id
     # in stop_token_ids it keeps writing the next chat turns past the JSON
     ramble_without_stop: bool = False
@@ -97,6 +102,8 @@ class Stats:
     items_returned: int = 0
     duplicates_returned: int = 0
     bad_items_returned: int = 0
+    wrong_keys_returned: int = 0
+    solves_returned: int = 0  # replies to <solve> blocks
     requests: deque[Any] = field(default_factory=lambda: deque(maxlen=REQUESTS_KEPT))
     paths: deque[str] = field(default_factory=lambda: deque(maxlen=REQUESTS_KEPT))  # request paths, with query
 
