@@ -740,7 +740,7 @@ def _card_union(r: R) -> Problem:
     rank, suit = r.choice(["king", "queen", "ace", "jack", "ten"]), r.choice(["heart", "spade", "diamond", "club"])
     v = 16 / 52
     return Problem(
-        f"A card is drawn at random from a well-shuffled pack of 52. What is the probability that it is a {rank} "
+        f"A card is drawn at random from a well-shuffled pack of 52. What is the probability that it is {'an' if rank[0] in 'aeiou' else 'a'} {rank} "
         f"or a {suit}?",
         f"$P(\\text{{{rank}}}) + P(\\text{{{suit}}}) - P(\\text{{{rank} of {suit}s}}) = \\frac{{4}}{{52}} + "
         f"\\frac{{13}}{{52}} - \\frac{{1}}{{52}} = \\frac{{16}}{{52}} = {tex_frac(v)}$.",
@@ -2235,7 +2235,7 @@ def _push_on_rough_floor(r: R) -> Problem:
         f = int(mu * m * 10) + 30
         v = (f - mu * m * 10) / m
     return Problem(
-        f"A horizontal push of {f} N acts on a {m} kg box resting on a floor with coefficient of kinetic friction "
+        f"A horizontal push of {f} N acts on {a_(m)} {m} kg box resting on a floor with coefficient of kinetic friction "
         f"{fmt(mu)}. What acceleration does the box get? (g = 10 m/s²)",
         f"Friction $= \\mu mg = {fmt(mu * m * 10)}$ N; $a = \\frac{{{f} - {fmt(mu * m * 10)}}}{{{m}}} = {fmt(v)}$ m/s².",
         v, "m/s²", wrong=(f / m, (f + mu * m * 10) / m, (f - mu * m) / m),
@@ -2259,7 +2259,7 @@ def _average_force_rebound(r: R) -> Problem:
     m, v1, v2, ms = r.choice([0.15, 0.2, 0.4, 0.5]), r.choice([10, 12, 20]), r.choice([5, 8, 10]), r.choice([10, 20, 50])
     v = m * (v1 + v2) / (ms / 1000)
     return Problem(
-        f"A {fmt(m)} kg ball hits a wall at {v1} m/s and rebounds along the same line at {v2} m/s. The contact lasts "
+        f"{a_(fmt(m)).capitalize()} {fmt(m)} kg ball hits a wall at {v1} m/s and rebounds along the same line at {v2} m/s. The contact lasts "
         f"{ms} ms. What average force does the wall exert?",
         f"$\\Delta p = m(v_1 + v_2) = {fmt(m * (v1 + v2))}$ kg m/s; $F = \\Delta p/\\Delta t = {fmt(m * (v1 + v2))}/{fmt(ms / 1000)} = "
         f"{fmt(v)}$ N.",
@@ -2323,7 +2323,7 @@ def _vertical_circle_tension(r: R) -> Problem:
     m, rad, u = r.choice([0.5, 1, 2]), r.choice([0.5, 1, 2]), r.choice([4, 5, 6, 8])
     v = m * 10 + m * u * u / rad
     return Problem(
-        f"A {fmt(m)} kg bucket of water is swung in a vertical circle of radius {fmt(rad)} m. At the lowest point its "
+        f"{a_(fmt(m)).capitalize()} {fmt(m)} kg bucket of water is swung in a vertical circle of radius {fmt(rad)} m. At the lowest point its "
         f"speed is {u} m/s. What is the tension in the rope there? (g = 10 m/s²)",
         f"$T - mg = \\frac{{mv^2}}{{r}}$: $T = {fmt(m * 10)} + \\frac{{{fmt(m)} \\cdot {u}^2}}{{{fmt(rad)}}} = {fmt(v)}$ N.",
         v, "N", wrong=(m * u * u / rad, m * u * u / rad - m * 10 if m * u * u / rad > m * 10 else v + m * 10, m * 10),
@@ -2349,8 +2349,8 @@ def _trolley_and_hanger(r: R) -> Problem:
     a = m2 * 10 / (m1 + m2)
     v = math.sqrt(2 * d / a)
     return Problem(
-        f"A {m1} kg trolley rests on a smooth laboratory bench, {fmt(d)} m from a pulley clamped at the edge. A string "
-        f"from the trolley runs over the pulley to a {m2} kg hanger. Released from rest, how long does the trolley take "
+        f"{a_(m1).capitalize()} {m1} kg trolley rests on a smooth laboratory bench, {fmt(d)} m from a pulley clamped at the edge. A string "
+        f"from the trolley runs over the pulley to {a_(m2)} {m2} kg hanger. Released from rest, how long does the trolley take "
         "to reach the pulley? (g = 10 m/s²)",
         f"The hanger's weight accelerates both bodies: $a = \\frac{{{m2} \\cdot 10}}{{{m1 + m2}}} = {fmt(a)}$ m/s²; then "
         f"$t = \\sqrt{{2d/a}} = {fmt(v)}$ s.",
@@ -2399,7 +2399,7 @@ def _elastic_collision(r: R) -> Problem:
     (m1, m2), u = r.choice([(1, 2), (2, 3), (3, 1), (1, 4), (2, 1)]), r.choice([6, 9, 12])
     v = 2 * m1 * u / (m1 + m2)
     return Problem(
-        f"A {m1} kg ball moving at {u} m/s collides head-on and elastically with a {m2} kg ball at rest. With what "
+        f"{a_(m1).capitalize()} {m1} kg ball moving at {u} m/s collides head-on and elastically with {a_(m2)} {m2} kg ball at rest. With what "
         "speed does the second ball move off?",
         f"Momentum and kinetic energy are both conserved: $v_2 = \\frac{{2m_1 u}}{{m_1 + m_2}} = "
         f"\\frac{{2 \\cdot {m1} \\cdot {u}}}{{{m1 + m2}}} = {fmt(v)}$ m/s.",
@@ -2413,7 +2413,7 @@ def _inelastic_energy_loss(r: R) -> Problem:
     vc = m1 * u / (m1 + m2)
     v = 0.5 * m1 * u * u - 0.5 * (m1 + m2) * vc * vc
     return Problem(
-        f"A {m1} kg trolley moving at {u} m/s runs into a stationary {m2} kg trolley and the two couple together. "
+        f"{a_(m1).capitalize()} {m1} kg trolley moving at {u} m/s runs into a stationary {m2} kg trolley and the two couple together. "
         "How much kinetic energy is lost in the collision?",
         f"Common velocity $= \\frac{{{m1} \\cdot {u}}}{{{m1 + m2}}} = {fmt(vc)}$ m/s; loss $= \\frac{{1}}{{2}}{m1}({u})^2 - "
         f"\\frac{{1}}{{2}}{m1 + m2}({fmt(vc)})^2 = {fmt(v)}$ J.",
@@ -2426,7 +2426,7 @@ def _spring_compression(r: R) -> Problem:
     m, u, k = r.choice([0.5, 1, 2]), r.choice([2, 3, 4, 5]), r.choice([50, 200, 800])
     v = u * math.sqrt(m / k)
     return Problem(
-        f"A {fmt(m)} kg block sliding at {u} m/s on a smooth floor runs into a light spring of force constant "
+        f"{a_(fmt(m)).capitalize()} {fmt(m)} kg block sliding at {u} m/s on a smooth floor runs into a light spring of force constant "
         f"{k} N/m. What is the maximum compression of the spring?",
         f"$\\frac{{1}}{{2}}mu^2 = \\frac{{1}}{{2}}kx^2$, so $x = u\\sqrt{{m/k}} = {u}\\sqrt{{{fmt(m)}/{k}}} = {fmt(v)}$ m.",
         v, "m", wrong=(u * m / k, m * u * u / k, v * math.sqrt(2)),
@@ -2514,7 +2514,7 @@ def _equal_momenta_energy_ratio(r: R) -> Problem:
     m1, m2 = r.choice([(2, 8), (1, 4), (3, 12), (5, 20), (1, 9)])
     v = m2 / m1
     return Problem(
-        f"A {m1} kg ball and a {m2} kg ball move with equal momenta. What is the ratio of the kinetic energy of the "
+        f"{a_(m1).capitalize()} {m1} kg ball and {a_(m2)} {m2} kg ball move with equal momenta. What is the ratio of the kinetic energy of the "
         "lighter ball to that of the heavier one?",
         f"$K = \\frac{{p^2}}{{2m}}$, so at equal $p$ the energies go inversely as the masses: ${m2}/{m1} = {fmt(v)}$.",
         v, wrong=(m1 / m2, math.sqrt(m2 / m1), (m2 / m1) ** 2),
@@ -2670,7 +2670,7 @@ def _pulley_with_mass(r: R) -> Problem:
     v = m * 10 / (m + big / 2)
     return Problem(
         f"A rope wound on a uniform solid cylinder of mass {big} kg, free to turn about its fixed horizontal axis, "
-        f"carries a {m} kg bucket. With what acceleration does the bucket descend? (g = 10 m/s²)",
+        f"carries {a_(m)} {m} kg bucket. With what acceleration does the bucket descend? (g = 10 m/s²)",
         f"$mg - T = ma$ and $TR = \\frac{{MR^2}}{{2}}\\cdot\\frac{{a}}{{R}}$ give $a = \\frac{{mg}}{{m + M/2}} = "
         f"\\frac{{{m * 10}}}{{{fmt(m + big / 2)}}} = {fmt(v)}$ m/s².",
         v, "m/s²", wrong=(m * 10 / (m + big), 10.0, m * 10 / (m + big / 4)),
@@ -2682,7 +2682,7 @@ def _centre_of_mass_two(r: R) -> Problem:
     m1, m2, d = r.choice([2, 3, 4]), r.choice([1, 5, 6]), r.choice([0.6, 0.9, 1.2, 1.5])
     v = m2 * d / (m1 + m2)
     return Problem(
-        f"A dumb-bell has a {m1} kg sphere and a {m2} kg sphere whose centres are {fmt(d)} m apart on a light bar. How "
+        f"A dumb-bell has {a_(m1)} {m1} kg sphere and {a_(m2)} {m2} kg sphere whose centres are {fmt(d)} m apart on a light bar. How "
         f"far from the centre of the {m1} kg sphere is the centre of mass?",
         f"$x = \\frac{{m_2 d}}{{m_1 + m_2}} = \\frac{{{m2} \\times {fmt(d)}}}{{{m1 + m2}}} = {fmt(v)}$ m.",
         v, "m", wrong=(m1 * d / (m1 + m2), d / 2, m2 * d / m1),
@@ -2833,7 +2833,7 @@ def _spring_mass_frequency(r: R) -> Problem:
     w = math.sqrt(k / m)
     v = w / (2 * math.pi)
     return Problem(
-        f"A {fmt(m)} kg mass on a spring of force constant {k} N/m oscillates horizontally on a smooth surface. What "
+        f"{a_(fmt(m)).capitalize()} {fmt(m)} kg mass on a spring of force constant {k} N/m oscillates horizontally on a smooth surface. What "
         "is its frequency of oscillation?",
         f"$\\omega = \\sqrt{{k/m}} = {fmt(w)}$ rad/s, so $f = \\frac{{\\omega}}{{2\\pi}} = {as_over_pi(v).strip('$')} "
         f"\\approx {fmt(v)}$ Hz.",
@@ -2912,7 +2912,7 @@ def _beats_unknown_fork(r: R) -> Problem:
     f, b = r.choice([256, 288, 320, 384, 512]), r.choice([4, 5, 6, 8])
     v = f + b
     return Problem(
-        f"A tuning fork of unknown frequency gives {b} beats per second with a {f} Hz fork. When the unknown fork is "
+        f"A tuning fork of unknown frequency gives {b} beats per second with {a_(f)} {f} Hz fork. When the unknown fork is "
         "loaded with a little wax, the beat frequency decreases. What was its original frequency?",
         f"It is {f} ± {b} Hz. Wax lowers its frequency; the beats drop only if it was above {f} Hz, so it is {v} Hz.",
         v, "Hz", wrong=(f - b, f + 2 * b, f),
@@ -2972,7 +2972,7 @@ def _resonance_tube(r: R) -> Problem:
     l2 = l1 + gap
     v = 2 * f * (l2 - l1) / 100
     return Problem(
-        f"In a resonance-tube experiment with a {f} Hz tuning fork, the first two resonances occur at air-column "
+        f"In a resonance-tube experiment with {a_(f)} {f} Hz tuning fork, the first two resonances occur at air-column "
         f"lengths of {l1} cm and {l2} cm. What speed of sound does this give?",
         f"Successive resonances are half a wavelength apart: $\\lambda = 2({l2} - {l1})$ cm, so "
         f"$v = f\\lambda = {f} \\times {fmt(2 * (l2 - l1) / 100)} = {fmt(v)}$ m/s.",
@@ -3394,7 +3394,7 @@ def _charge_sharing_loss(r: R) -> Problem:
     c1, v1, c2 = r.choice([2, 4, 6]), r.choice([100, 200, 300]), r.choice([2, 4, 3])
     loss = c1 * c2 * v1 * v1 / (2 * (c1 + c2)) * 1e-6 * 1000
     return Problem(
-        f"A {c1} μF capacitor charged to {v1} V is connected across an uncharged {c2} μF capacitor. How much energy "
+        f"{a_(c1).capitalize()} {c1} μF capacitor charged to {v1} V is connected across an uncharged {c2} μF capacitor. How much energy "
         "is lost as heat when the charge redistributes?",
         f"$\\Delta U = \\frac{{C_1C_2}}{{2(C_1 + C_2)}}V^2 = \\frac{{{c1} \\cdot {c2}}}{{2 \\cdot {c1 + c2}}} \\times 10^{{-6}} \\cdot {v1}^2 "
         f"= {fmt(loss)}$ mJ.",
@@ -3483,7 +3483,7 @@ def _resistor_network(r: R) -> Problem:
     par = a * b / (a + b)
     v = par + c
     return Problem(
-        f"Resistors of {a} Ω and {b} Ω are connected in parallel, and the combination is in series with a {c} Ω "
+        f"Resistors of {a} Ω and {b} Ω are connected in parallel, and the combination is in series with {a_(c)} {c} Ω "
         "resistor. What is the total resistance?",
         f"Parallel: $\\frac{{{a} \\cdot {b}}}{{{a + b}}} = {fmt(par)}$ Ω; plus {c} Ω in series: {fmt(v)} Ω.",
         v, "Ω", wrong=(a + b + c, 1 / (1 / a + 1 / b + 1 / c), (a + c) * b / (a + b + c)),
@@ -3560,7 +3560,7 @@ def _bulbs_in_series(r: R) -> Problem:
     r1, r2 = volts**2 / p1, volts**2 / p2
     v = volts**2 / (r1 + r2)
     return Problem(
-        f"A {p1} W and a {p2} W bulb, both rated for {volts} V, are connected in series across the {volts} V mains. "
+        f"{a_(p1).capitalize()} {p1} W and {a_(p2)} {p2} W bulb, both rated for {volts} V, are connected in series across the {volts} V mains. "
         "What total power do they draw?",
         f"$R = V^2/P$: {fmt(r1)} Ω and {fmt(r2)} Ω; in series $P = \\frac{{{volts}^2}}{{{fmt(r1 + r2)}}} = {fmt(v)}$ W.",
         v, "W", wrong=(float(p1 + p2), (p1 + p2) / 2, float(min(p1, p2))),
@@ -3626,7 +3626,7 @@ def _parallel_cells(r: R) -> Problem:
     v = eeq / (req + rl)
     return Problem(
         f"Two cells, of emf {e1} V (internal resistance {r1} Ω) and {e2} V (internal resistance {r2} Ω), are connected in "
-        f"parallel with like terminals together and supply a {fmt(rl)} Ω resistor. What current flows in the resistor?",
+        f"parallel with like terminals together and supply {a_(fmt(rl))} {fmt(rl)} Ω resistor. What current flows in the resistor?",
         f"Equivalent cell: $E = \\frac{{E_1/r_1 + E_2/r_2}}{{1/r_1 + 1/r_2}} = {fmt(eeq)}$ V, $r = {fmt(req)}$ Ω; "
         f"$I = \\frac{{{fmt(eeq)}}}{{{fmt(req)} + {fmt(rl)}}} = {fmt(v)}$ A.",
         v, "A", wrong=((e1 + e2) / (r1 + r2 + rl), e1 / (r1 + rl), (e1 + e2) / rl),
@@ -3639,7 +3639,7 @@ def _rc_half_charge(r: R) -> Problem:
     tau = res_k * 1e3 * c * 1e-6
     v = tau * math.log(2)
     return Problem(
-        f"A {c} μF capacitor is charged through a {res_k} kΩ resistor from a battery. How long does it take to reach half "
+        f"{a_(c).capitalize()} {c} μF capacitor is charged through a {res_k} kΩ resistor from a battery. How long does it take to reach half "
         "of its final charge?",
         f"$q = q_0(1 - e^{{-t/RC}})$; $q = q_0/2$ at $t = RC\\ln 2 = {fmt(tau)} \\times 0.693 = {fmt(v)}$ s.",
         v, "s", wrong=(tau, tau / 2, 2 * tau),
@@ -3713,7 +3713,7 @@ def _force_on_wire(r: R) -> Problem:
     b, i, length, th = r.choice([0.2, 0.5, 1.5]), r.choice([2, 4, 10]), r.choice([0.1, 0.2, 0.5]), r.choice([30, 90, 60])
     v = b * i * length * sind(th)
     return Problem(
-        f"A {fmt(length * 100)} cm straight conductor carrying {i} A lies at {th}° to a uniform magnetic field of {fmt(b)} T. "
+        f"{a_(fmt(length * 100)).capitalize()} {fmt(length * 100)} cm straight conductor carrying {i} A lies at {th}° to a uniform magnetic field of {fmt(b)} T. "
         "What force does the field exert on it?",
         f"$F = BIL\\sin\\theta = {fmt(b)} \\cdot {i} \\cdot {fmt(length)} \\cdot \\sin {th}° = {fmt(v)}$ N.",
         v, "N", wrong=(b * i * length, b * i * length * cosd(th) or v * 2, v / 2),
@@ -3749,7 +3749,7 @@ def _inductor_energy(r: R) -> Problem:
     ind, i = r.choice([0.1, 0.5, 2, 5]), r.choice([2, 4, 10])
     v = 0.5 * ind * i * i
     return Problem(
-        f"A {fmt(ind)} H inductor carries a steady current of {i} A. How much energy is stored in its magnetic field?",
+        f"{a_(fmt(ind)).capitalize()} {fmt(ind)} H inductor carries a steady current of {i} A. How much energy is stored in its magnetic field?",
         f"$U = \\frac{{1}}{{2}}LI^2 = \\frac{{1}}{{2}} \\cdot {fmt(ind)} \\cdot {i}^2 = {fmt(v)}$ J.",
         v, "J", wrong=(ind * i * i, ind * i / 2, ind * i),
     )
@@ -3849,7 +3849,7 @@ def _image_height_lens(r: R) -> Problem:
     vimg = u * f / (u - f)
     v = h * vimg / u
     return Problem(
-        f"A {h} cm tall arrow stands upright {u} cm in front of a converging lens of focal length {f} cm. How tall is "
+        f"{a_(h).capitalize()} {h} cm tall arrow stands upright {u} cm in front of a converging lens of focal length {f} cm. How tall is "
         "its image?",
         f"$v = \\frac{{uf}}{{u - f}} = {fmt(vimg)}$ cm; magnification $m = v/u = {fmt(vimg / u)}$; image height "
         f"$= {h} \\times {fmt(vimg / u)} = {fmt(v)}$ cm (inverted).",
@@ -4129,7 +4129,7 @@ def _photons_per_second(r: R) -> Problem:
     p, lam = r.choice([1, 10, 100]), r.choice([500, 620, 663])
     v = p * lam * 1e-9 / (6.63e-34 * 3e8)
     return Problem(
-        f"A {p} W laser emits light of wavelength {lam} nm. How many photons does it emit each second? "
+        f"{a_(p).capitalize()} {p} W laser emits light of wavelength {lam} nm. How many photons does it emit each second? "
         "(h = 6.63 × 10⁻³⁴ J s, c = 3 × 10⁸ m/s)",
         f"Photon energy $hc/\\lambda = {fmt(6.63e-34 * 3e8 / (lam * 1e-9))}$ J; $N = P/E = {fmt(v)}$ per second.",
         v, wrong=(v * 10, v / 10, v * 2),
