@@ -50,21 +50,26 @@ class Check:
 _FRAC = re.compile(r"^\\[dt]?frac\{([^{}]+)\}\{([^{}]+)\}$")
 _SCI = re.compile(r"^(.+?)\s*(?:\\times|×|x|\*)\s*10\^\{?([+-]?\d+)\}?$")
 _NUM = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
-_UNIT_TAIL = re.compile(r"^(.*?\d)\s*[a-zA-Zμ°Ω][a-zA-Zμ°Ω/^\d\s.\-]*$")
+_UNIT_TAIL = re.compile(r"^(.*?\d)\s*[a-zA-Zμ°Ω][a-zA-Zμ°Ω/^\d\s.\-²³⁻¹]*$")
 _BOXED = re.compile(r"\\boxed\{((?:[^{}]|\{[^{}]*\})*)\}")
-_ANSWER_IS = re.compile(r"(?:answer|result)\s*(?:is|=|:)\s*\$?([^$\n;]+?)\$?\s*(?:\.|$)", re.IGNORECASE)
+# "the answer is 121.5 m." : up to a full stop that ends the sentence (not a decimal point)
+_ANSWER_IS = re.compile(r"(?:answer|result)\s*(?:is|=|:)\s*\$?([^$\n;]+?)\$?\s*(?:\.(?!\d)|$)", re.IGNORECASE)
 
 
-def number_of(text: str | None) -> float | None:
+def number_of(text: str | None, *, percent: bool = True) -> float | None:
     """The single number a short answer text stands for: '0.5', '1/2', '50%', '\\frac{1}{2}', '-3',
-    '1.2 \\times 10^{3}', '2.5 m' (a trailing unit is ignored); None when it is not one number."""
+    '1.2 \\times 10^{3}', '2.5 m' (a trailing unit is ignored); None when it is not one number.
+
+    ``percent``: '50%' is 0.5 (options compared with each other); False: 50 (a numeric answer in %)."""
     if text is None:
         return None
     t = text.strip().strip("$").strip()
     t = t.replace(",", "").replace("−", "-").replace("\\left", "").replace("\\right", "").replace("\\,", "")
     t = re.sub(r"\\(?:text|mathrm)\{[^{}]*\}", "", t).strip()
-    percent = t.endswith("%") or t.endswith("\\%")
+    is_percent = percent and (t.endswith("%") or t.endswith("\\%"))
     t = t.removesuffix("\\%").removesuffix("%").strip()
+    sign = -1.0 if t.startswith("-\\") else 1.0  # '-\frac{9}{2}'
+    t = t[1:] if sign < 0 else t
     if unit := _UNIT_TAIL.match(t):  # '2.5 m/s^2' -> '2.5'
         t = unit.group(1)
     value: float | None = None
@@ -81,7 +86,8 @@ def number_of(text: str | None) -> float | None:
         value = mant * 10 ** int(m.group(2)) if mant is not None else None
     if value is None or not math.isfinite(value):
         return None
-    return value / 100 if percent else value
+    value *= sign
+    return value / 100 if is_percent else value
 
 
 def final_value(solution: str) -> str | None:
@@ -118,6 +124,7 @@ def cheap_problems(q: Question, rel_tol: float) -> list[str]:
     elif isinstance(q, NumericQuestion):
         if abs(q.answer) > PLAUSIBLE_MAGNITUDE:
             problems.append(f"answer {q.answer:g} is not a plausible exam answer")
+        stated = number_of(final_value(q.solution), percent=False)  # the unit field carries any '%'
         if stated is not None and not close(stated, q.answer, rel_tol):
             problems.append(f"the solution ends at {stated:g}; the answer says {q.answer:g}")
     return problems

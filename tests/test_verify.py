@@ -33,6 +33,8 @@ from service.verify import (
         ("1.2 \\times 10^{3}", 1200.0),
         ("3 × 10^8 m/s", 3e8),
         ("2.5 m/s^2", 2.5),
+        ("-\\frac{9}{2}", -4.5),
+        ("432 cm³", 432.0),
         ("x + 1", None),
         ("\\sqrt{2}", None),
         ("", None),
@@ -47,6 +49,12 @@ def test_final_value_prefers_the_last_boxed_answer() -> None:
     assert final_value("First $x = 2$, so \\boxed{4} then \\boxed{\\frac{1}{2}}.") == "\\frac{1}{2}"
     assert final_value("Adding, we get 12. Hence the answer is 25 m.") == "25 m"
     assert final_value("Adding the two gives twelve.") is None
+    assert final_value("So the answer is 121.5 m. Check: units agree.") == "121.5 m", "a decimal point ends nothing"
+
+
+def test_percent_reads_as_a_fraction_only_where_asked() -> None:
+    assert number_of("30 %") == pytest.approx(0.3) and number_of("30 %", percent=False) == 30
+    assert cheap_problems(numeric(30, "The yield is \\boxed{30\\%}.", unit="%"), 0.01) == []
 
 
 def mcq(options: list[str], key: int, solution: str) -> MCQQuestion:

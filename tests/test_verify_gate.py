@@ -1,0 +1,156 @@
+"""The answer-key gate end to end: real worker, real Postgres, real clients, simulators that mis-key and
+a simulated verifier of a given accuracy."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import time
+
+import asyncpg
+import pytest
+
+from service.embedding import Embedder
+from service.settings import Settings
+from simulators.content import truth_of
+from simulators.knobs import Knobs
+
+from .helpers import assert_bank_consistent, insert_request, running_worker, simulators, wait_terminal, with_simulators
+
+
+def key_is_wrong(question_type: str, body: dict[str, object]) -> bool:
+    """Whether a stored item's key disagrees with the true answer its simulator recorded."""
+    truth = truth_of(str(body["question_text"]))
+    assert truth is not None, "every simulated item's true answer is known"
+    if question_type == "mcq":
+        options = body["options"]
+        assert isinstance(options, list)
+        return options[int(body["correct_option_index"])] != truth.option  # type: ignore[call-overload]
+    assert truth.value is not None
+    return not math.isclose(float(body["answer"]), truth.value, rel_tol=1e-6, abs_tol=1e-9)  # type: ignore[arg-type]
+
+
+async def stored(conn: asyncpg.Connection, request_ids: list[object]) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "select question_type, body, verification, verifier_provider, verifier_model, verifier_answer"
+        " from questions where request_id = any($1::uuid[])",
+        request_ids,
+    )
+
+
+async def test_wrong_keys_are_kept_out_and_every_request_still_fills(
+    settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
+) -> None:
+    """10% wrong keys at the source, a 95%-accurate verifier: at most 1% wrong keys stored, exact counts."""
+    async with simulators(
+        Knobs(wrong_key_rate=0.1, seed=5), Knobs(wrong_key_rate=0.1, solve_accuracy=0.95, seed=6)
+    ) as (vllm, gem):
+        s = with_simulators(settings, vllm, gem)
+        async with running_worker(s, db_dsn, embedder):
+            reqs = [
+                await insert_request(conn, subject=subject, topic=topic, count=25, question_type=qtype)
+                for subject, topic, qtype in (
+                    ("Mathematics", "Quadratic equations", "mcq"),
+                    ("Physics", "Kinematics", "numeric"),
+                    ("Chemistry", "Mole concept", "mcq"),
+                    ("Chemistry", "Chemical kinetics", "numeric"),
+                )
+            ]
+            done = [await wait_terminal(conn, r["id"], timeout=180) for r in reqs]
+    ids = [r["id"] for r in reqs]
+    assert [(d["status"], d["produced"]) for d in done] == [("succeeded", 25)] * 4, [d["error"] for d in done]
+    rows = await stored(conn, ids)
+    assert len(rows) == 100
+    assert {r["verification"] for r in rows} <= {"verified", "unverified"}, "disputed items stay out by default"
+    for r in rows:
+        if r["verification"] == "verified":
+            assert r["verifier_provider"] == "gemini" and r["verifier_model"] and r["verifier_answer"]
+    assert sum(r["verification"] == "verified" for r in rows) >= 95
+    wrong = sum(key_is_wrong(r["question_type"], json.loads(r["body"])) for r in rows)
+    assert wrong <= 1, f"{wrong} wrong keys stored of 100"
+    disputes = await conn.fetch("select * from question_disputes where request_id = any($1::uuid[])", ids)
+    assert disputes, "10% wrong keys must have been disputed"
+    assert all(d["reason"] and d["verifier_provider"] and d["stored_question_id"] is None for d in disputes)
+    await assert_bank_consistent(conn)
+
+
+async def test_verifier_down_stores_unverified_and_loses_nothing(
+    settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
+) -> None:
+    async with simulators(Knobs(), Knobs(error_rate=1.0, error_status=503)) as (vllm, gem):
+        s = with_simulators(settings, vllm, gem, call_attempts=1)
+        async with running_worker(s, db_dsn, embedder):
+            r = await insert_request(conn, subject="Mathematics", topic="Limits", count=6)
+            done = await wait_terminal(conn, r["id"], timeout=60)
+    assert (done["status"], done["produced"]) == ("succeeded", 6), done["error"]
+    rows = await stored(conn, [r["id"]])
+    assert {x["verification"] for x in rows} == {"unverified"}
+    assert all(x["verifier_provider"] is None and x["verifier_answer"] is None for x in rows)
+    failed_verifies = await conn.fetchval(
+        "select count(*) from provider_calls where request_id = $1 and purpose = 'verify' and outcome <> 'ok'", r["id"]
+    )
+    assert failed_verifies >= 1
+
+
+async def test_wait_policy_retries_the_job_until_the_verifier_is_back(
+    settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
+) -> None:
+    async with simulators(Knobs(), Knobs(error_rate=1.0, error_status=503)) as (vllm, gem):
+        s = with_simulators(settings, vllm, gem, call_attempts=1, verify_unavailable="wait", max_attempts=50)
+        async with running_worker(s, db_dsn, embedder):
+            r = await insert_request(conn, subject="Mathematics", topic="Limits", count=4)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                err = await conn.fetchval("select last_error from qgen_jobs where request_id = $1", r["id"])
+                if err and "verifier unavailable" in err:
+                    break
+                await asyncio.sleep(0.1)
+            assert err and "QGEN_VERIFY_UNAVAILABLE=wait" in err
+            assert await conn.fetchval("select count(*) from questions where request_id = $1", r["id"]) == 0
+            gem.knobs.error_rate = 0.0
+            done = await wait_terminal(conn, r["id"], timeout=90)
+    assert (done["status"], done["produced"]) == ("succeeded", 4), done["error"]
+    assert {x["verification"] for x in await stored(conn, [r["id"]])} == {"verified"}
+
+
+async def test_store_disputed_keeps_them_marked_and_linked(
+    settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
+) -> None:
+    async with simulators(Knobs(wrong_key_rate=1.0, seed=2), Knobs()) as (vllm, gem):
+        s = with_simulators(settings, vllm, gem, store_disputed=True)
+        async with running_worker(s, db_dsn, embedder):
+            r = await insert_request(conn, subject="Mathematics", topic="Probability", count=5)
+            done = await wait_terminal(conn, r["id"], timeout=60)
+    assert (done["status"], done["produced"]) == ("succeeded", 5), done["error"]
+    rows = await conn.fetch("select id, verification from questions where request_id = $1", r["id"])
+    assert {x["verification"] for x in rows} == {"disputed"}
+    linked = await conn.fetch("select stored_question_id from question_disputes where request_id = $1", r["id"])
+    assert sorted(str(x["stored_question_id"]) for x in linked) == sorted(str(x["id"]) for x in rows)
+
+
+@pytest.mark.parametrize("gate", ["on", "off"])
+async def test_duplicates_are_never_verified(
+    gate: str, settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
+) -> None:
+    async with simulators(Knobs(duplicate_rate=0.3, seed=9), Knobs()) as (vllm, gem):
+        s = with_simulators(settings, vllm, gem, verify=gate)
+        async with running_worker(s, db_dsn, embedder):
+            r = await insert_request(conn, subject="Mathematics", topic="Sequences and series", count=12)
+            done = await wait_terminal(conn, r["id"], timeout=90)
+    # copies may use up the top-up rounds (partial): what matters here is who was verified
+    assert done["status"] in ("succeeded", "partial") and done["produced"] > 0, done["error"]
+    refused = await conn.fetchval("select count(*) from question_rejects where request_id = $1", r["id"])
+    assert refused > 0, "the duplicate-heavy simulator must have produced refused copies"
+    verify_calls = await conn.fetchval(
+        "select count(*) from provider_calls where request_id = $1 and purpose = 'verify'", r["id"]
+    )
+    checked = await conn.fetchval(
+        "select (select count(*) from questions where request_id = $1 and verification <> 'unverified')"
+        " + (select count(*) from question_disputes where request_id = $1 and verifier_provider <> 'qgen')",
+        r["id"],
+    )
+    if gate == "off":
+        assert verify_calls == 0 and checked == 0
+    else:
+        assert verify_calls == checked > 0, "one blind solve per stored or disputed item, none for a refused copy"
