@@ -325,6 +325,11 @@ async def _insert(
     return {(r["scope_key"], r["text_hash"]): r["id"] for r in rows}
 
 
+async def record_rejects(conn: asyncpg.Connection, verdicts: Sequence[Verdict], *, settings: Settings) -> None:
+    """Record refusals judged elsewhere (the answer-key gate's dry run) as ``store`` records its own."""
+    await _record_rejects(conn, verdicts, [scope_key(v.candidate.spec, settings.dedup_scope) for v in verdicts])
+
+
 async def _record_rejects(
     conn: asyncpg.Connection, verdicts: Sequence[Verdict], scopes: Sequence[str]
 ) -> None:

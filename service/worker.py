@@ -106,7 +106,8 @@ class Worker:
         self._pool: asyncpg.Pool | None = None
         self._listener: asyncpg.Connection | None = None
         self.metrics = metrics.WorkerMetrics(in_flight=lambda: len(self._tasks))
-        generator.observers += [self.metrics.on_call, logs.log_call]
+        if generator is not None:  # queue-only workers (benchmarks, migration checks) generate nothing
+            generator.observers += [self.metrics.on_call, logs.log_call]
 
     # ------------------------------------------------------------------ lifecycle
     def stop(self) -> None:
@@ -378,8 +379,9 @@ class Worker:
                     for it, emb in zip(items, embeddings, strict=True)
                 ]
                 disputes: list[tuple[bank.Candidate, str]] = []
+                refused: list[bank.Verdict] = []
                 if self.verifier.enabled and candidates:
-                    candidates, disputes = await self._gate(job, items, candidates, free, seed, records)
+                    candidates, refused, disputes = await self._gate(job, items, candidates, free, seed, records)
             finally:
                 # the calls are paid for whatever became of the round (shutdown excepted: not awaited then)
                 if records and not _cancelling():
@@ -394,10 +396,11 @@ class Worker:
                     reasons=list(reasons),
                     rejected_before=len(rejected_texts),
                     disputes=disputes,
+                    refused=refused,
                 )
             )
             accepted = {v.candidate.slot for v in verdicts if v.accepted}
-            rejected = [v for v in verdicts if _is_reject(v)]
+            rejected = [v for v in [*refused, *verdicts] if _is_reject(v)]
             self.stats.questions_stored += len(accepted)
             self.stats.rejected += len(rejected)
             self.stats.disputed += len(disputes)
@@ -425,6 +428,7 @@ class Worker:
         reasons: list[str],
         rejected_before: int,
         disputes: list[tuple[bank.Candidate, str]] | None = None,
+        refused: list[bank.Verdict] | None = None,
     ) -> list[bank.Verdict]:
         """One transaction: prove the lease, dedupe + insert, log disputes, and complete the job when
         this round fills it or is its last, so that the final inserts and the completion commit together."""
@@ -435,6 +439,8 @@ class Worker:
             if status == "cancelled":
                 raise JobCancelled(f"request {job.request_id}")
             verdicts = await bank.store(conn, candidates, settings=self.settings, slots=free) if candidates else []
+            if refused:
+                await bank.record_rejects(conn, refused, settings=self.settings)
             if disputes:
                 # a disputed candidate kept under QGEN_STORE_DISPUTED has a verdict in the same position
                 stored = {id(candidates[i]): v.question_id for i, v in enumerate(verdicts)}
@@ -442,7 +448,7 @@ class Worker:
             accepted = {v.candidate.slot for v in verdicts if v.accepted}
             left = [slot for slot in free if slot not in accepted]
             if not left or last_round:
-                rejected = rejected_before + sum(1 for v in verdicts if _is_reject(v))
+                rejected = rejected_before + sum(1 for v in [*(refused or []), *verdicts] if _is_reject(v))
                 why = [*reasons, f"{rejected} refused as duplicates or disputed"] if rejected else reasons
                 shortfall = _shortfall(left, job, why) if left else None
                 if not await queue.finish(conn, job, self.worker_id, shortfall):
@@ -457,11 +463,12 @@ class Worker:
         free: list[int],
         seed: int,
         records: list[CallRecord],
-    ) -> tuple[list[bank.Candidate], list[tuple[bank.Candidate, str]]]:
+    ) -> tuple[list[bank.Candidate], list[bank.Verdict], list[tuple[bank.Candidate, str]]]:
         """The answer-key gate, outside any transaction or lock: verify only what the bank would store.
 
-        Returns the candidates to store (refused ones included, so that their rejects are recorded;
-        disputed ones only under QGEN_STORE_DISPUTED) and the disputes with their reasons.
+        Returns the candidates to store (disputed ones only under QGEN_STORE_DISPUTED), the dry run's
+        refusals (recorded as they were judged: a copy of a disputed item stays refused, never stored
+        unverified in its place), and the disputes with their reasons.
         """
         preview = await self._db_retry(
             lambda c: bank.store(c, candidates, settings=self.settings, slots=free, dry_run=True)
@@ -469,12 +476,11 @@ class Worker:
         wanted = [i for i, v in enumerate(preview) if v.accepted]
         checks = dict(zip(wanted, await self.verifier.check([items[i] for i in wanted], seed=seed, records=records), strict=True))
         keep: list[bank.Candidate] = []
+        refused = [v for v in preview if not v.accepted and v.reason != "surplus"]
         disputes: list[tuple[bank.Candidate, str]] = []
         for i, cand in enumerate(candidates):
             check = checks.get(i)
-            if check is None:
-                if preview[i].reason != "surplus":  # refused: stored as a reject, never verified
-                    keep.append(cand)
+            if check is None:  # refused (recorded from the dry run) or surplus: never verified
                 continue
             cand = dataclasses.replace(
                 cand,
@@ -490,7 +496,7 @@ class Worker:
             keep.append(cand)
         if disputes:
             log.info("job %s: %s of %s candidate(s) disputed by the answer-key gate", job.id, len(disputes), len(wanted))
-        return keep, disputes
+        return keep, refused, disputes
 
     async def _account(self, job: Job, records: list[CallRecord]) -> None:
         """Store a round's calls (tokens, latency, estimated cost) and add them to the request's sums.
