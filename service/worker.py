@@ -404,7 +404,7 @@ class Worker:
             self.stats.questions_stored += len(accepted)
             self.stats.rejected += len(rejected)
             self.stats.disputed += len(disputes)
-            self.metrics.round_stored(verdicts, disputed=len(disputes))
+            self.metrics.round_stored([*refused, *verdicts], disputed=len(disputes))
             rejected_texts += [v.candidate.question.question_text for v in rejected]
             # a disputed item is not asked for again: its text joins the avoid list like a duplicate's
             rejected_texts += [c.question.question_text for c, _ in disputes if not self.settings.store_disputed]
