@@ -80,7 +80,7 @@ async def _collect(conn: asyncpg.Connection, ids: list[Any], elapsed: float) -> 
 
 async def run(cluster: Cluster, embedder: Any, *, questions: int) -> Section:
     sec = Section("verification")
-    quality = await _run(cluster, embedder, questions=questions, tag="verify-quality", gate="on",
+    quality = await _run(cluster, embedder, questions=questions, tag="verify_quality", gate="on",
                          runpod=Knobs(wrong_key_rate=0.1, seed=21),
                          gemini=Knobs(wrong_key_rate=0.1, solve_accuracy=0.95, seed=22))
     stored, disputes = quality["stored"], quality["disputes"]
@@ -105,8 +105,8 @@ async def run(cluster: Cluster, embedder: Any, *, questions: int) -> Section:
     sec.add("verify_token_overhead_ratio", overhead, target="<= 1.0", ok=overhead <= 1.0,
             reference=f"{ver_per_q:.0f} verification vs {gen_per_q:.0f} generation tokens per stored question")
 
-    on = await _run(cluster, embedder, questions=questions, tag="verify-on", gate="on", runpod=Knobs(), gemini=Knobs())
-    off = await _run(cluster, embedder, questions=questions, tag="verify-off", gate="off", runpod=Knobs(), gemini=Knobs())
+    on = await _run(cluster, embedder, questions=questions, tag="verify_on", gate="on", runpod=Knobs(), gemini=Knobs())
+    off = await _run(cluster, embedder, questions=questions, tag="verify_off", gate="off", runpod=Knobs(), gemini=Knobs())
     rate_on, rate_off = len(on["stored"]) / on["elapsed"], len(off["stored"]) / off["elapsed"]
     ratio = rate_on / rate_off
     sec.add("e2e_ratio_verify_on_vs_off", ratio, target=">= 0.85", ok=ratio >= 0.85,
