@@ -119,6 +119,8 @@ class Settings(BaseSettings):
     # generator=verifier: who re-solves whose items ('*' for the rest); a provider verifying itself does
     # so at temperature 0 with another seed
     verify_routes: str = Field("runpod=gemini,gemini=gemini", validation_alias=_env("QGEN_VERIFY_ROUTES"))
+    # a second model of the verifying provider for the blind solves (e.g. gemini-3.5-pro); unset: its own model
+    verify_model: str | None = Field(None, validation_alias=_env("QGEN_VERIFY_MODEL"))
     verify_tolerance: float = Field(0.01, gt=0, lt=1, validation_alias=_env("QGEN_VERIFY_TOLERANCE"))  # relative
     # disputed items: kept out of the bank (reviewed in question_disputes) unless this is true
     store_disputed: bool = Field(False, validation_alias=_env("QGEN_STORE_DISPUTED"))

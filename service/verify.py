@@ -5,12 +5,13 @@ Rule: a candidate that would be stored is ``verified`` when an independent model
 when a cheap check already shows the key is wrong; ``unverified`` when nobody could check it (the gate is
 off, no verifier is configured, or the verifier is down). The verifier never sees the key or the solution.
 Which provider verifies whose items is data (``QGEN_VERIFY_ROUTES``); a provider verifying itself does so
-at temperature 0 with another seed.
+at temperature 0 with another seed, unless ``QGEN_VERIFY_MODEL`` names a second model to re-solve with.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import math
 import re
@@ -272,9 +273,12 @@ class Verifier:
         if vkey is None:
             return Check("unverified", reason=f"no verifier configured for {item.key}")
         provider = self.generator.providers[vkey]
-        same = vkey == item.key
+        model = self.settings.verify_model
+        same = vkey == item.key and model in (None, provider.model)
         # verifying itself: deterministic and on another seed, so it does not replay its own sample
         call = solve_call(item.question, seed=(seed * 7919 + 104_729) % (2**31 - 1), temperature=0.0 if same else 0.2)
+        if model:
+            call = dataclasses.replace(call, model=model)
 
         def parse(reply: ProviderReply, sent: ProviderCall) -> tuple[dict[str, Any], str]:
             return parse_solve(provider.name, reply, sent), reply.model

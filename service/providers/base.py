@@ -47,6 +47,7 @@ class ProviderCall:
     temperature: float
     max_tokens: int
     reply_model: type[BaseModel] | None = None
+    model: str | None = None  # another model of the same provider for this call (a verifier); None: its own
 
 
 @dataclass

@@ -197,7 +197,7 @@ class GeminiProvider:
         )
         try:
             resp = await self._client.aio.models.generate_content(
-                model=self.model, contents=call.prompt, config=config
+                model=call.model or self.model, contents=call.prompt, config=config
             )
         except Exception as e:  # every SDK/transport failure leaves as ProviderError
             raise translate_error(self.name, e, self.timeout_s) from e
@@ -229,7 +229,7 @@ class GeminiProvider:
             extra["thoughts_tokens"] = usage.thoughts_token_count
         return ProviderReply(
             text=text,
-            model=resp.model_version or self.model,
+            model=resp.model_version or self.model,  # the model that answered, as the service says
             finish_reason=finish,
             prompt_tokens=usage.prompt_token_count if usage else None,
             completion_tokens=usage.candidates_token_count if usage else None,

@@ -314,7 +314,7 @@ class RunPodProvider:
 
     async def _generate_openai(self, call: ProviderCall) -> ProviderReply:
         body: dict[str, Any] = {
-            "model": self.model,
+            "model": call.model or self.model,
             "messages": self._messages(call),
             **self._sampling(call),
             **structured_fields(self.json_mode, call.schema),
