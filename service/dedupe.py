@@ -149,6 +149,9 @@ _FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?!\d)")
 # A number, but not the digits of a name: L_1, PCl_5, x2 are identifiers, not givens.
 _NUMBER = re.compile(r"(?<![a-z_\d.])\d+(?:\.\d+)?")
+# an ordinal's suffix is part of how the number is written: "the 6th second" / "the 3rd second" differ in
+# their number only
+_ORDINAL = re.compile(r"(?<![a-z_\d.])(\d+)(?:st|nd|rd|th)\b")
 # where a sentence ends, whatever starts the next one ("2 thirds of ..." after a reformatting)
 _STATEMENT_END = re.compile(r"(?<=[.?!])\s+")
 # whitespace next to anything but a letter or digit (punctuation, #, €, quotes) is formatting
@@ -216,6 +219,7 @@ def _number_text(text: str) -> str:
     t = t.replace("\\%", "%").replace("\\$", " ").replace("$", " ")
     t = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), t)
     t = _WORD_RUN.sub(lambda m: _parse_words(m.group(0)), t)
+    t = _ORDINAL.sub(r"\1", t)
     return re.sub(r"\s+", " ", t).strip()
 
 

@@ -209,6 +209,10 @@ def test_relation_variant_duplicate_or_neither() -> None:
     x4 = _f("The position of a particle is $x = 4t^3 + 5t + 7$ (x in m). What is its acceleration at t = 2 s?")
     assert dedupe.different_givens(x3, x4) and not dedupe.another_problem(x3, x4)
     assert dedupe.relation(x3, x4, 0.87, 0.8) == "duplicate" and dedupe.relation(x3, x4, 0.7, 0.8) is None
+    # an ordinal's suffix goes with its number: "the 6th second" and "the 3rd second" differ in numbers only
+    body = "A body starts with velocity 8 m/s and has a uniform acceleration of {} m/s². What distance does it cover"
+    sixth, third = _f(body.format(3) + " during the 6th second?"), _f(body.format(4) + " during the 3rd second?")
+    assert dedupe.relation(sixth, third, 0.89, 0.8) == "variant"
     # two like sentences swapped keep every number with its sentence: a copy, not a variant
     s1, s2 = "A 2 x 4 costs $4.", "A 2 x 8 costs $6."
     swapped = dedupe.relation(_f(f"{s1} {s2} Which is cheaper per foot?"), _f(f"{s2} {s1} Which is cheaper per foot?"), 1.0, 0.8)
