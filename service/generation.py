@@ -385,7 +385,7 @@ class Generator:
         parse: Callable[[ProviderReply, ProviderCall], T],
         purpose: Literal["generate", "verify"],
     ) -> T:
-        breaker = self.breakers[pname]
+        breaker = self._breaker(pname, purpose)
         if breaker.retry_in(self.clock()) > 0:  # open: fail fast instead of queueing on the limiter
             raise CircuitOpenError(provider.name, breaker.retry_in(self.clock()))
         async with self.limiters[pname]:
@@ -420,6 +420,15 @@ class Generator:
             raise
         self._record(result, pname, provider, purpose, "ok", started, reply)
         return value
+
+    def _breaker(self, pname: str, purpose: Literal["generate", "verify"]) -> CircuitBreaker:
+        """Generation's breaker for ``pname``, or one of the verifier's own: failing blind solves (another
+        model, its own quota) must not stop the provider's generation and fallback, nor the reverse."""
+        key = pname if purpose == "generate" else f"{pname}:{purpose}"
+        if key not in self.breakers:
+            s = self.settings
+            self.breakers[key] = CircuitBreaker(s.breaker_failures, s.breaker_cooldown_s)
+        return self.breakers[key]
 
     def _valid_items(
         self, pname: str, result: GenerationResult, reply: ProviderReply, call: ProviderCall

@@ -28,7 +28,7 @@ def _items_of(data: Any) -> tuple[list[Any] | None, str | None]:
     return None, None
 
 
-def _strip_wrappers(text: str) -> tuple[str, list[str]]:
+def strip_wrappers(text: str) -> tuple[str, list[str]]:
     """Remove <think> blocks and unwrap a code fence; say what was removed."""
     how: list[str] = []
     cleaned = text
@@ -93,7 +93,7 @@ def parse_items(text: str, finish_reason: str | None) -> tuple[list[Any], str | 
             return [], "JSON without a questions array"
         return items, note
 
-    cleaned, how = _strip_wrappers(text)
+    cleaned, how = strip_wrappers(text)
     stripped = cleaned.strip()
 
     # A whole JSON value somewhere in the text (chat text before or after it). Lone question objects

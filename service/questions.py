@@ -148,7 +148,7 @@ _SCHEMA_LISTS = ("anyOf", "allOf", "oneOf", "prefixItems")
 _SCHEMA_ONE = ("items", "additionalProperties", "not")
 
 
-def _for_grammar(node: dict[str, Any]) -> dict[str, Any]:
+def for_grammar(node: dict[str, Any]) -> dict[str, Any]:
     """A copy of one schema node without costly bounds, closed to unknown keys (recursive).
 
     An exact array length (``minItems == maxItems``: the 4 options) stays: it adds nothing measurable
@@ -163,11 +163,11 @@ def _for_grammar(node: dict[str, Any]) -> dict[str, Any]:
         if key in _GRAMMAR_COSTLY or key in _NOISE:
             continue
         if key in _SCHEMA_MAPS:
-            out[key] = {name: _for_grammar(sub) for name, sub in value.items()}
+            out[key] = {name: for_grammar(sub) for name, sub in value.items()}
         elif key in _SCHEMA_LISTS:
-            out[key] = [_for_grammar(sub) for sub in value]
+            out[key] = [for_grammar(sub) for sub in value]
         elif key in _SCHEMA_ONE and isinstance(value, dict):
-            out[key] = _for_grammar(value)
+            out[key] = for_grammar(value)
         else:
             out[key] = value
     if "properties" in out:
@@ -185,7 +185,7 @@ def provider_json_schema(question_type: str) -> dict[str, Any]:
     with ``additionalProperties: false`` on every object. Types, ``required``, enums, descriptions and the property order (the
     working before the key) are kept. Cached; treat it as read-only.
     """
-    return _for_grammar(validation_json_schema(question_type))
+    return for_grammar(validation_json_schema(question_type))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import json
 import math
 import re
@@ -22,8 +23,9 @@ from pydantic import BaseModel, Field, ValidationError
 
 from .errors import ConfigError, JobRetry, ProviderError
 from .generation import CallRecord, GeneratedItem, GenerationResult, Generator
+from .parsing import strip_wrappers
 from .providers.base import ProviderCall, ProviderReply
-from .questions import MCQQuestion, NumericQuestion, Question
+from .questions import MCQQuestion, NumericQuestion, Question, for_grammar
 from .routing import KNOWN_PROVIDERS
 from .settings import Settings
 
@@ -44,6 +46,7 @@ class Check:
     verifier_model: str | None = None
     verifier_answer: dict[str, Any] | None = None
     reason: str | None = None  # why disputed, or why it could not be checked
+    unavailable: bool = False  # the verifier was asked and could not answer (down, circuit open, unusable)
 
 
 # --- cheap checks (pure) -----------------------------------------------------------------------------
@@ -51,7 +54,11 @@ class Check:
 _FRAC = re.compile(r"^\\[dt]?frac\{([^{}]+)\}\{([^{}]+)\}$")
 _SCI = re.compile(r"^(.+?)\s*(?:\\times|×|x|\*)\s*10\^\{?([+-]?\d+)\}?$")
 _NUM = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
-_UNIT_TAIL = re.compile(r"^(.*?\d)\s*[a-zA-Zμ°Ω][a-zA-Zμ°Ω/^\d\s.\-²³⁻¹]*$")
+# a unit after a number ('m/s^2', 'kg m²', 'J mol⁻¹', 'cm³'): letters, '/', '·', spaces, exponents only;
+# never an operator, a bare digit or a function ('2x - 1', '3 ln 2' are expressions, not quantities)
+_UNIT_TAIL = re.compile(r"^(.*?\d)\s*([a-zA-Zμ°Ω](?:[a-zA-Zμ°Ω/·\s]|\^\{?-?\d+\}?|[²³⁻¹])*)$")
+_NOT_UNITS = frozenset({"x", "y", "z", "t", "n", "e", "i", "pi", "ln", "log", "sin", "cos", "tan", "sec", "cot", "csc",
+                        "exp", "sqrt"})
 _BOXED = re.compile(r"\\boxed\{((?:[^{}]|\{[^{}]*\})*)\}")
 # "the answer is 121.5 m." : up to a full stop that ends the sentence (not a decimal point)
 _ANSWER_IS = re.compile(r"(?:answer|result)\s*(?:is|=|:)\s*\$?([^$\n;]+?)\$?\s*(?:\.(?!\d)|$)", re.IGNORECASE)
@@ -71,8 +78,17 @@ def number_of(text: str | None, *, percent: bool = True) -> float | None:
     t = t.removesuffix("\\%").removesuffix("%").strip()
     sign = -1.0 if t.startswith("-\\") else 1.0  # '-\frac{9}{2}'
     t = t[1:] if sign < 0 else t
-    if unit := _UNIT_TAIL.match(t):  # '2.5 m/s^2' -> '2.5'
-        t = unit.group(1)
+    value = _plain_number(t)
+    if value is None and (unit := _UNIT_TAIL.match(t)) and not _NOT_UNITS & set(re.findall(r"[a-zA-Z]+", unit.group(2))):
+        value = _plain_number(unit.group(1).strip())  # '2.5 m/s^2' -> 2.5
+    if value is None or not math.isfinite(value):
+        return None
+    value *= sign
+    return value / 100 if is_percent else value
+
+
+def _plain_number(t: str) -> float | None:
+    """A decimal, a fraction (a/b or \\frac), or a×10^n; None for anything else."""
     value: float | None = None
     if _NUM.match(t):
         value = float(t)
@@ -85,10 +101,7 @@ def number_of(text: str | None, *, percent: bool = True) -> float | None:
     elif m := _SCI.match(t):
         mant = number_of(m.group(1))
         value = mant * 10 ** int(m.group(2)) if mant is not None else None
-    if value is None or not math.isfinite(value):
-        return None
-    value *= sign
-    return value / 100 if is_percent else value
+    return value
 
 
 def final_value(solution: str) -> str | None:
@@ -159,17 +172,14 @@ SOLVE_SYSTEM = (
 )
 
 
+@functools.cache
 def solve_schema(question_type: str) -> dict[str, Any]:
-    """The verifier's reply schema, working before the answer, no bounds (cheap for grammar engines)."""
-    schema = SOLVE_MODELS[question_type].model_json_schema()
-    schema.pop("title", None)
-    for prop in schema["properties"].values():
-        prop.pop("title", None)
-    schema["additionalProperties"] = False
-    return schema
+    """The verifier's reply schema, working before the answer, no bounds (cheap for grammar engines);
+    cached, treat it as read-only."""
+    return for_grammar(SOLVE_MODELS[question_type].model_json_schema())
 
 
-def solve_call(q: Question, *, seed: int, temperature: float) -> ProviderCall:
+def solve_call(q: Question, *, seed: int, temperature: float, max_tokens: int = VERIFY_TOKENS) -> ProviderCall:
     """What the verifier is shown: the question text and the options (MCQ) or the unit (numeric).
     Never the key, never the solution."""
     qtype = "mcq" if isinstance(q, MCQQuestion) else "numeric"
@@ -187,7 +197,7 @@ def solve_call(q: Question, *, seed: int, temperature: float) -> ProviderCall:
         schema=solve_schema(qtype),
         seed=seed,
         temperature=temperature,
-        max_tokens=VERIFY_TOKENS,
+        max_tokens=max_tokens,
         reply_model=SOLVE_MODELS[qtype],
     )
 
@@ -195,7 +205,7 @@ def solve_call(q: Question, *, seed: int, temperature: float) -> ProviderCall:
 def parse_solve(provider: str, reply: ProviderReply, call: ProviderCall) -> dict[str, Any]:
     """The verifier's answer as stored (``{"choice": i}`` / ``{"answer": x, "unit": u}``); ``ProviderError`` if unusable."""
     try:
-        data = json.loads(reply.text)
+        data = json.loads(strip_wrappers(reply.text)[0])  # a <think> block or a code fence, as for generation
         solved = SOLVE_MODELS[call.question_type].model_validate(data)
     except (json.JSONDecodeError, ValidationError) as e:
         why = str(e).splitlines()[0]
@@ -259,7 +269,7 @@ class Verifier:
         result = GenerationResult(records=records)
         checks = await asyncio.gather(*(self._one(it, seed + i, result) for i, it in enumerate(items)))
         if self.settings.verify_unavailable == "wait":
-            down = [c.reason for c in checks if c.verification == "unverified" and c.reason]
+            down = [c.reason for c in checks if c.unavailable]
             if down:
                 raise JobRetry(f"verifier unavailable ({down[0]}); waiting under QGEN_VERIFY_UNAVAILABLE=wait")
         return list(checks)
@@ -273,10 +283,15 @@ class Verifier:
         if vkey is None:
             return Check("unverified", reason=f"no verifier configured for {item.key}")
         provider = self.generator.providers[vkey]
+        prof = provider.profile
+        # a thinking verifier spends output tokens before it answers: the profile's headroom, as for generation
+        budget = VERIFY_TOKENS + prof.output_headroom
+        budget = min(prof.max_output_tokens or budget, budget)
         model = self.settings.verify_model
         same = vkey == item.key and model in (None, provider.model)
         # verifying itself: deterministic and on another seed, so it does not replay its own sample
-        call = solve_call(item.question, seed=(seed * 7919 + 104_729) % (2**31 - 1), temperature=0.0 if same else 0.2)
+        seed = (seed * 7919 + 104_729) % (2**31 - 1)
+        call = solve_call(item.question, seed=seed, temperature=0.0 if same else 0.2, max_tokens=budget)
         if model:
             call = dataclasses.replace(call, model=model)
 
@@ -286,6 +301,6 @@ class Verifier:
         try:
             answer, model = await self.generator.call(vkey, call, parse, result=result, purpose="verify")
         except ProviderError as e:
-            return Check("unverified", reason=f"verifier {vkey} {e.kind}")
+            return Check("unverified", reason=f"verifier {vkey} {e.kind}", unavailable=True)
         ok, why = agrees(item.question, answer, tol)
         return Check("verified" if ok else "disputed", provider.name, model, answer, why)

@@ -121,6 +121,8 @@ async def wait_for_request(
     last: tuple[str, int] | None = None
     try:
         while True:
+            # cleared before the read: a notification that arrives during it wakes the next wait at once
+            wake.clear()
             snap = await _read(conn, request_id, source)
             w.reads += 1
             if (snap.status, snap.produced) != last:
@@ -141,7 +143,6 @@ async def wait_for_request(
                 until = min(until, max(unclaimed_at, now))
             if mode == "poll":
                 until = min(until, now + POLL_S)
-            wake.clear()
             try:
                 await asyncio.wait_for(wake.wait(), timeout=max(until - now, 0.001))
                 source = "notify"

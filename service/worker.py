@@ -25,7 +25,7 @@ import asyncpg
 from . import bank, db, diversity, logs, metrics, migrations, queue
 from .costs import cost_usd, parse_prices
 from .embedding import Embedder, check_dimension
-from .errors import JobCancelled, QgenError, first_line
+from .errors import DatabaseError, JobCancelled, QgenError, first_line
 from .generation import CallRecord, GeneratedItem, Generator
 from .queue import Job
 from .resilience import backoff_delay
@@ -141,7 +141,8 @@ class Worker:
         try:
             async with self.pool.acquire() as conn:
                 if pending := await migrations.check_applied(conn):  # raises when an applied one has drifted
-                    log.warning("%s migration(s) not applied yet (%s): run `qgen migrate`", len(pending), ", ".join(pending))
+                    # the queries need every migration's columns: serving now would fail every job
+                    raise DatabaseError(f"{len(pending)} migration(s) not applied ({', '.join(pending)}): run `qgen migrate`")
                 await check_dimension(conn, self.embedder)
             listen_task = asyncio.create_task(self._listen_loop(), name="qgen-listen")
             try:
@@ -449,6 +450,8 @@ class Worker:
             left = [slot for slot in free if slot not in accepted]
             if not left or last_round:
                 rejected = rejected_before + sum(1 for v in [*(refused or []), *verdicts] if _is_reject(v))
+                if not self.settings.store_disputed:
+                    rejected += len(disputes or [])
                 why = [*reasons, f"{rejected} refused as duplicates or disputed"] if rejected else reasons
                 shortfall = _shortfall(left, job, why) if left else None
                 if not await queue.finish(conn, job, self.worker_id, shortfall):
@@ -519,7 +522,9 @@ class Worker:
             ]
         )
         try:
-            await self._db_retry(lambda c: c.execute(q("record_calls"), job.request_id, job.id, calls), attempts=3)
+            # one attempt: the statement is not idempotent, and a retry after a commit the connection lost
+            # would count the round twice; a round lost from the accounting is the lesser harm
+            await self._db_retry(lambda c: c.execute(q("record_calls"), job.request_id, job.id, calls), attempts=1)
         except Exception as e:
             log.warning("job %s: %s call record(s) not stored (%s)", job.id, len(records), _one_line(e))
 

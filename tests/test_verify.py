@@ -36,6 +36,11 @@ from service.verify import (
         ("-\\frac{9}{2}", -4.5),
         ("432 cm³", 432.0),
         ("x + 1", None),
+        ("2x - 1", None),  # an expression, not a quantity with a unit
+        ("3 ln 2", None),
+        ("10^6", None),
+        ("5 m/s^2", 5.0),
+        ("7 kg m²", 7.0),
         ("\\sqrt{2}", None),
         ("", None),
     ],
@@ -78,6 +83,13 @@ def test_cheap_checks_catch_a_key_the_solution_contradicts() -> None:
     assert cheap_problems(mcq(["2", "4", "6", "8"], 0, "So the speed is \\boxed{10}."), 0.01) == []
     assert cheap_problems(numeric(25, "s = at^2/2 = \\boxed{25} m"), 0.01) == []
     assert cheap_problems(numeric(20, "s = at^2/2 = \\boxed{25} m"), 0.01) == ["the solution ends at 25; the answer says 20"]
+
+
+def test_expressions_as_options_are_not_numbers() -> None:
+    derivative = mcq(["2x - 1", "2x + 1", "2x - 5", "x - 1"], 0, "Differentiating gives \\boxed{2x - 1}.")
+    assert cheap_problems(derivative, 0.01) == []
+    light = mcq(["3 x 10^8 m/s", "10^6 m/s", "10^5 m/s", "10^10 m/s"], 0, "It is \\boxed{3 \\times 10^8} m/s.")
+    assert cheap_problems(light, 0.01) == []
 
 
 def test_cheap_checks_catch_options_of_equal_value() -> None:

@@ -170,3 +170,17 @@ async def test_a_second_model_verifies_when_one_is_configured(
     assert {(x["verification"], x["verifier_model"]) for x in rows} == {("verified", "gemini-3.5-pro")}
     assert any("/models/gemini-3.5-pro:generateContent" in p for p in paths)  # the solves
     assert any("/models/gemini-3.5-flash:generateContent" in p for p in paths)  # the generation
+
+
+async def test_wait_policy_does_not_wait_for_a_verifier_nobody_configured(
+    settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
+) -> None:
+    """Only RunPod configured, its routed verifier (Gemini) absent: nothing to wait for, items unverified."""
+    async with simulators(Knobs(), Knobs()) as (vllm, _gem):
+        s = settings.model_copy(update={"runpod_base_url": vllm.base_url, "verify_unavailable": "wait"})
+        async with running_worker(s, db_dsn, embedder):
+            r = await insert_request(conn, subject="Mathematics", topic="Limits", count=3)
+            done = await wait_terminal(conn, r["id"], timeout=60)
+    assert (done["status"], done["produced"]) == ("succeeded", 3), done["error"]
+    assert {x["verification"] for x in await stored(conn, [r["id"]])} == {"unverified"}
+    assert await conn.fetchval("select max(attempts) from qgen_jobs where request_id = $1", r["id"]) == 1

@@ -232,7 +232,8 @@ class GeminiProvider:
             model=resp.model_version or self.model,  # the model that answered, as the service says
             finish_reason=finish,
             prompt_tokens=usage.prompt_token_count if usage else None,
-            completion_tokens=usage.candidates_token_count if usage else None,
+            # thinking is billed as output: the completion count includes it
+            completion_tokens=(usage.candidates_token_count or 0) + (usage.thoughts_token_count or 0) if usage else None,
             extra=extra,
         )
 
