@@ -151,7 +151,6 @@ async def store(
                 [facets[i].variant_key for i in wave],
                 [_variant_of(decisions[i], ids, scopes, hashes) for i in wave],
             )
-        await _set_verification(conn, [candidates[i] for i in keep], [ids.get((scopes[i], hashes[i])) for i in keep])
         verdicts: list[Verdict] = []
         for i, (c, d) in enumerate(zip(candidates, decisions, strict=True)):
             if i in surplus:
@@ -182,23 +181,6 @@ def _preview(candidates: Sequence[Candidate], decisions: Sequence[Any], surplus:
         else:
             out.append(Verdict(c, False, None, d.reason, d.matched_question_id, d.similarity))
     return out
-
-
-async def _set_verification(
-    conn: asyncpg.Connection, cands: Sequence[Candidate], ids: Sequence[uuid.UUID | None]
-) -> None:
-    """The gate's verdict on the rows just inserted (only those it checked; the default is 'unverified')."""
-    checked = [(c, i) for c, i in zip(cands, ids, strict=True) if i is not None and c.verification != "unverified"]
-    if not checked:
-        return
-    await conn.execute(
-        q("set_verification"),
-        [i for _, i in checked],
-        [c.verification for c, _ in checked],
-        [c.verifier_provider for c, _ in checked],
-        [c.verifier_model for c, _ in checked],
-        [json.dumps(c.verifier_answer) if c.verifier_answer is not None else None for c, _ in checked],
-    )
 
 
 async def record_disputes(
@@ -321,6 +303,10 @@ async def _insert(
         [c.fallback_reason for c in cands],
         list(variant_keys),
         list(variant_of),
+        [c.verification for c in cands],
+        [c.verifier_provider for c in cands],
+        [c.verifier_model for c in cands],
+        [json.dumps(c.verifier_answer) if c.verifier_answer is not None else None for c in cands],
     )
     return {(r["scope_key"], r["text_hash"]): r["id"] for r in rows}
 

@@ -1,12 +1,3 @@
--- name: set_verification --
--- The answer-key gate's verdict on freshly inserted questions (parallel arrays by question id).
-update questions q
-   set verification = t.verification, verifier_provider = t.verifier_provider,
-       verifier_model = t.verifier_model, verifier_answer = t.verifier_answer::jsonb
-  from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
-       as t(id, verification, verifier_provider, verifier_model, verifier_answer)
- where q.id = t.id;
-
 -- name: insert_disputes --
 -- Candidates whose key the gate disputed, for review (parallel arrays).
 insert into question_disputes (request_id, job_id, subject, topic, question_type, question_text, body, provider,
