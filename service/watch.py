@@ -41,7 +41,6 @@ class Snapshot:
     count: int
     error: str | None
     running_jobs: int
-    busy_jobs: int
     source: Source
 
     @property
@@ -162,5 +161,5 @@ async def _read(conn: asyncpg.Connection, request_id: uuid.UUID, source: Source)
     if row is None:
         raise DatabaseError(f"request {request_id} no longer exists")
     return Snapshot(
-        row["status"], row["produced"], row["count"] or 0, row["error"], row["running_jobs"], row["busy_jobs"], source
+        row["status"], row["produced"], row["count"] or 0, row["error"], row["running_jobs"], source
     )

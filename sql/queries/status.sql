@@ -85,11 +85,10 @@ select r.id, r.status, r.count, r.produced, r.error,
  where r.id = $1;
 
 -- name: request_watch --
--- One look at a request being waited for: its progress, its running jobs, and how many jobs any worker
--- holds under a live lease right now (0 and the request still queued: probably no worker is running).
+-- One look at a request being waited for: its progress and its running jobs (0 and the request still
+-- queued after a while: probably no worker is running).
 select r.status, r.produced, r.count, r.error,
-       (select count(*) from qgen_jobs j where j.request_id = r.id and j.status = 'running')::int as running_jobs,
-       (select count(*) from qgen_jobs j where j.status = 'running' and j.lease_expires_at > now())::int as busy_jobs
+       (select count(*) from qgen_jobs j where j.request_id = r.id and j.status = 'running')::int as running_jobs
   from question_requests r
  where r.id = $1;
 
