@@ -37,11 +37,13 @@ class Candidate:
     request_id: uuid.UUID | None = None
     job_id: int | None = None
     slot: int | None = None
+    key: str = ""  # the route key of the provider that wrote it ('runpod'); '' for imports
     # the answer-key gate's verdict (service/verify.py); imports and a gate that is off leave 'unverified'
     verification: str = "unverified"
     verifier_provider: str | None = None
     verifier_model: str | None = None
     verifier_answer: dict[str, Any] | None = None
+    verification_method: str | None = None  # 'cross', 'self_consistency', 'cheap_checks'; None: not checked
 
 
 @dataclass
@@ -205,6 +207,7 @@ async def record_disputes(
         [json.dumps(c.verifier_answer or {}) for c, _, _ in disputes],
         [why for _, why, _ in disputes],
         [qid for _, _, qid in disputes],
+        [c.verification_method for c, _, _ in disputes],
     )
 
 
@@ -307,6 +310,7 @@ async def _insert(
         [c.verifier_provider for c in cands],
         [c.verifier_model for c in cands],
         [json.dumps(c.verifier_answer) if c.verifier_answer is not None else None for c in cands],
+        [c.verification_method for c in cands],
     )
     return {(r["scope_key"], r["text_hash"]): r["id"] for r in rows}
 

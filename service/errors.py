@@ -93,3 +93,7 @@ class JobRetry(QgenError):
 
 class JobCancelled(QgenError):
     """The request was cancelled while the job ran."""
+
+
+class LeaseLost(QgenError):
+    """Another worker owns the job now (our lease expired); drop our work without writing."""

@@ -92,6 +92,13 @@ class WorkerMetrics:
         self.questions_disputed = Counter(
             "qgen_questions_disputed_total", "Generated questions whose answer key the verifier disputed.", registry=r
         )
+        self.verifier_dispute_ratio = Gauge(
+            "qgen_verifier_dispute_ratio",
+            "Share of a verifier's last blind solves (up to 50) that disputed the key; above 0.3 over 20 or more"
+            " solves the verifier is more likely broken than the generator (see QGEN_VERIFY_MODEL).",
+            ["verifier"],
+            registry=r,
+        )
         self.fallback_questions = Counter(
             "qgen_fallback_questions_total",
             "Questions stored from a fallback provider, by why the routed one could not fill them.",
@@ -153,6 +160,11 @@ class WorkerMetrics:
                     self.fallback_questions.labels(fallback_label(v.candidate.fallback_reason)).inc()
             elif v.reason != "surplus":  # surplus: more than the job needed, not a refusal
                 self.questions_refused.labels(v.reason or "unknown").inc()
+
+    def verifier_windows(self, rates: dict[str, tuple[int, int]]) -> None:
+        """Each verifier's recent (disputed, solved) blind solves (``verify.Verifier.windows``)."""
+        for label, (disputed, solved) in rates.items():
+            self.verifier_dispute_ratio.labels(label).set(disputed / solved if solved else 0.0)
 
     def refresh_breakers(self, breakers: dict[str, CircuitBreaker], now: float) -> None:
         for key, b in breakers.items():

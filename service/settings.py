@@ -116,11 +116,15 @@ class Settings(BaseSettings):
 
     # --- answer-key verification (service/verify.py) -----------------------------------------
     verify: Literal["on", "off"] = Field("on", validation_alias=_env("QGEN_VERIFY"))
-    # generator=verifier: who re-solves whose items ('*' for the rest); a provider verifying itself does
-    # so at temperature 0 with another seed
-    verify_routes: str = Field("runpod=gemini,gemini=gemini", validation_alias=_env("QGEN_VERIFY_ROUTES"))
-    # a second model of the verifying provider for the blind solves (e.g. gemini-3.5-pro); unset: its own model
+    # generator[/subject]=verifier: who re-solves whose items ('*' for any generator). Unrouted items, or a
+    # verifier that is not configured: the generator's own model, QGEN_VERIFY_SELF_SOLVES times
+    verify_routes: str = Field(
+        "runpod=gemini,gemini/mathematics=runpod,gemini/physics=runpod", validation_alias=_env("QGEN_VERIFY_ROUTES")
+    )
+    # another model for the blind solves: 'gemini-3.5-pro' (Gemini's) or 'runpod:org/model'; unset: the verifier's own
     verify_model: str | None = Field(None, validation_alias=_env("QGEN_VERIFY_MODEL"))
+    # independent solves that must agree when a model checks its own items (self-consistency)
+    verify_self_solves: int = Field(2, ge=1, le=5, validation_alias=_env("QGEN_VERIFY_SELF_SOLVES"))
     verify_tolerance: float = Field(0.01, gt=0, lt=1, validation_alias=_env("QGEN_VERIFY_TOLERANCE"))  # relative
     # disputed items: kept out of the bank (reviewed in question_disputes) unless this is true
     store_disputed: bool = Field(False, validation_alias=_env("QGEN_STORE_DISPUTED"))

@@ -1,11 +1,15 @@
 """The answer-key gate: cheap checks with no LLM, then a blind re-solve by an independent model.
 
-Rule: a candidate that would be stored is ``verified`` when an independent model, shown only the question
+Rule: a candidate that would be stored is ``verified`` when an independent solver, shown only the question
 (and its options, or its unit), reaches the marked answer; ``disputed`` when it reaches another one, or
 when a cheap check already shows the key is wrong; ``unverified`` when nobody could check it (the gate is
-off, no verifier is configured, or the verifier is down). The verifier never sees the key or the solution.
-Which provider verifies whose items is data (``QGEN_VERIFY_ROUTES``); a provider verifying itself does so
-at temperature 0 with another seed, unless ``QGEN_VERIFY_MODEL`` names a second model to re-solve with.
+off, the verifier is down) or the check was inconclusive. The verifier never sees the key or the solution.
+
+Independent by default (``QGEN_VERIFY_ROUTES``): RunPod's items are re-solved by Gemini, and Gemini's
+Mathematics and Physics items by the RunPod model (the specialist). An item nobody else can check is
+re-solved by its own model ``QGEN_VERIFY_SELF_SOLVES`` times at its usual sampling: it counts only when the
+solves agree with each other (self-consistency), since one sample agreeing with another sample of the same
+model shows little. ``QGEN_VERIFY_MODEL`` names another model to re-solve with instead.
 """
 
 from __future__ import annotations
@@ -16,20 +20,25 @@ import functools
 import json
 import math
 import re
+from collections import deque
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field, ValidationError
 
 from .errors import ConfigError, JobRetry, ProviderError
-from .generation import CallRecord, GeneratedItem, GenerationResult, Generator
+from .generation import CallRecord, GenerationResult, Generator
 from .parsing import strip_wrappers
 from .providers.base import ProviderCall, ProviderReply
 from .questions import MCQQuestion, NumericQuestion, Question, for_grammar
-from .routing import KNOWN_PROVIDERS
+from .routing import KNOWN_PROVIDERS, normalise_subject
 from .settings import Settings
 
 Verification = Literal["verified", "unverified", "disputed"]
+# how a verdict was reached: another provider or model solved it once ('cross'), the generator's own model
+# solved it k times and agreed with itself ('self_consistency'), or no model was needed ('cheap_checks')
+Method = Literal["cross", "self_consistency", "cheap_checks"]
 
 CHEAP_CHECK = "qgen"  # verifier_provider of a dispute found by the cheap checks
 CHEAP_MODEL = "cheap-check"
@@ -47,6 +56,7 @@ class Check:
     verifier_answer: dict[str, Any] | None = None
     reason: str | None = None  # why disputed, or why it could not be checked
     unavailable: bool = False  # the verifier was asked and could not answer (down, circuit open, unusable)
+    method: Method | None = None  # how it was checked; None: not checked at all
 
 
 # --- cheap checks (pure) -----------------------------------------------------------------------------
@@ -232,19 +242,136 @@ def agrees(q: Question, answer: dict[str, Any], rel_tol: float) -> tuple[bool, s
     return False, f"verifier answered {float(answer['answer']):g}{unit}; the key says {q.answer:g}{unit}"
 
 
-def parse_verify_routes(spec: str) -> dict[str, str]:
-    """``"runpod=gemini,gemini=gemini"``: who verifies the items of each provider."""
-    routes: dict[str, str] = {}
+def same_answer(q: Question, a: dict[str, Any], b: dict[str, Any], rel_tol: float) -> bool:
+    """Whether two blind answers to ``q`` are the same answer (MCQ: the same option; numeric: within tolerance)."""
+    if isinstance(q, MCQQuestion):
+        return bool(a["choice"] == b["choice"])
+    return close(float(a["answer"]), float(b["answer"]), rel_tol)
+
+
+def consensus(q: Question, answers: Sequence[dict[str, Any]], rel_tol: float) -> tuple[Verification, str | None]:
+    """The verdict of one or more blind answers: ``verified`` when they all reach the key, ``disputed`` when
+    they all reach the same other answer, ``unverified`` (with the reason) when they disagree with each other:
+    a model that cannot repeat its own answer has not checked anything."""
+    first = answers[0]
+    if any(not same_answer(q, first, a, rel_tol) for a in answers[1:]):
+        said = ", ".join(_answer_text(q, a) for a in answers)
+        return "unverified", f"the {len(answers)} blind solves disagree ({said})"
+    ok, why = agrees(q, first, rel_tol)
+    if ok:
+        return "verified", None
+    return "disputed", why if len(answers) == 1 else f"{why} ({len(answers)} blind solves agree)"
+
+
+def _answer_text(q: Question, a: dict[str, Any]) -> str:
+    return f"option {a['choice']}" if isinstance(q, MCQQuestion) else f"{float(a['answer']):g}"
+
+
+# --- who verifies whom (pure) ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerifyRoutes:
+    """Who re-solves whose items, as data: ``rules`` map (generator key or ``*``, normalised subject or None)
+    to the verifying provider key. The most specific rule wins: generator and subject, generator, ``*`` and
+    subject, ``*``. No rule, or a verifier that is not configured: the generator checks itself."""
+
+    rules: dict[tuple[str, str | None], str]
+
+    def target(self, generator: str, subject: str | None) -> str | None:
+        subj = normalise_subject(subject) if subject else None
+        for key in ((generator, subj), (generator, None), ("*", subj), ("*", None)):
+            if key in self.rules:
+                return self.rules[key]
+        return None
+
+
+def parse_verify_routes(spec: str) -> VerifyRoutes:
+    """``"runpod=gemini,gemini/mathematics=runpod"``: generator[/subject]=verifier, comma-separated;
+    ``ConfigError`` on unknown providers or malformed parts."""
+    rules: dict[tuple[str, str | None], str] = {}
+    known = ", ".join(sorted(KNOWN_PROVIDERS))
     for raw in spec.split(","):
         part = raw.strip()
         if not part:
             continue
-        src, _, dst = (x.strip().lower() for x in part.partition("="))
-        if not src or not dst or src not in KNOWN_PROVIDERS | {"*"} or dst not in KNOWN_PROVIDERS:
-            known = ", ".join(sorted(KNOWN_PROVIDERS))
-            raise ConfigError(f"QGEN_VERIFY_ROUTES: expected generator=verifier with providers {known}, got {part!r}")
-        routes[src] = dst
-    return routes
+        src, eq, dst = (x.strip().lower() for x in part.partition("="))
+        gen, _, subject = (x.strip() for x in src.partition("/"))
+        if not eq or not gen or not dst or gen not in KNOWN_PROVIDERS | {"*"} or dst not in KNOWN_PROVIDERS:
+            raise ConfigError(
+                f"QGEN_VERIFY_ROUTES: expected generator[/subject]=verifier with providers {known}, got {part!r}"
+            )
+        rules[(gen, normalise_subject(subject) if subject else None)] = dst
+    return VerifyRoutes(rules)
+
+
+def parse_verify_model(spec: str | None) -> tuple[str, str] | None:
+    """QGEN_VERIFY_MODEL as (provider key, model): ``"gemini-3.5-pro"`` (a Gemini model: a RunPod endpoint
+    serves one model) or ``"runpod:org/model"``; None when unset."""
+    if not spec or not spec.strip():
+        return None
+    head, sep, tail = spec.strip().partition(":")
+    if sep and head.lower() in KNOWN_PROVIDERS and tail.strip():
+        return head.lower(), tail.strip()
+    return "gemini", spec.strip()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How one item is checked: by ``verifier`` (its ``model``, None for the provider's own), ``solves`` blind
+    solves that must agree, and what that method is called in ``questions.verification_method``."""
+
+    verifier: str
+    model: str | None
+    solves: int
+    method: Method
+
+
+def plan_check(
+    generator: str,
+    generator_model: str,
+    subject: str | None,
+    *,
+    routes: VerifyRoutes,
+    models: Mapping[str, str],
+    verify_model: tuple[str, str] | None,
+    self_solves: int,
+) -> Plan | None:
+    """Who checks an item of ``generator`` (which wrote it with ``generator_model``) on ``subject``, given the
+    configured providers' models (``models``: key -> model). Another provider, or another model of the same
+    one (``verify_model``), solves once (``cross``); the generator's own model solves ``self_solves`` times
+    at its usual sampling, and only answers it repeats count (``self_consistency``). None: nobody can."""
+    target = routes.target(generator, subject)
+    if target is None or target not in models:
+        target = generator
+    if target not in models:
+        return None
+    model = verify_model[1] if verify_model and verify_model[0] == target else None
+    if target == generator and (model or models[target]) == generator_model:
+        return Plan(target, model, max(1, self_solves), "self_consistency")
+    return Plan(target, model, 1, "cross")
+
+
+# --- a verifier that disputes too much (pure) -------------------------------------------------------------
+
+IMPLAUSIBLE_WINDOW = 50  # the last blind-solve verdicts per verifier that the rate is read from
+IMPLAUSIBLE_MIN_SOLVES = 20  # fewer than this: no judgement yet
+IMPLAUSIBLE_DISPUTE_RATE = 0.3  # a generator that mis-keys this often is less likely than a broken verifier
+
+
+def implausible(disputed: int, total: int) -> bool:
+    """Whether a verifier's dispute rate is beyond what a working generator explains (the gate's own design
+    case is ~10% wrong keys and a 95%-accurate verifier: about 14% disputes)."""
+    return total >= IMPLAUSIBLE_MIN_SOLVES and disputed > IMPLAUSIBLE_DISPUTE_RATE * total
+
+
+class Solvable(Protocol):
+    """What the gate needs of a candidate: the question, and who wrote it (route key, recorded name, model)."""
+
+    question: Question
+    key: str
+    provider: str
+    model: str
 
 
 class Verifier:
@@ -255,52 +382,94 @@ class Verifier:
         self.generator = generator
         self.enabled = settings.verify == "on"
         self.routes = parse_verify_routes(settings.verify_routes)
+        self.verify_model = parse_verify_model(settings.verify_model)
+        # per verifier ('gemini/gemini-3.5-flash'): the last blind-solve verdicts, True where disputed
+        self.windows: dict[str, deque[bool]] = {}
 
-    def verifier_for(self, key: str) -> str | None:
-        """The provider that verifies ``key``'s items, if it is configured."""
-        dst = self.routes.get(key) or self.routes.get("*")
-        return dst if dst in self.generator.providers else None
+    def plan(self, item: Solvable, subject: str | None) -> Plan | None:
+        models = {key: p.model for key, p in self.generator.providers.items()}
+        return plan_check(
+            item.key or item.provider,
+            item.model,
+            subject,
+            routes=self.routes,
+            models=models,
+            verify_model=self.verify_model,
+            self_solves=self.settings.verify_self_solves,
+        )
 
-    async def check(self, items: list[GeneratedItem], *, seed: int, records: list[CallRecord]) -> list[Check]:
+    def warnings(self) -> list[str]:
+        """One line per verifier whose recent dispute rate is implausible."""
+        out = []
+        for label, window in self.windows.items():
+            disputed = sum(window)
+            if implausible(disputed, len(window)):
+                out.append(
+                    f"the verifier {label} disputed {disputed} of the last {len(window)} items it solved: "
+                    "check QGEN_VERIFY_MODEL and QGEN_VERIFY_ROUTES"
+                )
+        return out
+
+    def dispute_rates(self) -> dict[str, tuple[int, int]]:
+        """(disputed, solved) in each verifier's window."""
+        return {label: (sum(w), len(w)) for label, w in self.windows.items()}
+
+    async def check(
+        self, items: Sequence[Solvable], *, subject: str | None, seed: int, records: list[CallRecord]
+    ) -> list[Check]:
         """One ``Check`` per item, cheap checks first; blind solves run concurrently.
 
         Raises ``JobRetry`` when a verifier is unavailable and the policy is to wait.
         """
         result = GenerationResult(records=records)
-        checks = await asyncio.gather(*(self._one(it, seed + i, result) for i, it in enumerate(items)))
+        checks = await asyncio.gather(*(self._one(it, subject, seed + i, result) for i, it in enumerate(items)))
         if self.settings.verify_unavailable == "wait":
             down = [c.reason for c in checks if c.unavailable]
             if down:
                 raise JobRetry(f"verifier unavailable ({down[0]}); waiting under QGEN_VERIFY_UNAVAILABLE=wait")
         return list(checks)
 
-    async def _one(self, item: GeneratedItem, seed: int, result: GenerationResult) -> Check:
+    async def _one(self, item: Solvable, subject: str | None, seed: int, result: GenerationResult) -> Check:
         tol = self.settings.verify_tolerance
         problems = cheap_problems(item.question, tol)
         if problems:
-            return Check("disputed", CHEAP_CHECK, CHEAP_MODEL, None, problems[0])
-        vkey = self.verifier_for(item.key)
-        if vkey is None:
+            return Check("disputed", CHEAP_CHECK, CHEAP_MODEL, None, problems[0], method="cheap_checks")
+        plan = self.plan(item, subject)
+        if plan is None:
             return Check("unverified", reason=f"no verifier configured for {item.key}")
-        provider = self.generator.providers[vkey]
+        provider = self.generator.providers[plan.verifier]
         prof = provider.profile
         # a thinking verifier spends output tokens before it answers: the profile's headroom, as for generation
         budget = VERIFY_TOKENS + prof.output_headroom
         budget = min(prof.max_output_tokens or budget, budget)
-        model = self.settings.verify_model
-        same = vkey == item.key and model in (None, provider.model)
-        # verifying itself: deterministic and on another seed, so it does not replay its own sample
-        seed = (seed * 7919 + 104_729) % (2**31 - 1)
-        call = solve_call(item.question, seed=seed, temperature=0.0 if same else 0.2, max_tokens=budget)
-        if model:
-            call = dataclasses.replace(call, model=model)
 
         def parse(reply: ProviderReply, sent: ProviderCall) -> tuple[dict[str, Any], str]:
             return parse_solve(provider.name, reply, sent), reply.model
 
+        async def solve(n: int) -> tuple[dict[str, Any], str]:
+            # independent solves: each its own seed, at the model's usual sampling (never temperature 0,
+            # where another seed repeats the same answer and agreement would mean nothing)
+            call = solve_call(
+                item.question, seed=(seed * 7919 + 104_729 * (n + 1)) % (2**31 - 1), temperature=prof.temperature,
+                max_tokens=budget,
+            )
+            if plan.model:
+                call = dataclasses.replace(call, model=plan.model)
+            return await self.generator.call(plan.verifier, call, parse, result=result, purpose="verify")
+
         try:
-            answer, model = await self.generator.call(vkey, call, parse, result=result, purpose="verify")
+            solved = await asyncio.gather(*(solve(n) for n in range(plan.solves)))
         except ProviderError as e:
-            return Check("unverified", reason=f"verifier {vkey} {e.kind}", unavailable=True)
-        ok, why = agrees(item.question, answer, tol)
-        return Check("verified" if ok else "disputed", provider.name, model, answer, why)
+            return Check("unverified", reason=f"verifier {plan.verifier} {e.kind}", unavailable=True, method=plan.method)
+        answers = [a for a, _ in solved]
+        model = solved[0][1]
+        verdict, why = consensus(item.question, answers, tol)
+        if verdict != "unverified":
+            window = self.windows.setdefault(f"{provider.name}/{model}", deque(maxlen=IMPLAUSIBLE_WINDOW))
+            window.append(verdict == "disputed")
+        answer = dict(answers[0])
+        if len(answers) > 1:
+            answer["solves"] = answers
+        if verdict == "unverified":
+            answer["inconclusive"] = why  # stored with the row: why a checked item is not 'verified'
+        return Check(verdict, provider.name, model, answer, why, method=plan.method)

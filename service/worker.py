@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import functools
-import json
 import logging
-import math
 import os
 import random
-import secrets
 import signal
 import socket
 import uuid
@@ -22,15 +18,14 @@ from typing import TypeVar
 
 import asyncpg
 
-from . import bank, db, diversity, logs, metrics, migrations, queue
-from .costs import cost_usd, parse_prices
+from . import db, logs, metrics, migrations, pipeline, queue
+from .costs import parse_prices
 from .embedding import Embedder, check_dimension
-from .errors import DatabaseError, JobCancelled, QgenError, first_line
-from .generation import CallRecord, GeneratedItem, Generator
+from .errors import DatabaseError, JobCancelled, LeaseLost, QgenError, first_line
+from .generation import Generator
 from .queue import Job
 from .resilience import backoff_delay
 from .settings import Settings
-from .sqlfiles import q
 from .verify import Verifier
 
 log = logging.getLogger(__name__)
@@ -54,10 +49,6 @@ RETRY_WRITE_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.DeadlockDetectedError,
     asyncpg.SerializationError,
 )
-
-
-class LeaseLost(QgenError):
-    """Another worker owns the job now (our lease expired); drop our work without writing."""
 
 
 @dataclass
@@ -335,207 +326,30 @@ class Worker:
         if state.cancelled:
             raise JobCancelled(f"request {state.job.request_id}")
 
+    def _context(self, state: JobState) -> pipeline.JobContext:
+        return pipeline.JobContext(
+            job=state.job,
+            worker_id=self.worker_id,
+            settings=self.settings,
+            generator=self.generator,
+            embedder=self.embedder,
+            verifier=self.verifier,
+            prices=self.prices,
+            metrics=self.metrics,
+            db=self._db_retry,
+            check=functools.partial(self._check, state),
+        )
+
     async def _process(self, state: JobState) -> None:
-        job, s = state.job, self.settings
-        spec = job.spec
-        async with self.pool.acquire() as conn:
-            filled = await queue.filled_slots(conn, job)
-            avoid = await bank.avoid_list(conn, spec, s)
-        free = [slot for slot in job.slots if slot not in filled]
-        rejected_texts: list[str] = []
-        reasons: list[str] = []
-        generated = 0
-        round_no = 0
-        while True:
-            self._check(state)
-            last_round = round_no >= s.topup_rounds
-            if not free:
-                await self._finish(state, None)
-                return
-            seed = secrets.randbelow(2**31 - 1)
-            ask = topup_size(len(free), generated, len(rejected_texts)) if round_no else len(free)
-            plan = diversity.make_plan(spec, ask, seed, offset=free[0] + round_no * job.slot_count)
-            records: list[CallRecord] = []
-            try:
-                result = await self.generator.generate(
-                    spec, ask, plan=plan, avoid=rejected_texts[-10:] + avoid, seed=seed, records=records
-                )
-                self._check(state)
-                items = result.items[:ask]
-                generated += len(items)
-                if result.shortfall_reason:
-                    reasons.append(result.shortfall_reason)
-                embeddings = list(await self.embedder.embed([it.question for it in items])) if items else []
-                candidates = [
-                    bank.Candidate(
-                        question=it.question,
-                        spec=spec,
-                        provider=it.provider,
-                        model=it.model,
-                        fallback_reason=it.fallback_reason,
-                        embedding=emb,
-                        request_id=job.request_id,
-                        job_id=job.id,
-                    )
-                    for it, emb in zip(items, embeddings, strict=True)
-                ]
-                disputes: list[tuple[bank.Candidate, str]] = []
-                refused: list[bank.Verdict] = []
-                if self.verifier.enabled and candidates:
-                    candidates, refused, disputes = await self._gate(job, items, candidates, free, seed, records)
-            finally:
-                # the calls are paid for whatever became of the round (shutdown excepted: not awaited then)
-                if records and not _cancelling():
-                    await self._account(job, records)
-            verdicts = await self._db_retry(
-                functools.partial(
-                    self._store_round,
-                    job=job,
-                    candidates=candidates,
-                    free=list(free),
-                    last_round=last_round,
-                    reasons=list(reasons),
-                    rejected_before=len(rejected_texts),
-                    disputes=disputes,
-                    refused=refused,
-                )
-            )
-            accepted = {v.candidate.slot for v in verdicts if v.accepted}
-            rejected = [v for v in [*refused, *verdicts] if _is_reject(v)]
-            self.stats.questions_stored += len(accepted)
-            self.stats.rejected += len(rejected)
-            self.stats.disputed += len(disputes)
-            self.metrics.round_stored([*refused, *verdicts], disputed=len(disputes))
-            rejected_texts += [v.candidate.question.question_text for v in rejected]
-            # a disputed item is not asked for again: its text joins the avoid list like a duplicate's
-            rejected_texts += [c.question.question_text for c, _ in disputes if not self.settings.store_disputed]
-            free = [slot for slot in free if slot not in accepted]
-            log.info(
-                "job %s round %s: %s stored, %s rejected, %s missing", job.id, round_no, len(accepted), len(rejected), len(free)
-            )
-            if not free or last_round:
-                self.stats.jobs_done += 1
-                return
-            round_no += 1
-
-    async def _store_round(
-        self,
-        conn: asyncpg.Connection,
-        *,
-        job: Job,
-        candidates: list[bank.Candidate],
-        free: list[int],
-        last_round: bool,
-        reasons: list[str],
-        rejected_before: int,
-        disputes: list[tuple[bank.Candidate, str]] | None = None,
-        refused: list[bank.Verdict] | None = None,
-    ) -> list[bank.Verdict]:
-        """One transaction: prove the lease, dedupe + insert, log disputes, and complete the job when
-        this round fills it or is its last, so that the final inserts and the completion commit together."""
-        async with conn.transaction():
-            status = await queue.lock_own_job(conn, job, self.worker_id)
-            if status is None:
-                raise LeaseLost(f"job {job.id}")
-            if status == "cancelled":
-                raise JobCancelled(f"request {job.request_id}")
-            verdicts = await bank.store(conn, candidates, settings=self.settings, slots=free) if candidates else []
-            if refused:
-                await bank.record_rejects(conn, refused, settings=self.settings)
-            if disputes:
-                # a disputed candidate kept under QGEN_STORE_DISPUTED has a verdict in the same position
-                stored = {id(candidates[i]): v.question_id for i, v in enumerate(verdicts)}
-                await bank.record_disputes(conn, [(c, why, stored.get(id(c))) for c, why in disputes])
-            accepted = {v.candidate.slot for v in verdicts if v.accepted}
-            left = [slot for slot in free if slot not in accepted]
-            if not left or last_round:
-                rejected = rejected_before + sum(1 for v in [*(refused or []), *verdicts] if _is_reject(v))
-                if not self.settings.store_disputed:
-                    rejected += len(disputes or [])
-                why = [*reasons, f"{rejected} refused as duplicates or disputed"] if rejected else reasons
-                shortfall = _shortfall(left, job, why) if left else None
-                if not await queue.finish(conn, job, self.worker_id, shortfall):
-                    raise LeaseLost(f"job {job.id}")
-            return verdicts
-
-    async def _gate(
-        self,
-        job: Job,
-        items: list[GeneratedItem],
-        candidates: list[bank.Candidate],
-        free: list[int],
-        seed: int,
-        records: list[CallRecord],
-    ) -> tuple[list[bank.Candidate], list[bank.Verdict], list[tuple[bank.Candidate, str]]]:
-        """The answer-key gate, outside any transaction or lock: verify only what the bank would store.
-
-        Returns the candidates to store (disputed ones only under QGEN_STORE_DISPUTED), the dry run's
-        refusals (recorded as they were judged: a copy of a disputed item stays refused, never stored
-        unverified in its place), and the disputes with their reasons.
-        """
-        preview = await self._db_retry(
-            lambda c: bank.store(c, candidates, settings=self.settings, slots=free, dry_run=True)
-        )
-        wanted = [i for i, v in enumerate(preview) if v.accepted]
-        checks = dict(zip(wanted, await self.verifier.check([items[i] for i in wanted], seed=seed, records=records), strict=True))
-        keep: list[bank.Candidate] = []
-        refused = [v for v in preview if not v.accepted and v.reason != "surplus"]
-        disputes: list[tuple[bank.Candidate, str]] = []
-        for i, cand in enumerate(candidates):
-            check = checks.get(i)
-            if check is None:  # refused (recorded from the dry run) or surplus: never verified
-                continue
-            cand = dataclasses.replace(
-                cand,
-                verification=check.verification,
-                verifier_provider=check.verifier_provider,
-                verifier_model=check.verifier_model,
-                verifier_answer=check.verifier_answer,
-            )
-            if check.verification == "disputed":
-                disputes.append((cand, check.reason or "disputed"))
-                if not self.settings.store_disputed:
-                    continue
-            keep.append(cand)
-        if disputes:
-            log.info("job %s: %s of %s candidate(s) disputed by the answer-key gate", job.id, len(disputes), len(wanted))
-        return keep, refused, disputes
-
-    async def _account(self, job: Job, records: list[CallRecord]) -> None:
-        """Store a round's calls (tokens, latency, estimated cost) and add them to the request's sums.
-
-        Best effort: losing the accounting of one round must not fail or repeat the job.
-        """
-        calls = json.dumps(
-            [
-                {
-                    "provider": r.provider,
-                    "model": r.model,
-                    "purpose": r.purpose,
-                    "outcome": r.outcome,
-                    "latency_ms": round(r.latency_s * 1000),
-                    "prompt_tokens": r.prompt_tokens,
-                    "completion_tokens": r.completion_tokens,
-                    "cost_usd": cost_usd(self.prices, r.key, r.model, r.prompt_tokens, r.completion_tokens),
-                }
-                for r in records
-            ]
-        )
-        try:
-            # one attempt: the statement is not idempotent, and a retry after a commit the connection lost
-            # would count the round twice; a round lost from the accounting is the lesser harm
-            await self._db_retry(lambda c: c.execute(q("record_calls"), job.request_id, job.id, calls), attempts=1)
-        except Exception as e:
-            log.warning("job %s: %s call record(s) not stored (%s)", job.id, len(records), _one_line(e))
+        """Run one job's rounds (``service/pipeline.py``); returns once the job is finished."""
+        tally = await pipeline.run(self._context(state))
+        self.stats.jobs_done += 1
+        self.stats.questions_stored += tally.stored
+        self.stats.rejected += tally.lost - tally.refused.get("disputed", 0)
+        self.stats.disputed += tally.disputed
 
     async def _finish(self, state: JobState, shortfall: str | None) -> None:
-        job = state.job
-
-        async def done(conn: asyncpg.Connection) -> None:
-            if not await queue.finish_bookkeeping(conn, job, self.worker_id, shortfall):
-                raise LeaseLost(f"job {job.id}")
-
-        await self._db_retry(done)
+        await pipeline.finish_job(self._db_retry, state.job, self.worker_id, shortfall)
         self.stats.jobs_done += 1
 
     async def _db_retry(self, fn: Callable[[asyncpg.Connection], Awaitable[T]], attempts: int = 8) -> T:
@@ -558,30 +372,9 @@ class Worker:
         raise AssertionError("unreachable")
 
 
-def topup_size(missing: int, generated: int, rejected: int) -> int:
-    """How many to ask for in a top-up round: enough that, at the rejection rate seen so far, the
-    missing slots are likely filled in one more round (at most three times the missing count)."""
-    keep_rate = 1.0 - rejected / generated if generated else 1.0
-    return min(3 * missing, math.ceil(missing / max(keep_rate, 1 / 3)))
-
-
-def _is_reject(v: bank.Verdict) -> bool:
-    return not v.accepted and v.reason != "surplus"
-
-
 def _jittered(attempt: int, base: float, cap: float) -> float:
     """Exponential backoff with half jitter: never a tight loop, never a thundering herd."""
     return backoff_delay(attempt, base, cap, None, lambda: random.uniform(0.5, 1.0))
-
-
-def _shortfall(left: list[int], job: Job, reasons: list[str]) -> str:
-    why = "; ".join(dict.fromkeys(reasons)) or "provider returned too few valid questions"
-    return f"{len(left)} of {job.slot_count} questions missing after top-up rounds: {why}"
-
-
-def _cancelling() -> bool:
-    task = asyncio.current_task()
-    return task is not None and task.cancelling() > 0
 
 
 def _one_line(e: BaseException) -> str:

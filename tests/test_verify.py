@@ -9,13 +9,19 @@ import pytest
 from service.errors import ConfigError, ProviderError
 from service.providers.base import ProviderReply
 from service.questions import MCQQuestion, NumericQuestion
+from service.settings import Settings
 from service.verify import (
+    Plan,
     agrees,
     cheap_problems,
+    consensus,
     final_value,
+    implausible,
     number_of,
     parse_solve,
+    parse_verify_model,
     parse_verify_routes,
+    plan_check,
     solve_call,
 )
 
@@ -132,8 +138,70 @@ def test_parse_solve_rejects_unusable_replies() -> None:
 
 
 def test_verify_routes_are_data() -> None:
-    assert parse_verify_routes("runpod=gemini,gemini=gemini") == {"runpod": "gemini", "gemini": "gemini"}
-    assert parse_verify_routes("*=runpod") == {"*": "runpod"}
-    for bad in ("runpod", "runpod=openai", "x=gemini"):
+    routes = parse_verify_routes("runpod=gemini,gemini/Maths=runpod,gemini=gemini")
+    assert routes.rules == {("runpod", None): "gemini", ("gemini", "mathematics"): "runpod", ("gemini", None): "gemini"}
+    assert routes.target("gemini", "Mathematics") == "runpod"
+    assert routes.target("gemini", "Chemistry") == "gemini"
+    assert parse_verify_routes("*=runpod").target("gemini", None) == "runpod"
+    assert parse_verify_routes("").target("gemini", "Physics") is None
+    for bad in ("runpod", "runpod=openai", "x=gemini", "=gemini", "gemini/physics"):
         with pytest.raises(ConfigError, match="QGEN_VERIFY_ROUTES"):
             parse_verify_routes(bad)
+
+
+MODELS = {"runpod": "PhysicsWallahAI/Aryabhata-1.0", "gemini": "gemini-3.5-flash"}
+
+
+def plan(generator: str, subject: str, models: dict[str, str] = MODELS, spec: str | None = None,
+         verify_model: str | None = None) -> Plan | None:
+    routes = parse_verify_routes(spec if spec is not None else Settings().verify_routes)
+    return plan_check(generator, MODELS[generator], subject, routes=routes, models=models,
+                      verify_model=parse_verify_model(verify_model), self_solves=2)
+
+
+def test_by_default_nobody_grades_their_own_items_when_two_providers_are_configured() -> None:
+    assert plan("runpod", "Mathematics") == Plan("gemini", None, 1, "cross")
+    assert plan("gemini", "Physics") == Plan("runpod", None, 1, "cross"), "the specialist checks Gemini's physics"
+    assert plan("gemini", "Maths") == Plan("runpod", None, 1, "cross")
+    # RunPod's model is a mathematics specialist: Gemini's chemistry has no one else, so it must agree with itself
+    assert plan("gemini", "Chemistry") == Plan("gemini", None, 2, "self_consistency")
+
+
+def test_one_provider_checks_itself_by_self_consistency() -> None:
+    only_gemini = {"gemini": "gemini-3.5-flash"}
+    assert plan("gemini", "Physics", only_gemini) == Plan("gemini", None, 2, "self_consistency")
+    only_runpod = {"runpod": "PhysicsWallahAI/Aryabhata-1.0"}
+    assert plan("runpod", "Mathematics", only_runpod) == Plan("runpod", None, 2, "self_consistency")
+    assert plan("gemini", "Physics", {}) is None
+
+
+def test_a_second_model_makes_it_a_cross_check() -> None:
+    assert plan("gemini", "Chemistry", verify_model="gemini-3.5-pro") == Plan("gemini", "gemini-3.5-pro", 1, "cross")
+    # the model belongs to its provider: RunPod checking Gemini's physics keeps its own model
+    assert plan("gemini", "Physics", verify_model="gemini-3.5-pro") == Plan("runpod", None, 1, "cross")
+    assert parse_verify_model("runpod:org/other") == ("runpod", "org/other")
+    assert parse_verify_model("gemini-3.5-pro") == ("gemini", "gemini-3.5-pro")
+    assert parse_verify_model(" ") is None
+
+
+def test_self_consistent_solves_must_agree_with_each_other_to_count() -> None:
+    q = mcq(["2", "4", "6", "8"], 1, "\\boxed{4}")
+    assert consensus(q, [{"choice": 1}, {"choice": 1}], 0.01) == ("verified", None)
+    verdict, why = consensus(q, [{"choice": 2}, {"choice": 2}], 0.01)
+    assert verdict == "disputed" and why == "verifier chose option 2; the key says 1 (2 blind solves agree)"
+    verdict, why = consensus(q, [{"choice": 1}, {"choice": 3}], 0.01)
+    assert verdict == "unverified" and why == "the 2 blind solves disagree (option 1, option 3)"
+    assert consensus(q, [{"choice": 2}], 0.01)[0] == "disputed"
+
+
+def test_numeric_solves_agree_within_the_tolerance() -> None:
+    n = numeric(25.0, "\\boxed{25}")
+    assert consensus(n, [{"answer": 25.1}, {"answer": 24.9}], 0.01) == ("verified", None)
+    assert consensus(n, [{"answer": 25.0}, {"answer": 40.0}], 0.01)[0] == "unverified"
+
+
+def test_an_implausible_dispute_rate_needs_enough_solves() -> None:
+    assert not implausible(10, 19), "too few solves to judge"
+    assert implausible(18, 20)
+    assert not implausible(7, 50), "14%: the gate's own design case (10% wrong keys, a 95% verifier)"
+    assert implausible(16, 50)

@@ -113,17 +113,20 @@ select c.ord::int as ord, 'near' as kind, n.id, n.similarity, n.question_text, n
 -- which went in.
 insert into questions (request_id, job_id, slot, subject, topic, subtopic, exam, difficulty, question_type,
                        question_text, body, text_hash, scope_key, embedding, provider, model, fallback_reason,
-                       variant_key, variant_of, verification, verifier_provider, verifier_model, verifier_answer)
+                       variant_key, variant_of, verification, verifier_provider, verifier_model, verifier_answer,
+                       verification_method)
 select request_id, job_id, slot, subject, topic, subtopic, exam, difficulty, question_type,
        question_text, body::jsonb, text_hash, scope_key, embedding, provider, model, fallback_reason,
-       variant_key, variant_of, verification, verifier_provider, verifier_model, verifier_answer::jsonb
+       variant_key, variant_of, verification, verifier_provider, verifier_model, verifier_answer::jsonb,
+       verification_method
   from unnest($1::uuid[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
               $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[]::vector[], $15::text[],
               $16::text[], $17::text[], $18::text[], $19::uuid[], $20::text[], $21::text[], $22::text[],
-              $23::text[])
+              $23::text[], $24::text[])
        as t(request_id, job_id, slot, subject, topic, subtopic, exam, difficulty, question_type,
             question_text, body, text_hash, scope_key, embedding, provider, model, fallback_reason,
-            variant_key, variant_of, verification, verifier_provider, verifier_model, verifier_answer)
+            variant_key, variant_of, verification, verifier_provider, verifier_model, verifier_answer,
+            verification_method)
 on conflict do nothing
 returning id, scope_key, text_hash;
 

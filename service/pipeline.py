@@ -1,0 +1,395 @@
+"""One job's rounds: generate → embed → dry-run dedupe → answer-key gate → store → progress.
+
+``worker.py`` runs the loop (claim, heartbeat, release, retry); this module is what one claimed job does,
+handed a ``JobContext`` (the lease check and the database runner) so that it runs without a ``Worker``.
+
+A round asks the generator for what is missing, judges new candidates together with the spares kept from
+earlier rounds (dedupe first, so no verification is paid for a duplicate), verifies the dedupe-accepted
+ones in waves (the first ``missing``, then as many more as the gate refused, spares after them), and
+stores what passed in one transaction with the lease check. What the gate did not need stays a spare for
+the next round instead of being thrown away. A top-up asks for the missing count grown by the loss rate
+seen so far (``topup_ask``). Every refusal is counted once, by reason (``Tally``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import functools
+import json
+import logging
+import math
+import secrets
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, TypeVar
+
+import asyncpg
+
+from . import bank, diversity, queue
+from .costs import Prices, cost_usd
+from .embedding import Embedder
+from .errors import JobCancelled, LeaseLost, first_line
+from .generation import CallRecord, Generator
+from .metrics import WorkerMetrics
+from .queue import Job
+from .settings import Settings
+from .sqlfiles import q
+from .verify import Verifier
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Why a generated item did not become a stored question, counted once each (``Tally``). ``slot_filled``
+# (an earlier run of the job stored that slot) is bookkeeping, not a loss.
+Refusal = Literal["exact_duplicate", "near_duplicate", "batch_duplicate", "variant", "disputed", "slot_filled"]
+_REFUSAL_TEXT: dict[str, tuple[str, str]] = {
+    "exact_duplicate": ("exact duplicate", "exact duplicates"),
+    "near_duplicate": ("near-duplicate", "near-duplicates"),
+    "batch_duplicate": ("duplicate within a round", "duplicates within a round"),
+    "variant": ("variant (only the numbers differ)", "variants (only the numbers differ)"),
+    "disputed": ("disputed by the answer-key gate", "disputed by the answer-key gate"),
+}
+
+# Top-ups: the loss rate assumed before a job has seen any (the gate's design case loses about 14%:
+# ~10% wrong keys caught, ~5% false disputes of the rest), worth this many observed items.
+PRIOR_LOSS = 0.15
+PRIOR_WEIGHT = 10.0
+TOPUP_CONFIDENCE = 0.9  # per round; with QGEN_TOPUP_ROUNDS=3 a slot stays empty with odds of ~1e-5
+
+
+class DbRunner(Protocol):
+    async def __call__(self, fn: Callable[[asyncpg.Connection], Awaitable[T]], attempts: int = 8) -> T: ...
+
+
+@dataclass
+class JobContext:
+    """What one job's rounds need from the worker that runs them."""
+
+    job: Job
+    worker_id: str
+    settings: Settings
+    generator: Generator
+    embedder: Embedder
+    verifier: Verifier
+    prices: Prices
+    metrics: WorkerMetrics
+    db: DbRunner  # runs fn on a pooled connection, retrying lost connections (writes re-check the lease)
+    check: Callable[[], None]  # raises LeaseLost / JobCancelled as the heartbeat last saw them
+
+
+@dataclass
+class Tally:
+    """What one job's rounds produced and lost: ``refused`` counts each lost item once, by reason."""
+
+    generated: int = 0
+    stored: int = 0
+    disputed: int = 0  # every dispute, also those stored under QGEN_STORE_DISPUTED
+    discarded: int = 0  # spares the job ended with: generated, accepted by the dry run, never needed
+    refused: Counter[str] = field(default_factory=Counter)
+
+    def with_refusals(self, verdicts: list[bank.Verdict]) -> Tally:
+        """A copy that also counts the refusals among ``verdicts`` (a store's, not yet counted)."""
+        more = Counter(v.reason or "near_duplicate" for v in verdicts if not v.accepted and v.reason != "surplus")
+        return dataclasses.replace(self, refused=self.refused + more)
+
+    @property
+    def lost(self) -> int:
+        return sum(n for reason, n in self.refused.items() if reason != "slot_filled")
+
+    def describe(self) -> str:
+        """'3 near-duplicates, 1 variant (only the numbers differ), 2 disputed by the answer-key gate'."""
+        parts = []
+        for reason, (one, many) in _REFUSAL_TEXT.items():
+            n = self.refused.get(reason, 0)
+            if n:
+                parts.append(f"{n} {one if n == 1 else many}")
+        return ", ".join(parts)
+
+
+def topup_ask(
+    missing: int,
+    *,
+    judged: int,
+    lost: int,
+    confidence: float = TOPUP_CONFIDENCE,
+    prior_loss: float = PRIOR_LOSS,
+    prior_weight: float = PRIOR_WEIGHT,
+) -> int:
+    """How many new candidates a top-up asks for: the fewest ``n`` of which at least ``missing`` survive with
+    probability ``confidence``, at the loss rate seen so far (``lost`` of ``judged``, with a prior of
+    ``prior_loss`` worth ``prior_weight`` items so that a few early losses do not swing it). Never more than
+    three times the missing count plus two: a loss rate that high is a fault to report, not to pay for."""
+    if missing <= 0:
+        return 0
+    loss = (lost + prior_loss * prior_weight) / (judged + prior_weight)
+    keep = min(max(1.0 - loss, 1e-6), 1.0)
+    ceiling = 3 * missing + 2
+    for n in range(missing, ceiling + 1):
+        if _at_least(missing, n, keep) >= confidence:
+            return n
+    return ceiling
+
+
+def _at_least(k: int, n: int, p: float) -> float:
+    """P(Binomial(n, p) >= k)."""
+    return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1))
+
+
+def shortfall_reason(left: int, slot_count: int, rounds: int, generator_reasons: list[str], tally: Tally,
+                     warnings: list[str]) -> str:
+    """The job's readable reason when it ends short: what the generator could not do, then each kind of
+    refusal counted separately, then any verifier that disputes implausibly often."""
+    why = list(dict.fromkeys(generator_reasons))
+    if tally.lost:
+        why.append(f"refused {tally.describe()}")
+    why += warnings
+    text = "; ".join(why) or "the provider returned too few valid questions"
+    return f"{left} of {slot_count} questions missing after {rounds} top-up rounds: {text}"
+
+
+async def run(ctx: JobContext) -> Tally:
+    """Fill the job's free slots; the job is finished (or ends short with its reason) when this returns."""
+    job, s = ctx.job, ctx.settings
+    filled, avoid = await ctx.db(lambda c: _start(c, ctx))
+    free = [slot for slot in job.slots if slot not in filled]
+    tally = Tally()
+    spares: list[bank.Candidate] = []
+    lost_texts: list[str] = []  # refused and disputed items: the prompt asks for something else
+    reasons: list[str] = []  # what the generator could not do
+    round_no = 0
+    while True:
+        ctx.check()
+        if not free:
+            await finish(ctx, None)
+            return tally
+        last_round = round_no >= s.topup_rounds
+        seed = secrets.randbelow(2**31 - 1)
+        need = len(free)
+        want = need if round_no == 0 else topup_ask(need, judged=tally.stored + tally.lost, lost=tally.lost)
+        ask = max(0, want - len(spares))
+        records: list[CallRecord] = []
+        chosen: list[bank.Candidate] = []
+        refused: list[bank.Verdict] = []
+        disputes: list[tuple[bank.Candidate, str]] = []
+        try:
+            new = await _generate(ctx, ask, seed, round_no, free, [*lost_texts[-10:], *_texts(spares), *avoid],
+                                  tally, reasons, records) if ask else []
+            pool = [*spares, *new]
+            if ctx.verifier.enabled and pool:
+                chosen, refused, disputes, spares = await _gate(ctx, pool, need, seed, records)
+            else:
+                chosen, spares = pool, []
+        finally:
+            # the calls are paid for whatever became of the round (shutdown excepted: not awaited then)
+            if records and not _cancelling():
+                await account(ctx, records)
+        tally.disputed += len(disputes)
+        if not s.store_disputed:
+            tally.refused["disputed"] += len(disputes)
+            lost_texts += [c.question.question_text for c, _ in disputes]
+        # what the store refuses now is counted below; the dry run's refusals are counted here
+        for v in refused:
+            tally.refused[v.reason or "near_duplicate"] += 1
+        lost_texts += [v.candidate.question.question_text for v in refused]
+        warnings = ctx.verifier.warnings()
+        why_short = functools.partial(_why_short, job, round_no, list(reasons), tally, warnings)
+        verdicts = await ctx.db(
+            functools.partial(_store_round, ctx=ctx, candidates=chosen, free=list(free), last_round=last_round,
+                              refused=refused, disputes=disputes, why_short=why_short)
+        )
+        accepted = {v.candidate.slot for v in verdicts if v.accepted}
+        for v in verdicts:
+            if not v.accepted and v.reason != "surplus":
+                tally.refused[v.reason or "near_duplicate"] += 1
+                lost_texts.append(v.candidate.question.question_text)
+        tally.stored += len(accepted)
+        ctx.metrics.round_stored([*refused, *verdicts], disputed=len(disputes))
+        ctx.metrics.verifier_windows(ctx.verifier.dispute_rates())
+        for w in warnings:
+            log.warning("job %s: %s", job.id, w)
+        free = [slot for slot in free if slot not in accepted]
+        log.info(
+            "job %s round %s: %s stored, %s refused so far, %s spare, %s missing",
+            job.id, round_no, len(accepted), tally.lost, len(spares), len(free),
+        )
+        if not free or last_round:
+            tally.discarded = len(spares)
+            return tally
+        round_no += 1
+
+
+async def _start(conn: asyncpg.Connection, ctx: JobContext) -> tuple[set[int], list[str]]:
+    filled = await queue.filled_slots(conn, ctx.job)
+    return set(filled), await bank.avoid_list(conn, ctx.job.spec, ctx.settings)
+
+
+def _texts(cands: list[bank.Candidate]) -> list[str]:
+    return [c.question.question_text for c in cands]
+
+
+async def _generate(
+    ctx: JobContext,
+    ask: int,
+    seed: int,
+    round_no: int,
+    free: list[int],
+    avoid: list[str],
+    tally: Tally,
+    reasons: list[str],
+    records: list[CallRecord],
+) -> list[bank.Candidate]:
+    """``ask`` new candidates, validated and embedded (fewer when the generator fell short: its reason kept)."""
+    job, spec = ctx.job, ctx.job.spec
+    plan = diversity.make_plan(spec, ask, seed, offset=free[0] + round_no * job.slot_count)
+    result = await ctx.generator.generate(spec, ask, plan=plan, avoid=avoid, seed=seed, records=records)
+    ctx.check()
+    items = result.items[:ask]
+    tally.generated += len(items)
+    if result.shortfall_reason:
+        reasons.append(result.shortfall_reason)
+    embeddings = list(await ctx.embedder.embed([it.question for it in items])) if items else []
+    return [
+        bank.Candidate(
+            question=it.question,
+            spec=spec,
+            provider=it.provider,
+            model=it.model,
+            fallback_reason=it.fallback_reason,
+            embedding=emb,
+            request_id=job.request_id,
+            job_id=job.id,
+            key=it.key,
+        )
+        for it, emb in zip(items, embeddings, strict=True)
+    ]
+
+
+async def _gate(
+    ctx: JobContext, pool: list[bank.Candidate], need: int, seed: int, records: list[CallRecord]
+) -> tuple[list[bank.Candidate], list[bank.Verdict], list[tuple[bank.Candidate, str]], list[bank.Candidate]]:
+    """The answer-key gate, outside any transaction or lock: verify only what the bank would store, in
+    waves, until ``need`` passed or nothing is left to verify.
+
+    Returns the candidates to store (disputed ones only under QGEN_STORE_DISPUTED), the dry run's refusals
+    (recorded as they were judged: a copy of a disputed item stays refused, never stored unverified in its
+    place), the disputes with their reasons, and the spares: accepted by the dry run, not yet verified.
+    """
+    s = ctx.settings
+    preview = await ctx.db(lambda c: bank.store(c, pool, settings=s, dry_run=True))
+    refused = [v for v in preview if not v.accepted]
+    waiting = [v.candidate for v in preview if v.accepted]
+    keep: list[bank.Candidate] = []
+    disputes: list[tuple[bank.Candidate, str]] = []
+    while waiting and len(keep) < need:
+        wave, waiting = waiting[: need - len(keep)], waiting[need - len(keep) :]
+        checks = await ctx.verifier.check(
+            wave, subject=ctx.job.spec.subject, seed=seed, records=records
+        )
+        seed += len(wave)
+        for cand, check in zip(wave, checks, strict=True):
+            cand = dataclasses.replace(
+                cand,
+                verification=check.verification,
+                verifier_provider=check.verifier_provider,
+                verifier_model=check.verifier_model,
+                verifier_answer=check.verifier_answer,
+                verification_method=None if check.unavailable else check.method,
+            )
+            if check.verification == "disputed":
+                disputes.append((cand, check.reason or "disputed"))
+                if not s.store_disputed:
+                    continue
+            keep.append(cand)
+    if disputes:
+        log.info("job %s: %s candidate(s) disputed by the answer-key gate", ctx.job.id, len(disputes))
+    return keep, refused, disputes, waiting
+
+
+def _why_short(job: Job, rounds: int, reasons: list[str], tally: Tally, warnings: list[str],
+               left: list[int], verdicts: list[bank.Verdict]) -> str:
+    return shortfall_reason(len(left), job.slot_count, rounds, reasons, tally.with_refusals(verdicts), warnings)
+
+
+async def _store_round(
+    conn: asyncpg.Connection,
+    *,
+    ctx: JobContext,
+    candidates: list[bank.Candidate],
+    free: list[int],
+    last_round: bool,
+    refused: list[bank.Verdict],
+    disputes: list[tuple[bank.Candidate, str]],
+    why_short: Callable[[list[int], list[bank.Verdict]], str],
+) -> list[bank.Verdict]:
+    """One transaction: prove the lease, dedupe + insert, log refusals and disputes, and complete the job
+    when this round fills it or is its last, so that the final inserts and the completion commit together."""
+    job = ctx.job
+    async with conn.transaction():
+        status = await queue.lock_own_job(conn, job, ctx.worker_id)
+        if status is None:
+            raise LeaseLost(f"job {job.id}")
+        if status == "cancelled":
+            raise JobCancelled(f"request {job.request_id}")
+        verdicts = await bank.store(conn, candidates, settings=ctx.settings, slots=free) if candidates else []
+        if refused:
+            await bank.record_rejects(conn, refused, settings=ctx.settings)
+        if disputes:
+            # a disputed candidate kept under QGEN_STORE_DISPUTED has a verdict in the same position
+            stored = {id(candidates[i]): v.question_id for i, v in enumerate(verdicts)}
+            await bank.record_disputes(conn, [(c, why, stored.get(id(c))) for c, why in disputes])
+        accepted = {v.candidate.slot for v in verdicts if v.accepted}
+        left = [slot for slot in free if slot not in accepted]
+        if not left or last_round:
+            if not await queue.finish(conn, job, ctx.worker_id, why_short(left, verdicts) if left else None):
+                raise LeaseLost(f"job {job.id}")
+        return verdicts
+
+
+async def finish(ctx: JobContext, shortfall: str | None) -> None:
+    """Complete a job that has nothing left to store (its slots were filled by an earlier run)."""
+    await finish_job(ctx.db, ctx.job, ctx.worker_id, shortfall)
+
+
+async def finish_job(db: DbRunner, job: Job, worker_id: str, shortfall: str | None) -> None:
+    async def done(conn: asyncpg.Connection) -> None:
+        if not await queue.finish_bookkeeping(conn, job, worker_id, shortfall):
+            raise LeaseLost(f"job {job.id}")
+
+    await db(done)
+
+
+async def account(ctx: JobContext, records: list[CallRecord]) -> None:
+    """Store a round's calls (tokens, latency, estimated cost) and add them to the request's sums.
+
+    Best effort: losing the accounting of one round must not fail or repeat the job.
+    """
+    job = ctx.job
+    calls = json.dumps(
+        [
+            {
+                "provider": r.provider,
+                "model": r.model,
+                "purpose": r.purpose,
+                "outcome": r.outcome,
+                "latency_ms": round(r.latency_s * 1000),
+                "prompt_tokens": r.prompt_tokens,
+                "completion_tokens": r.completion_tokens,
+                "cost_usd": cost_usd(ctx.prices, r.key, r.model, r.prompt_tokens, r.completion_tokens),
+            }
+            for r in records
+        ]
+    )
+    try:
+        # one attempt: the statement is not idempotent, and a retry after a commit the connection lost
+        # would count the round twice; a round lost from the accounting is the lesser harm
+        await ctx.db(lambda c: c.execute(q("record_calls"), job.request_id, job.id, calls), attempts=1)
+    except Exception as e:
+        log.warning("job %s: %s call record(s) not stored (%s)", job.id, len(records), first_line(e)[:500])
+
+
+def _cancelling() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
