@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     runpod_base_url: str | None = Field(None, validation_alias=_env("RUNPOD_BASE_URL"))
     runpod_api_key: str | None = Field(None, validation_alias=_env("RUNPOD_API_KEY"), repr=False)
     runpod_model: str = Field("PhysicsWallahAI/Aryabhata-1.0", validation_alias=_env("RUNPOD_MODEL"))
-    # 'openai' = /v1/chat/completions; 'native' = serverless /runsync + /status/{id}
+    # 'openai' = /v1/chat/completions; 'native' = serverless /run + /status/{id} (+ /cancel/{id})
     runpod_api: Literal["openai", "native"] = Field("openai", validation_alias=_env("RUNPOD_API"))
     # how strict JSON is requested from vLLM >= 0.12: 'response_format' (json_schema) or 'structured_outputs'
     runpod_json_mode: Literal["response_format", "structured_outputs"] = Field(
@@ -49,8 +49,12 @@ class Settings(BaseSettings):
     runpod_max_concurrency: int = Field(4, ge=1, validation_alias=_env("RUNPOD_MAX_CONCURRENCY"))
     # the whole call, polling included; a pod's proxy cuts requests at 100 s (HTTP 524)
     runpod_timeout_s: float = Field(90.0, gt=0, validation_alias=_env("RUNPOD_TIMEOUT_S"))
-    # serverless /runsync?wait=: how long RunPod holds the request before answering with the job id
-    runpod_runsync_wait_s: float = Field(30.0, ge=1, le=300, validation_alias=_env("RUNPOD_RUNSYNC_WAIT_S"))
+    # serverless: how long a call waits for a worker (a job IN_QUEUE, or /health before the OpenAI route)
+    # before giving up; nothing is resubmitted meanwhile. worker-vllm cold starts take tens of seconds to
+    # minutes (image pull, model download and load), hence the 5 minutes.
+    runpod_cold_start_wait_s: float = Field(300.0, ge=0, validation_alias=_env("RUNPOD_COLD_START_WAIT_S"))
+    # serverless: seconds between /status (and /health) polls; RunPod allows 2000 /status per 10 s
+    runpod_poll_s: float = Field(1.0, gt=0, validation_alias=_env("RUNPOD_POLL_S"))
     # used when the server does not report max_model_len on /v1/models
     runpod_context_tokens: int = Field(4096, ge=512, validation_alias=_env("RUNPOD_CONTEXT_TOKENS"))
     runpod_temperature: float = Field(0.7, ge=0, le=2, validation_alias=_env("RUNPOD_TEMPERATURE"))

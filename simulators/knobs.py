@@ -56,6 +56,15 @@ class Knobs:
     # output [{"choices": [{"tokens": [...]}], "usage": {"input", "output"}}])
     worker_image: str = "current"
     output_error_rate: float = 0.0  # RunPod native: job ends with an error instead of output
+    # RunPod serverless workers (runpod/docs serverless/workers/overview.mdx): active workers are ready from
+    # the start; a queued job with no ready worker starts one, 'initializing' for cold_start_s; a flex
+    # worker idle for idle_timeout_s stops (RunPod's default 5 s). Default: one warm worker.
+    min_workers: int = 1
+    max_workers: int = 3  # RunPod's default
+    cold_start_s: float = 0.0
+    idle_timeout_s: float = 5.0
+    worker_concurrency: int = 300  # jobs per worker at once (worker-vllm DEFAULT_MAX_CONCURRENCY)
+    drop_answers: int = 0  # the next N submissions are queued as jobs, then the connection closes unanswered
     # Gemini
     retired_models: list[str] = field(
         default_factory=lambda: ["gemini-1.5-flash", "gemini-1.5-pro", "gemini-2.0-flash", "gemini-2.5-flash",

@@ -66,6 +66,13 @@ class SimulatorServer:
     def model(self) -> str:
         return self.core.model
 
+    @property
+    def serverless(self) -> runpod.RunpodSim:
+        """The RunPod endpoint's jobs and workers (kind 'runpod', once started)."""
+        if self._runpod is None:
+            raise RuntimeError("no RunPod serverless simulator is running here")
+        return self._runpod
+
     def reset_stats(self) -> None:
         self.core.reset_stats()
 

@@ -106,6 +106,11 @@ async def chat_completions(request: web.Request, core: SimCore) -> web.Response:
     if not isinstance(body, dict):
         return vllm_error(400, "Request body must be a JSON object")
     core.record(body)
+    return await answer_chat(body, core)
+
+
+async def answer_chat(body: dict[str, Any], core: SimCore) -> web.Response:
+    """The answer to a parsed chat-completions body (also run as a RunPod OpenAI-route job)."""
     model = body.get("model") or core.model
     if model != core.model:
         return vllm_error(404, f"The model `{model}` does not exist.")
@@ -164,6 +169,11 @@ async def models(request: web.Request, core: SimCore) -> web.Response:
     """``GET /v1/models``."""
     if not check_bearer(request, core, raw_ok=core.kind == "runpod"):
         return web.json_response({"error": "Unauthorized"}, status=401)
+    return models_response(core)
+
+
+def models_response(core: SimCore) -> web.Response:
+    """The ``/v1/models`` list: the one served model with its ``max_model_len``."""
     return web.json_response(
         {
             "object": "list",

@@ -134,27 +134,24 @@ async def test_default_gemini_model_is_served_and_a_retired_one_stops_the_start(
     assert len(msg.splitlines()) == 1
 
 
-# --- 3. RunPod /runsync: wait sent, job id learned, polled, cancelled ------------------------------------
+# --- 3. RunPod /run: job id learned at once, polled, cancelled ------------------------------------------
 
 
-async def test_runsync_sends_wait_then_polls_a_slow_job_to_completion() -> None:
+async def test_run_answers_the_id_then_polls_a_slow_job_to_completion() -> None:
     async with SimulatorServer("runpod", knobs=Knobs(latency_s=2.5)) as sim:
-        p = RunPodProvider(
-            quiet(runpod_api="native", runpod_runsync_wait_s=1, runpod_timeout_s=30), base_url=sim.base_url,
-            poll_interval_s=0.1,
-        )
+        p = RunPodProvider(quiet(runpod_api="native", runpod_timeout_s=30), base_url=sim.base_url, poll_interval_s=0.1)
         try:
             reply = await p.generate(one_call(p))
         finally:
             await p.aclose()
-        jobs = list(sim._runpod.jobs.values())  # type: ignore[union-attr]
+        jobs = list(sim.serverless.jobs.values())
         paths = list(sim.stats.paths)
     assert valid_count(reply.text, reply.finish_reason) == 2
-    assert paths == ["/v2/sim-endpoint/runsync?wait=1000"], "one job submitted, with an explicit wait"
+    assert paths == ["/v2/sim-endpoint/run"], "one job submitted"
     assert [j.status for j in jobs] == ["COMPLETED"]
 
 
-async def test_runsync_past_the_deadline_cancels_the_job_and_never_submits_twice() -> None:
+async def test_run_past_the_deadline_cancels_the_job_and_never_submits_twice() -> None:
     async with SimulatorServer("runpod", knobs=Knobs(latency_s=20.0)) as sim:
         p = RunPodProvider(quiet(runpod_api="native", runpod_timeout_s=1.5), base_url=sim.base_url, poll_interval_s=0.1)
         try:
@@ -162,7 +159,7 @@ async def test_runsync_past_the_deadline_cancels_the_job_and_never_submits_twice
                 await p.generate(one_call(p))
         finally:
             await p.aclose()
-        jobs = list(sim._runpod.jobs.values())  # type: ignore[union-attr]
+        jobs = list(sim.serverless.jobs.values())
     assert e.value.kind == "timeout" and "still IN_PROGRESS" in str(e.value)
     assert [j.status for j in jobs] == ["CANCELLED"], "the one job was cancelled, not left running"
 

@@ -1,5 +1,5 @@
 """Provider adapters against the loopback simulators with the real httpx and google-genai clients:
-strict JSON at the source, native runsync + polling, and every failure translated into a kind."""
+strict JSON at the source, native /run + polling, and every failure translated into a kind."""
 
 from __future__ import annotations
 
@@ -240,7 +240,7 @@ async def test_health_and_models_for_doctor() -> None:
 # --- RunPod serverless, native API ---------------------------------------------------------------
 
 
-async def test_native_runsync_sends_sampling_params_and_reads_output() -> None:
+async def test_native_run_sends_sampling_params_and_reads_output() -> None:
     async with sim_server("runpod") as sim:
         p = RunPodProvider(settings(runpod_api="native"), base_url=sim.base_url)
         try:
@@ -257,7 +257,7 @@ async def test_native_runsync_sends_sampling_params_and_reads_output() -> None:
 
 
 async def test_native_polls_status_while_in_progress() -> None:
-    async with sim_server("runpod", knobs=Knobs(latency_s=0.4, runsync_wait_s=0.05)) as sim:
+    async with sim_server("runpod", knobs=Knobs(latency_s=0.4)) as sim:
         p = RunPodProvider(settings(runpod_api="native"), base_url=sim.base_url, poll_interval_s=0.05)
         try:
             reply = await p.generate(call(2))
@@ -267,7 +267,7 @@ async def test_native_polls_status_while_in_progress() -> None:
 
 
 async def test_native_poll_is_bounded_by_the_timeout() -> None:
-    async with sim_server("runpod", knobs=Knobs(latency_s=3.0, runsync_wait_s=0.05)) as sim:
+    async with sim_server("runpod", knobs=Knobs(latency_s=3.0)) as sim:
         p = RunPodProvider(
             settings(runpod_api="native", runpod_timeout_s=0.5), base_url=sim.base_url, poll_interval_s=0.05
         )

@@ -1,12 +1,26 @@
-"""RunPod adapter (vLLM serving Aryabhata): OpenAI-compatible chat completions or serverless /runsync.
+"""RunPod adapter (vLLM serving Aryabhata): OpenAI-compatible chat completions or the serverless job API.
 
 One call per ``generate``; every failure leaves as ``ProviderError`` with a kind. The reply text is
 returned as is — parsing and validation happen in ``generation``.
 
+Serverless calls never leave a paid job unaccounted for. The native route submits with ``POST /run``
+(the job id comes back at once), polls ``GET /status/{id}`` and sends ``POST /cancel/{id}`` whenever it
+gives up. The OpenAI route of a serverless endpoint (``…/v2/{endpoint}/openai/v1``) carries no job id,
+so nothing is sent to it until ``GET /health`` shows a ready worker: a cold start is waited out (up to
+``RUNPOD_COLD_START_WAIT_S``) and logged, and an endpoint scaled to zero is woken by one tiny ``/run``
+job, never by the real request. A submission sent but never answered (a read timeout, a dropped
+connection) raises ``SubmissionUnknown``, which is not retried: RunPod has no idempotency key, so a retry
+could pay for a second job. Every ``/run`` carries a ``policy`` (``ttl``, ``executionTimeout``) so that
+RunPod itself ends, at our deadlines, a job whose id we never learnt.
+
 Upstream contracts this follows: vLLM's OpenAI protocol (vllm/entrypoints/openai/protocol.py:
 ``response_format`` json_schema, ``structured_outputs``, ``stop_token_ids``; ``/v1/models`` with
-``max_model_len``), RunPod serverless (``/runsync?wait=`` in ms, ``/status/{id}``, ``/cancel/{id}``) and
-runpod-workers/worker-vllm's handler (src/handler.py: output shapes of the current and older images).
+``max_model_len``); RunPod's serverless docs (runpod/docs serverless/endpoints/send-requests.mdx and
+operation-reference.mdx: ``/run``, ``/status``, ``/cancel``, ``/health``, ``policy``, result retention
+and rate limits; job-states.mdx: IN_QUEUE, IN_PROGRESS, COMPLETED, FAILED, CANCELLED, TIMED_OUT;
+serverless/workers/overview.mdx: worker states and cold starts); runpod-workers/worker-vllm's handler
+(src/handler.py: output shapes of the current and older images; src/utils.py: the OpenAI route runs as a
+job with ``openai_route``/``openai_input``).
 """
 
 from __future__ import annotations
@@ -14,7 +28,9 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
+import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -28,9 +44,14 @@ from .base import ProviderCall, ProviderCheck, ProviderProfile, ProviderReply
 # end-of-turn token ids (``stop_token_ids``, from the profile) are what actually stops it.
 STOP_STRINGS = ["<|im_start|>", "<|im_end|>", "<|endoftext|>"]
 _PENDING = frozenset({"IN_QUEUE", "IN_PROGRESS"})
-# Extra seconds the HTTP read limit of /runsync allows beyond ``wait``: RunPod must answer (with the
-# job id at least) before we stop listening, or the job can be neither polled nor cancelled.
-RUNSYNC_READ_MARGIN_S = 15.0
+# Seconds added to our own deadlines in the ``policy`` of a /run job, so that RunPod ends it only after
+# we have given up (and cancelled it) — the policy is for the job whose id never reached us.
+POLICY_MARGIN_S = 30.0
+# The job that wakes an endpoint scaled to zero: worker-vllm's native input, one token of output.
+WAKE_INPUT = {"messages": [{"role": "user", "content": "ping"}], "sampling_params": {"max_tokens": 1}}
+HEALTH_LOG_EVERY_S = 30.0  # an unchanged wait is logged again after this long
+HEALTH_CHECK_EVERY_S = 5.0  # /health reads while a /run job waits in the queue (for the log only)
+log = logging.getLogger(__name__)
 _CONTEXT_MARKERS = ("maximum context length", "context length", "too many tokens", "prompt is too long")
 
 
@@ -110,6 +131,96 @@ def transport_error(provider: str, e: httpx.HTTPError, timeout_s: float) -> Prov
     return ProviderError(provider, "connect", f"{type(e).__name__}: {e}")
 
 
+def sent_unanswered(e: httpx.HTTPError) -> bool:
+    """Did the request go out with no answer back (so the server may have acted on it)?
+
+    Connect failures and pool timeouts happen before anything is sent; a read timeout or a connection
+    dropped after sending leaves the outcome unknown.
+    """
+    never_sent = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+    return isinstance(e, httpx.TransportError) and not isinstance(e, never_sent)
+
+
+class SubmissionUnknown(ProviderError):
+    """A serverless submission went out and no answer came back: RunPod may be running a job we hold no id
+    for. Never retried (RunPod has no idempotency key, so a retry could pay for a second job)."""
+
+    @property
+    def retryable(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class EndpointHealth:
+    """A serverless endpoint's ``GET /health``: its jobs and its workers by state."""
+
+    in_queue: int = 0
+    in_progress: int = 0
+    idle: int = 0
+    running: int = 0
+    ready: int = 0
+    initializing: int = 0
+    throttled: int = 0
+    unhealthy: int = 0
+
+    @property
+    def available(self) -> int:
+        """Workers that can take a job now (``ready`` is reported by newer APIs, idle/running by all)."""
+        return max(self.ready, self.idle + self.running)
+
+    @property
+    def state(self) -> str:
+        """'ready' (a worker can take a job), 'starting' (a worker is coming: one is initializing, or jobs
+        wait and will make RunPod start one) or 'asleep' (scaled to zero: nothing starts without a job)."""
+        if self.available > 0:
+            return "ready"
+        if self.initializing > 0 or self.in_queue > 0 or self.in_progress > 0:
+            return "starting"
+        return "asleep"
+
+    def describe(self) -> str:
+        parts = [f"{self.idle} idle", f"{self.initializing} initializing"]
+        if self.running:
+            parts.append(f"{self.running} running")
+        for name, n in (("throttled", self.throttled), ("unhealthy", self.unhealthy)):
+            if n:
+                parts.append(f"{n} {name}")
+        parts.append(f"{self.in_queue} job{'s' if self.in_queue != 1 else ''} in queue")
+        return ", ".join(parts)
+
+
+def parse_health(data: Any) -> EndpointHealth | None:
+    """``EndpointHealth`` from a ``/health`` body, or None when it is not that shape (not a serverless endpoint)."""
+    if not isinstance(data, dict) or not isinstance(data.get("workers"), dict):
+        return None
+    raw_jobs = data.get("jobs")
+    jobs: dict[str, Any] = raw_jobs if isinstance(raw_jobs, dict) else {}
+    workers: dict[str, Any] = data["workers"]
+
+    def n(d: dict[str, Any], key: str) -> int:
+        v = d.get(key)
+        return v if isinstance(v, int) and not isinstance(v, bool) and v > 0 else 0
+
+    return EndpointHealth(
+        in_queue=n(jobs, "inQueue"),
+        in_progress=n(jobs, "inProgress"),
+        idle=n(workers, "idle"),
+        running=n(workers, "running"),
+        ready=n(workers, "ready"),
+        initializing=n(workers, "initializing"),
+        throttled=n(workers, "throttled"),
+        unhealthy=n(workers, "unhealthy"),
+    )
+
+
+def job_policy(queue_s: float, run_s: float) -> dict[str, int]:
+    """A /run job's ``policy``: RunPod drops it if no worker took it by our queue deadline and stops it past
+    our run deadline (each with ``POLICY_MARGIN_S``), within the documented bounds (ttl >= 10 s,
+    executionTimeout > 5 s)."""
+    run_ms = int((run_s + POLICY_MARGIN_S) * 1000)
+    return {"ttl": max(10_000, int((queue_s + run_s + POLICY_MARGIN_S) * 1000)), "executionTimeout": max(5_001, run_ms)}
+
+
 def structured_fields(mode: str, schema: dict[str, Any]) -> dict[str, Any]:
     """Request fields asking vLLM >= 0.12 for strict JSON matching ``schema``.
 
@@ -184,7 +295,7 @@ def _output_error(output: Any) -> str | None:
 
 
 class RunPodProvider:
-    """``Provider`` for RunPod: pod proxy / serverless OpenAI route / any vLLM ``/v1``, or native /runsync."""
+    """``Provider`` for RunPod: pod proxy / serverless OpenAI route / any vLLM ``/v1``, or the native job API."""
 
     key = "runpod"
 
@@ -195,7 +306,7 @@ class RunPodProvider:
         name: str = "runpod",
         base_url: str | None = None,
         client: httpx.AsyncClient | None = None,
-        poll_interval_s: float = 0.5,
+        poll_interval_s: float | None = None,
     ) -> None:
         base = base_url or settings.runpod_base_url
         if not base:
@@ -207,8 +318,12 @@ class RunPodProvider:
         self.api = settings.runpod_api
         self.json_mode = settings.runpod_json_mode
         self.timeout_s = settings.runpod_timeout_s
-        self.runsync_wait_s = min(settings.runpod_runsync_wait_s, settings.runpod_timeout_s)
-        self.poll_interval_s = poll_interval_s
+        self.cold_start_wait_s = settings.runpod_cold_start_wait_s
+        self.poll_interval_s = poll_interval_s if poll_interval_s is not None else settings.runpod_poll_s
+        # the OpenAI route of a serverless endpoint: jobs without ids, so /health is consulted first
+        self.serverless_openai = self.api == "openai" and self.base_url.endswith("/openai/v1")
+        self._wake_lock = asyncio.Lock()
+        self._wake_job: tuple[str, float] | None = None  # (job id, monotonic time sent)
         key = settings.runpod_api_key
         self._headers = {"Authorization": f"Bearer {key}"} if key else {}
         self._owns_client = client is None
@@ -281,7 +396,10 @@ class RunPodProvider:
         json_body: Any = None,
         limit_s: float | None = None,
         params: dict[str, Any] | None = None,
+        submits: str | None = None,
     ) -> httpx.Response:
+        """One HTTP exchange; non-2xx and transport failures become ``ProviderError``. ``submits`` names what
+        the request submits (a paid job): sent with no answer back, it raises ``SubmissionUnknown``."""
         kwargs: dict[str, Any] = {"headers": self._headers}
         if json_body is not None:
             kwargs["json"] = json_body
@@ -292,7 +410,15 @@ class RunPodProvider:
         try:
             resp = await self._client.request(method, url, **kwargs)
         except httpx.HTTPError as e:
-            raise transport_error(self.name, e, limit_s or self.timeout_s) from e
+            err = transport_error(self.name, e, limit_s or self.timeout_s)
+            if submits and sent_unanswered(e):
+                raise SubmissionUnknown(
+                    self.name,
+                    err.kind,
+                    f"{submits} was sent but no answer came back ({err.message}); RunPod may be running a job "
+                    "whose id we never learnt, so it is not sent again",
+                ) from e
+            raise err from e
         if resp.status_code >= 400:
             raise classify_status(self.name, resp.status_code, resp.text, resp.headers)
         return resp
@@ -319,7 +445,13 @@ class RunPodProvider:
             **self._sampling(call),
             **structured_fields(self.json_mode, call.schema),
         }
-        resp = await self._request("POST", f"{self.base_url}/chat/completions", json_body=body)
+        if self.serverless_openai:
+            await self._await_worker()
+            resp = await self._request(
+                "POST", f"{self.base_url}/chat/completions", json_body=body, submits="the chat completion"
+            )
+        else:  # a pod or a plain vLLM server: a dropped request is aborted there, a retry is safe
+            resp = await self._request("POST", f"{self.base_url}/chat/completions", json_body=body)
         data = _json_or_text(resp)
         try:
             choice = data["choices"][0]
@@ -337,46 +469,120 @@ class RunPodProvider:
         )
 
     async def _generate_native(self, call: ProviderCall) -> ProviderReply:
-        """``/runsync?wait=…``, then ``/status/{id}`` until done; the job is cancelled if we give up.
+        """``POST /run``, then ``GET /status/{id}`` until the job ends; ``POST /cancel/{id}`` on any give-up.
 
-        ``wait`` is sent, and the HTTP read limit exceeds it, so RunPod always answers with the job id
-        before we stop listening: a slow job is polled and, past the deadline, cancelled, never left
-        running unseen while a retry pays for a second one.
+        The job may wait in the queue up to ``cold_start_wait_s`` (a worker starting) and then run up to
+        ``timeout_s``; past either, or on any other failure (a poll that fails, the worker shutting
+        down), it is cancelled, so no job goes on running unseen while a retry pays for another.
         """
-        deadline = time.monotonic() + self.timeout_s
         sampling = {**self._sampling(call), "structured_outputs": {"json": call.schema}}
-        body = {"input": {"messages": self._messages(call), "sampling_params": sampling}}
-        wait_s = max(1.0, min(self.runsync_wait_s, self.timeout_s))
-        resp = await self._request(
-            "POST",
-            f"{self.base_url}/runsync",
-            json_body=body,
-            params={"wait": int(wait_s * 1000)},
-            limit_s=wait_s + RUNSYNC_READ_MARGIN_S,
-        )
-        job = _json_or_text(resp)
-        if not isinstance(job, dict):
-            raise ProviderError(self.name, "server", f"unexpected /runsync answer: {_short(resp.text)}")
-        job_id = job.get("id")
+        body = {
+            "input": {"messages": self._messages(call), "sampling_params": sampling},
+            "policy": job_policy(self.cold_start_wait_s, self.timeout_s),
+        }
+        job_id = await self._submit_run(body, "the /run job")
         try:
-            while job.get("status") in _PENDING:
-                remaining = deadline - time.monotonic()
-                if not job_id or remaining <= 0:
-                    raise ProviderError(
-                        self.name, "timeout", f"job {job_id} still {job.get('status')} after {self.timeout_s:g}s"
-                    )
-                await asyncio.sleep(min(self.poll_interval_s, remaining))
-                poll = await self._request(
-                    "GET", f"{self.base_url}/status/{job_id}", limit_s=max(1.0, deadline - time.monotonic())
-                )
-                job = _json_or_text(poll)
-                if not isinstance(job, dict):
-                    raise ProviderError(self.name, "server", f"unexpected /status answer: {_short(poll.text)}")
+            job = await self._await_job(job_id)
         except BaseException:
-            # gave up (deadline, a failed poll, worker shutdown): free the GPU, do not pay for it twice
             await self._cancel(job_id)
             raise
         return self._native_reply(job)
+
+    async def _submit_run(self, body: dict[str, Any], what: str) -> str:
+        """``POST /run``; the job id. An answer without one is as unknown as no answer."""
+        resp = await self._request("POST", f"{self.base_url}/run", json_body=body, submits=what)
+        job = _json_or_text(resp)
+        job_id = job.get("id") if isinstance(job, dict) else None
+        if not job_id:
+            raise SubmissionUnknown(self.name, "server", f"/run answered without a job id: {_short(resp.text)}")
+        return str(job_id)
+
+    async def _await_job(self, job_id: str) -> dict[str, Any]:
+        """Poll ``/status/{id}`` until the job leaves IN_QUEUE/IN_PROGRESS; ``timeout`` past the queue or run
+        deadline. While it is queued, what it waits for is logged from ``/health``."""
+        queued_until = time.monotonic() + self.cold_start_wait_s
+        run_until: float | None = None
+        waiting = _WaitLog(f"job {job_id}")
+        while True:
+            resp = await self._request("GET", f"{self.base_url}/status/{job_id}", limit_s=min(self.timeout_s, 30.0))
+            job = _json_or_text(resp)
+            if not isinstance(job, dict):
+                raise ProviderError(self.name, "server", f"unexpected /status answer: {_short(resp.text)}")
+            status, now = job.get("status"), time.monotonic()
+            if status not in _PENDING:
+                return job
+            if status == "IN_QUEUE":
+                if now >= queued_until:
+                    raise ProviderError(
+                        self.name, "timeout",
+                        f"job {job_id} still IN_QUEUE after {self.cold_start_wait_s:g}s: no RunPod worker took it",
+                    )
+                if waiting.due(now):
+                    waiting.note(await self._health_or_none(), now)
+            else:
+                run_until = run_until if run_until is not None else now + self.timeout_s
+                if now >= run_until:
+                    raise ProviderError(
+                        self.name, "timeout", f"job {job_id} still IN_PROGRESS after {self.timeout_s:g}s"
+                    )
+            await asyncio.sleep(self.poll_interval_s)
+
+    # --- serverless endpoint health ---------------------------------------------------------------
+    async def endpoint_health(self) -> EndpointHealth:
+        """``GET {endpoint}/health`` as ``EndpointHealth``; ``ProviderError`` when it cannot be read."""
+        resp = await self._request("GET", self._health_url(), limit_s=min(self.timeout_s, 30.0))
+        h = parse_health(_json_or_text(resp))
+        if h is None:
+            raise ProviderError(self.name, "server", f"unexpected /health answer: {_short(resp.text)}")
+        return h
+
+    async def _health_or_none(self) -> EndpointHealth | None:
+        try:
+            return await self.endpoint_health()
+        except ProviderError:
+            return None  # only for the log: the job's own status decides
+
+    async def _await_worker(self) -> None:
+        """Return once ``/health`` shows a worker that can take a job; nothing is submitted meanwhile but,
+        on an endpoint scaled to zero, one tiny wake-up job (a queued job is what makes RunPod start a
+        worker). ``timeout`` after ``cold_start_wait_s``, the wake-up job cancelled."""
+        deadline = time.monotonic() + self.cold_start_wait_s
+        waiting = _WaitLog("the chat completion")
+        woke: str | None = None
+        try:
+            while True:
+                h = await self.endpoint_health()
+                now = time.monotonic()
+                if h.state == "ready":
+                    if waiting.logged:
+                        log.info("%s: a RunPod worker is ready (%s)", self.name, h.describe())
+                    return
+                if h.state == "asleep":
+                    woke = await self._wake() or woke
+                if now >= deadline:
+                    raise ProviderError(
+                        self.name, "timeout",
+                        f"no RunPod worker became ready within {self.cold_start_wait_s:g}s ({h.describe()}); "
+                        "nothing was sent",
+                    )
+                waiting.note(h, now)
+                await asyncio.sleep(self.poll_interval_s)
+        except BaseException:
+            if woke:
+                await self._cancel(woke)
+            raise
+
+    async def _wake(self) -> str | None:
+        """Queue the wake-up job unless one sent by this process may still be starting a worker."""
+        async with self._wake_lock:
+            now = time.monotonic()
+            if self._wake_job is not None and now - self._wake_job[1] < self.cold_start_wait_s:
+                return None
+            body = {"input": WAKE_INPUT, "policy": job_policy(self.cold_start_wait_s, 10.0)}
+            job_id = await self._submit_run(body, "the wake-up job")
+            self._wake_job = (job_id, now)
+            log.info("%s: endpoint scaled to zero; wake-up job %s queued to start a worker", self.name, job_id)
+            return job_id
 
     def _native_reply(self, job: dict[str, Any]) -> ProviderReply:
         status = job.get("status")
@@ -407,13 +613,38 @@ class RunPodProvider:
             return ProviderError(self.name, "context_length", message)
         return ProviderError(self.name, "server", message)
 
-    async def _cancel(self, job_id: Any) -> None:
-        if not job_id:
-            return
-        try:  # best effort: free the worker; the caller already has its answer (timeout)
-            await self._client.post(f"{self.base_url}/cancel/{job_id}", headers=self._headers, timeout=5.0)
-        except httpx.HTTPError:
-            pass
+    async def _cancel(self, job_id: str) -> None:
+        """``POST /cancel/{id}``, once more if the first try fails; a job left running is logged with its id."""
+        for _ in range(2):
+            try:
+                resp = await self._client.post(f"{self.base_url}/cancel/{job_id}", headers=self._headers, timeout=10.0)
+            except httpx.HTTPError:
+                continue
+            if resp.status_code < 500:  # 404: already gone (finished and expired)
+                return
+        log.warning("%s: could not cancel job %s; RunPod ends it at its policy limits", self.name, job_id)
+
+
+class _WaitLog:
+    """What a wait is for, logged when it changes and again every ``HEALTH_LOG_EVERY_S``."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.logged = False
+        self._last: str | None = None
+        self._logged_at = 0.0
+        self._checked_at: float | None = None
+
+    def due(self, now: float) -> bool:
+        """Time to read ``/health`` again (at most every ``HEALTH_CHECK_EVERY_S`` while a job is queued)?"""
+        return self._checked_at is None or now - self._checked_at >= HEALTH_CHECK_EVERY_S
+
+    def note(self, h: EndpointHealth | None, now: float) -> None:
+        self._checked_at = now
+        text = h.describe() if h is not None else "endpoint health unknown"
+        if text != self._last or now - self._logged_at >= HEALTH_LOG_EVERY_S:
+            log.info("%s waiting for a RunPod worker: %s", self.what, text)
+            self._last, self._logged_at, self.logged = text, now, True
 
 
 def _json_or_text(resp: httpx.Response) -> Any:
