@@ -190,6 +190,14 @@ class RunpodSim:
         """Jobs by (route, status): what was submitted and what became of each."""
         return Counter((j.route, j.status) for j in self.jobs.values())
 
+    def finish_cold_starts(self) -> None:
+        """Test control: every initializing worker is ready now (cold starts are set long, then ended)."""
+        now = time.monotonic()
+        for w in self.workers:
+            if w.ready_at > now:
+                w.ready_at = w.idle_since = now
+        self._reconcile()
+
     # --- workers and the queue ---------------------------------------------------------------------
     def _add_worker(self, now: float, *, ready_at: float, active: bool) -> None:
         self._workers_started += 1

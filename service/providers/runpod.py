@@ -49,6 +49,8 @@ _PENDING = frozenset({"IN_QUEUE", "IN_PROGRESS"})
 POLICY_MARGIN_S = 30.0
 # The job that wakes an endpoint scaled to zero: worker-vllm's native input, one token of output.
 WAKE_INPUT = {"messages": [{"role": "user", "content": "ping"}], "sampling_params": {"max_tokens": 1}}
+# /run, /status, /health and /cancel answer at once, whatever the job does: their own read limit
+API_LIMIT_S = 30.0
 HEALTH_LOG_EVERY_S = 30.0  # an unchanged wait is logged again after this long
 HEALTH_CHECK_EVERY_S = 5.0  # /health reads while a /run job waits in the queue (for the log only)
 log = logging.getLogger(__name__)
@@ -322,6 +324,8 @@ class RunPodProvider:
         self.poll_interval_s = poll_interval_s if poll_interval_s is not None else settings.runpod_poll_s
         # the OpenAI route of a serverless endpoint: jobs without ids, so /health is consulted first
         self.serverless_openai = self.api == "openai" and self.base_url.endswith("/openai/v1")
+        # where /run, /status/{id}, /cancel/{id} and /health live: https://api.runpod.ai/v2/{endpoint}
+        self.endpoint_url = self.base_url.removesuffix("/openai/v1")
         self._wake_lock = asyncio.Lock()
         self._wake_job: tuple[str, float] | None = None  # (job id, monotonic time sent)
         key = settings.runpod_api_key
@@ -490,7 +494,7 @@ class RunPodProvider:
 
     async def _submit_run(self, body: dict[str, Any], what: str) -> str:
         """``POST /run``; the job id. An answer without one is as unknown as no answer."""
-        resp = await self._request("POST", f"{self.base_url}/run", json_body=body, submits=what)
+        resp = await self._request("POST", f"{self.endpoint_url}/run", json_body=body, limit_s=API_LIMIT_S, submits=what)
         job = _json_or_text(resp)
         job_id = job.get("id") if isinstance(job, dict) else None
         if not job_id:
@@ -504,7 +508,7 @@ class RunPodProvider:
         run_until: float | None = None
         waiting = _WaitLog(f"job {job_id}")
         while True:
-            resp = await self._request("GET", f"{self.base_url}/status/{job_id}", limit_s=min(self.timeout_s, 30.0))
+            resp = await self._request("GET", f"{self.endpoint_url}/status/{job_id}", limit_s=API_LIMIT_S)
             job = _json_or_text(resp)
             if not isinstance(job, dict):
                 raise ProviderError(self.name, "server", f"unexpected /status answer: {_short(resp.text)}")
@@ -530,7 +534,7 @@ class RunPodProvider:
     # --- serverless endpoint health ---------------------------------------------------------------
     async def endpoint_health(self) -> EndpointHealth:
         """``GET {endpoint}/health`` as ``EndpointHealth``; ``ProviderError`` when it cannot be read."""
-        resp = await self._request("GET", self._health_url(), limit_s=min(self.timeout_s, 30.0))
+        resp = await self._request("GET", self._health_url(), limit_s=API_LIMIT_S)
         h = parse_health(_json_or_text(resp))
         if h is None:
             raise ProviderError(self.name, "server", f"unexpected /health answer: {_short(resp.text)}")
@@ -617,7 +621,9 @@ class RunPodProvider:
         """``POST /cancel/{id}``, once more if the first try fails; a job left running is logged with its id."""
         for _ in range(2):
             try:
-                resp = await self._client.post(f"{self.base_url}/cancel/{job_id}", headers=self._headers, timeout=10.0)
+                resp = await self._client.post(
+                    f"{self.endpoint_url}/cancel/{job_id}", headers=self._headers, timeout=API_LIMIT_S
+                )
             except httpx.HTTPError:
                 continue
             if resp.status_code < 500:  # 404: already gone (finished and expired)
