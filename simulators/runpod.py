@@ -192,6 +192,7 @@ class RunpodSim:
 
     def finish_cold_starts(self) -> None:
         """Test control: every initializing worker is ready now (cold starts are set long, then ended)."""
+        self._reconcile()  # workers the knobs now ask for start first
         now = time.monotonic()
         for w in self.workers:
             if w.ready_at > now:

@@ -20,6 +20,7 @@ from service.generation import Generator
 from service.parsing import parse_items
 from service.providers.runpod import (
     EndpointHealth,
+    NoWorker,
     RunPodProvider,
     SubmissionUnknown,
     job_policy,
@@ -115,20 +116,25 @@ async def test_run_job_goes_in_queue_in_progress_completed_with_one_submission()
 
 
 async def test_a_job_no_worker_takes_is_cancelled_at_the_queue_deadline() -> None:
-    """The queue wait is bounded by RUNPOD_COLD_START_WAIT_S; at the deadline the job is cancelled."""
+    """The queue wait is bounded by RUNPOD_COLD_START_WAIT_S; at the deadline the job is cancelled, and the
+    call is not retried (a retry would only wait as long again)."""
     async with SimulatorServer("runpod", knobs=Knobs(min_workers=0, cold_start_s=COLD)) as sim:
-        p = RunPodProvider(
-            settings(runpod_api="native", runpod_cold_start_wait_s=0.3), base_url=sim.base_url, poll_interval_s=0.02
-        )
+        s = settings(runpod_api="native", runpod_cold_start_wait_s=0.3)
+        p = RunPodProvider(s, base_url=sim.base_url, poll_interval_s=0.02)
+        gen = Generator(s, {"runpod": p})
         try:
-            with pytest.raises(ProviderError) as e:
+            with pytest.raises(JobRetry) as e:
+                await gen.generate(MATHS, 2, plan=[], avoid=[], seed=1)
+            with pytest.raises(NoWorker) as direct:
                 await p.generate(one_call())
         finally:
             await p.aclose()
         ledger = sim.serverless.ledger()
         queued = len(sim.serverless.queue)
-    assert e.value.kind == "timeout" and "still IN_QUEUE after 0.3s: no RunPod worker took it" in str(e.value)
-    assert ledger == {("run", "CANCELLED"): 1}, "the simulator saw the cancel"
+    assert "runpod timeout" in str(e.value)
+    assert direct.value.kind == "timeout" and not direct.value.retryable
+    assert "still IN_QUEUE after 0.3s: no RunPod worker took it" in str(direct.value)
+    assert ledger == {("run", "CANCELLED"): 2}, "one job per logical call, each cancelled (the simulator saw it)"
     assert queued == 0
 
 
@@ -277,6 +283,27 @@ async def test_a_pod_url_has_no_serverless_health_and_is_called_directly() -> No
         paths = list(pod.stats.paths)
     assert not p.serverless_openai and valid_count(reply.text, reply.finish_reason) == 2
     assert paths == ["/v1/chat/completions"]
+
+
+async def test_check_on_a_cold_endpoint_reports_it_and_submits_nothing() -> None:
+    """The model listing is a job on a serverless endpoint: asked only of a ready worker."""
+    async with SimulatorServer("runpod", knobs=Knobs(min_workers=0, cold_start_s=COLD)) as sim:
+        native = RunPodProvider(settings(runpod_api="native"), base_url=sim.base_url)
+        openai = RunPodProvider(settings(), base_url=f"{sim.base_url}/openai/v1")
+        try:
+            cold = [await native.check(), await openai.check()]
+            sim.knobs.min_workers = 1
+            sim.serverless.finish_cold_starts()
+            warm = await openai.check()
+        finally:
+            await native.aclose()
+            await openai.aclose()
+        jobs = routes(sim)
+    for c in cold:
+        assert not c.ok and not c.fatal
+        assert c.detail == "model not checked: no RunPod worker ready (0 idle, 0 initializing, 0 jobs in queue)"
+    assert warm.ok and warm.context_tokens == 4096
+    assert jobs == {"/v1/models": 1}, "only the warm check listed the models"
 
 
 # --- the simulator is at least as strict as RunPod ---------------------------------------------------------

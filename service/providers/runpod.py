@@ -143,13 +143,22 @@ def sent_unanswered(e: httpx.HTTPError) -> bool:
     return isinstance(e, httpx.TransportError) and not isinstance(e, never_sent)
 
 
-class SubmissionUnknown(ProviderError):
-    """A serverless submission went out and no answer came back: RunPod may be running a job we hold no id
-    for. Never retried (RunPod has no idempotency key, so a retry could pay for a second job)."""
+class NotRetried(ProviderError):
+    """A failure that a call-level retry cannot mend; the breaker still counts it by its kind."""
 
     @property
     def retryable(self) -> bool:
         return False
+
+
+class SubmissionUnknown(NotRetried):
+    """A serverless submission went out and no answer came back: RunPod may be running a job we hold no id
+    for. Not retried: RunPod's /run has no idempotency key, so a retry could pay for a second job."""
+
+
+class NoWorker(NotRetried):
+    """No serverless worker took the call within ``RUNPOD_COLD_START_WAIT_S``; a retry would wait as long
+    again, so the call falls back (and the job is retried later, with backoff) instead."""
 
 
 @dataclass(frozen=True)
@@ -322,8 +331,10 @@ class RunPodProvider:
         self.timeout_s = settings.runpod_timeout_s
         self.cold_start_wait_s = settings.runpod_cold_start_wait_s
         self.poll_interval_s = poll_interval_s if poll_interval_s is not None else settings.runpod_poll_s
-        # the OpenAI route of a serverless endpoint: jobs without ids, so /health is consulted first
-        self.serverless_openai = self.api == "openai" and self.base_url.endswith("/openai/v1")
+        # a serverless endpoint: every request is a paid job, queued until a worker is ready
+        self.serverless = self.api == "native" or self.base_url.endswith("/openai/v1")
+        # its OpenAI route: jobs without ids, so /health is consulted first
+        self.serverless_openai = self.serverless and self.api == "openai"
         # where /run, /status/{id}, /cancel/{id} and /health live: https://api.runpod.ai/v2/{endpoint}
         self.endpoint_url = self.base_url.removesuffix("/openai/v1")
         self._wake_lock = asyncio.Lock()
@@ -342,8 +353,15 @@ class RunPodProvider:
         return await self._generate_openai(call)
 
     async def check(self) -> ProviderCheck:
-        """``GET /v1/models``: is the model served, and with which ``max_model_len``?"""
+        """``GET /v1/models``: is the model served, and with which ``max_model_len``?
+
+        On a serverless endpoint the listing is a job too: it is asked only of a ready worker (see
+        ``/health``), so a cold endpoint is reported, not left with a job nobody reads."""
         try:
+            if self.serverless:
+                h = await self.endpoint_health()
+                if h.state != "ready":
+                    return ProviderCheck(False, f"model not checked: no RunPod worker ready ({h.describe()})")
             served = await self.list_models()
         except ProviderError as e:
             # a pod that is loading (502) or a serverless endpoint with no warm worker is not a wrong config
@@ -517,7 +535,7 @@ class RunPodProvider:
                 return job
             if status == "IN_QUEUE":
                 if now >= queued_until:
-                    raise ProviderError(
+                    raise NoWorker(
                         self.name, "timeout",
                         f"job {job_id} still IN_QUEUE after {self.cold_start_wait_s:g}s: no RunPod worker took it",
                     )
@@ -564,7 +582,7 @@ class RunPodProvider:
                 if h.state == "asleep":
                     woke = await self._wake() or woke
                 if now >= deadline:
-                    raise ProviderError(
+                    raise NoWorker(
                         self.name, "timeout",
                         f"no RunPod worker became ready within {self.cold_start_wait_s:g}s ({h.describe()}); "
                         "nothing was sent",
