@@ -8,7 +8,8 @@ states; active and flex workers). Operations under ``/v2/{endpoint_id}``:
 - ``POST /runsync[?wait=ms]``: queue a job and hold the request until it ends or ``wait`` (1 000-300 000,
   default 90 s) passes, then answer its status (its output, or its id to poll); results kept one minute.
 - ``GET|POST /status/{id}``; ``POST /cancel/{id}`` (a queued job never runs, a running one stops);
-  ``POST /purge-queue`` (queued jobs only). An unknown or expired id answers 404.
+  ``POST /purge-queue`` (queued jobs only). An unknown or expired id answers 404. Every operation, /health
+  included, needs the API key when ``expected_api_key`` is set.
 - ``GET /health``: ``{"jobs": {completed, failed, inProgress, inQueue, retried}, "workers": {idle,
   initializing, ready, running, throttled, unhealthy}}``.
 - ``/openai/v1/...``: every request is a job as well, with worker-vllm's input ``{"openai_route",
@@ -525,19 +526,24 @@ class RunpodSim:
         """``/openai/v1/chat/completions`` and ``/openai/v1/models``: a job each; the request waits for it."""
         core = self.core
         route = "/v1/models" if request.path.endswith("/models") else "/v1/chat/completions"
-        if not self._auth_ok(request):
-            return web.json_response({"error": "Unauthorized"}, status=401)
+        core.begin()
+        core.stats.paths.append(request.path_qs)
+        refused: web.Response | None = None
         body: Any = {}
-        if route == "/v1/chat/completions":
+        if not self._auth_ok(request):
+            refused = web.json_response({"error": "Unauthorized"}, status=401)
+        elif route == "/v1/chat/completions":
             try:
                 body = await request.json()
             except json.JSONDecodeError:
-                return vllm.vllm_error(400, "Invalid JSON body")
-            if not isinstance(body, dict):
-                return vllm.vllm_error(400, "Request body must be a JSON object")
-            core.record(body)
-        core.begin()
-        core.stats.paths.append(request.path_qs)
+                refused = vllm.vllm_error(400, "Invalid JSON body")
+            else:
+                core.record(body)
+                if not isinstance(body, dict):
+                    refused = vllm.vllm_error(400, "Request body must be a JSON object")
+        if refused is not None:  # refused at the door: no job
+            core.end(refused.status)
+            return refused
         ttl_s, timeout_s = policy_limits(None)
         job = self._queue(route, {"openai_route": route, "openai_input": body}, ttl_s, timeout_s)
         if self._drop_answer(request):

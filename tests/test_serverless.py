@@ -81,8 +81,11 @@ def recording_client(seen: list[tuple[str, Any]], on_answer: Any = None) -> http
 # --- native route: /run, /status, /cancel ---------------------------------------------------------------
 
 
-async def test_run_job_goes_in_queue_in_progress_completed_with_one_submission() -> None:
-    """A cold endpoint: the job waits IN_QUEUE while a worker starts, runs, completes; one job, polled."""
+async def test_run_job_goes_in_queue_in_progress_completed_with_one_submission(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A cold endpoint: the job waits IN_QUEUE while a worker starts (logged), runs, completes; one job."""
+    caplog.set_level(logging.INFO, logger="service.providers.runpod")
     async with SimulatorServer("runpod", knobs=Knobs(min_workers=0, cold_start_s=COLD, hang=True)) as sim:
         statuses: list[str] = []
 
@@ -111,6 +114,8 @@ async def test_run_job_goes_in_queue_in_progress_completed_with_one_submission()
     ]
     assert ledger == {("run", "COMPLETED"): 1}
     assert reply.extra["job_id"] == seen[0][1]["id"]
+    waited = f"runpod: job {reply.extra['job_id']} waiting for a RunPod worker: 0 idle, 1 initializing, 1 job in queue"
+    assert waited in [r.getMessage() for r in caplog.records]
     # RunPod ends the job itself past our deadlines (plus a margin): queue wait + run, and run alone
     assert sent["policy"] == {"ttl": (60 + 10 + 30) * 1000, "executionTimeout": (10 + 30) * 1000}
 
@@ -220,7 +225,7 @@ async def test_openai_route_waits_out_a_cold_start_and_submits_once(caplog: pyte
     }
     logged = [r.getMessage() for r in caplog.records]
     assert any(m.startswith("runpod: endpoint scaled to zero; wake-up job ") for m in logged)
-    assert "the chat completion waiting for a RunPod worker: 0 idle, 1 initializing, 1 job in queue" in logged
+    assert "runpod: chat completion waiting for a RunPod worker: 0 idle, 1 initializing, 1 job in queue" in logged
 
 
 async def test_openai_route_with_a_worker_starting_waits_without_submitting(caplog: pytest.LogCaptureFixture) -> None:
@@ -251,7 +256,7 @@ async def test_openai_route_with_a_worker_starting_waits_without_submitting(capl
     assert first["status"] == "IN_QUEUE" and waits == 3
     assert valid_count(reply.text, reply.finish_reason) == 2
     assert jobs == {"/v1/chat/completions": 1, "run": 1}, "someone else's job, ours, and no wake-up job"
-    assert "the chat completion waiting for a RunPod worker: 0 idle, 1 initializing, 1 job in queue" in [
+    assert "runpod: chat completion waiting for a RunPod worker: 0 idle, 1 initializing, 1 job in queue" in [
         r.getMessage() for r in caplog.records
     ]
 

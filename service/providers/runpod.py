@@ -524,7 +524,7 @@ class RunPodProvider:
         deadline. While it is queued, what it waits for is logged from ``/health``."""
         queued_until = time.monotonic() + self.cold_start_wait_s
         run_until: float | None = None
-        waiting = _WaitLog(f"job {job_id}")
+        waiting = _WaitLog(f"{self.name}: job {job_id}")
         while True:
             resp = await self._request("GET", f"{self.endpoint_url}/status/{job_id}", limit_s=API_LIMIT_S)
             job = _json_or_text(resp)
@@ -569,7 +569,7 @@ class RunPodProvider:
         on an endpoint scaled to zero, one tiny wake-up job (a queued job is what makes RunPod start a
         worker). ``timeout`` after ``cold_start_wait_s``, the wake-up job cancelled."""
         deadline = time.monotonic() + self.cold_start_wait_s
-        waiting = _WaitLog("the chat completion")
+        waiting = _WaitLog(f"{self.name}: chat completion")
         woke: str | None = None
         try:
             while True:
