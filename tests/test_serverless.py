@@ -7,6 +7,7 @@ what it does while it waits.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from typing import Any
@@ -226,6 +227,28 @@ async def test_openai_route_waits_out_a_cold_start_and_submits_once(caplog: pyte
     logged = [r.getMessage() for r in caplog.records]
     assert any(m.startswith("runpod: endpoint scaled to zero; wake-up job ") for m in logged)
     assert "runpod: chat completion waiting for a RunPod worker: 0 idle, 1 initializing, 1 job in queue" in logged
+
+
+async def test_concurrent_calls_on_a_sleeping_endpoint_share_one_wake_up_job() -> None:
+    async with SimulatorServer("runpod", knobs=Knobs(min_workers=0, cold_start_s=COLD)) as sim:
+        polls = 0
+
+        def steer(path: str, body: Any) -> None:
+            nonlocal polls
+            if path.endswith("/health") and isinstance(body, dict) and body["workers"]["initializing"]:
+                polls += 1
+                if polls == 9:
+                    sim.serverless.finish_cold_starts()
+
+        client = recording_client([], steer)
+        p = RunPodProvider(settings(), base_url=f"{sim.base_url}/openai/v1", client=client, poll_interval_s=0.02)
+        try:
+            replies = await asyncio.gather(*(p.generate(one_call()) for _ in range(3)))
+        finally:
+            await client.aclose()
+        jobs = routes(sim)
+    assert all(valid_count(r.text, r.finish_reason) == 2 for r in replies)
+    assert jobs == {"/v1/chat/completions": 3, "run": 1}
 
 
 async def test_openai_route_with_a_worker_starting_waits_without_submitting(caplog: pytest.LogCaptureFixture) -> None:
