@@ -175,7 +175,7 @@ class RunpodSim:
         self._wake: asyncio.TimerHandle | None = None
         now = time.monotonic()
         for _ in range(core.knobs.min_workers):
-            self._add_worker(now, ready_at=now, active=True)
+            self._add_worker(ready_at=now, active=True)
 
     async def close(self) -> None:
         if self._wake is not None:
@@ -201,7 +201,7 @@ class RunpodSim:
         self._reconcile()
 
     # --- workers and the queue ---------------------------------------------------------------------
-    def _add_worker(self, now: float, *, ready_at: float, active: bool) -> None:
+    def _add_worker(self, *, ready_at: float, active: bool) -> None:
         self._workers_started += 1
         self.workers.append(Worker(f"sim-worker-{self._workers_started}", ready_at, active, idle_since=ready_at))
 
@@ -212,7 +212,7 @@ class RunpodSim:
         for w in actives[max(0, k.min_workers):]:
             w.active = False
         for _ in range(k.min_workers - len(actives)):
-            self._add_worker(now, ready_at=now + k.cold_start_s, active=True)
+            self._add_worker(ready_at=now + k.cold_start_s, active=True)
         for job in [j for j in self.queue if wall - j.created > j.ttl_s]:
             self.queue.remove(job)
             self._end_queued(job, "TIMED_OUT")
@@ -223,7 +223,7 @@ class RunpodSim:
         room = any(now >= w.ready_at and len(w.jobs) < k.worker_concurrency for w in self.workers)
         starting = any(now < w.ready_at for w in self.workers)
         if self.queue and not room and not starting and len(self.workers) < k.max_workers:
-            self._add_worker(now, ready_at=now + k.cold_start_s, active=False)
+            self._add_worker(ready_at=now + k.cold_start_s, active=False)
         for w in self.workers:
             while self.queue and now >= w.ready_at and len(w.jobs) < k.worker_concurrency:
                 self._start(self.queue.popleft(), w)
