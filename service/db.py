@@ -14,6 +14,7 @@ from pgvector.asyncpg import register_vector
 
 from .errors import ConfigError, DatabaseError
 from .settings import Settings
+from .sqlfiles import q
 
 log = logging.getLogger(__name__)
 
@@ -62,32 +63,63 @@ def connect_kwargs(settings: Settings) -> dict[str, Any]:
     return kwargs
 
 
-async def _init_connection(conn: asyncpg.Connection) -> None:
-    await register_vector(conn)
+_NO_VECTOR = "the vector extension is missing: run `qgen migrate` first"
+
+
+async def vector_search_path(conn: asyncpg.Connection) -> tuple[str, str | None]:
+    """(the schema pgvector is installed in, the search_path a session needs to find it, or None when its own does).
+
+    pgvector lives in ``extensions`` (Supabase; 20261204000100_advisors.sql moves it there), in ``public`` on a
+    database not migrated that far. Supabase's sessions and the migrated database's default path find it; a
+    database cloned from a template, or a role with its own search_path, may not. Raises DatabaseError when
+    the extension is not installed.
+    """
+    row = await conn.fetchrow(q("vector_search_path"))
+    if row is None:
+        raise DatabaseError(_NO_VECTOR)
+    return row["schema"], row["search_path"]
 
 
 async def connect(dsn: str, settings: Settings, *, vector: bool = True) -> asyncpg.Connection:
-    """One connection; ``vector=False`` skips the pgvector codec (before the extension exists)."""
+    """One connection; ``vector=False`` skips the pgvector codec and search path (before the extension exists)."""
     try:
         conn = await asyncpg.connect(dsn, **connect_kwargs(settings))
     except (OSError, asyncpg.PostgresError) as e:
         raise DatabaseError(f"cannot connect to the database: {e}") from e
     if vector:
         try:
-            await _init_connection(conn)
-        except ValueError as e:  # pgvector raises ValueError when the type is missing
+            schema, path = await vector_search_path(conn)
+            if path is not None:
+                await conn.execute(q("set_search_path"), path)
+            await register_vector(conn, schema=schema)
+        except BaseException:
             await conn.close()
-            raise DatabaseError("the vector extension is missing: run `qgen migrate` first") from e
+            raise
     return conn
 
 
 async def create_pool(dsn: str, settings: Settings, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+    """A pool whose connections find pgvector and carry its codec.
+
+    A missing schema goes on the path as a startup parameter, not with SET: the pool runs RESET ALL on every
+    release, which returns a parameter to its startup value and would drop a SET.
+    """
+    probe = await connect(dsn, settings, vector=False)
     try:
-        pool = await asyncpg.create_pool(
-            dsn, min_size=min_size, max_size=max_size, init=_init_connection, **connect_kwargs(settings)
-        )
-    except ValueError as e:
-        raise DatabaseError("the vector extension is missing: run `qgen migrate` first") from e
+        schema, path = await vector_search_path(probe)
+    finally:
+        await probe.close()
+    kwargs = connect_kwargs(settings)
+    if path is not None:
+        kwargs["server_settings"] = {"search_path": path}
+
+    async def init(conn: asyncpg.Connection) -> None:
+        await register_vector(conn, schema=schema)
+
+    try:
+        pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=init, **kwargs)
+    except ValueError as e:  # pgvector raises ValueError when the type is missing
+        raise DatabaseError(_NO_VECTOR) from e
     except (OSError, asyncpg.PostgresError) as e:
         raise DatabaseError(f"cannot connect to the database: {e}") from e
     if pool is None:  # pragma: no cover - asyncpg returns None only when awaited oddly

@@ -15,7 +15,7 @@ from importlib.resources.abc import Traversable
 import asyncpg
 
 from .errors import DatabaseError
-from .sqlfiles import migration_files
+from .sqlfiles import migration_files, q
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +50,12 @@ async def migrate(conn: asyncpg.Connection, files: Sequence[Traversable] | None 
     """Apply pending migrations (``files``, default the packaged ones) in name order; return the names applied.
 
     Idempotent and safe to run concurrently. Raises DatabaseError when an applied migration has drifted.
+    The session's search_path is as it was on return: a migration may extend it for the files after it
+    (20261204000100_advisors.sql adds the schema ``extensions``), which is no change for the caller to inherit.
     """
     ordered = sorted(migration_files() if files is None else files, key=lambda p: p.name)
     applied: list[str] = []
+    search_path = await conn.fetchval(q("search_path"))
     await conn.execute("select pg_advisory_lock($1)", _LOCK_KEY)
     try:
         await conn.execute(_CREATE)
@@ -74,6 +77,7 @@ async def migrate(conn: asyncpg.Connection, files: Sequence[Traversable] | None 
             applied.append(path.name)
     finally:
         await conn.execute("select pg_advisory_unlock($1)", _LOCK_KEY)
+        await conn.execute(q("set_search_path"), search_path)
     return applied
 
 
