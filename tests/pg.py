@@ -98,8 +98,12 @@ CATALOG = {
 
 
 async def catalog(dsn: str, *, exclude: tuple[str, ...] = ("qgen_migrations",)) -> dict[str, list[tuple[object, ...]]]:
-    """Every ``CATALOG`` part of ``dsn``, minus rows naming anything in ``exclude`` (bookkeeping that differs by tool)."""
-    conn = await asyncpg.connect(dsn)
+    """Every ``CATALOG`` part of ``dsn``, minus rows naming anything in ``exclude`` (bookkeeping that differs by tool).
+
+    Read under a fixed search_path: names print qualified or not by it (``extensions.vector(384)``), and a database
+    cloned from a template lacks the database-level default its source has (20261204000100_advisors.sql).
+    """
+    conn = await asyncpg.connect(dsn, server_settings={"search_path": "public"})
     try:
         out = {}
         for name, sql in CATALOG.items():

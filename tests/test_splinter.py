@@ -15,13 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
-import pytest
 
 from service import db, migrations
 from service.settings import Settings
 from service.sqlfiles import parse_queries
-
-from .pg import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "splinter"
@@ -74,8 +71,13 @@ class Finding:
         return f"{self.level:5} {self.lint}  {self.object}: {self.detail}"
 
 
-async def advisors(conn: asyncpg.Connection, *, assume_pg_graphql: bool = False) -> list[Finding]:
-    """Every rule of lints.sql on ``conn``'s database, as the dashboard runs them; the findings, sorted."""
+async def advisors(
+    conn: asyncpg.Connection, *, assume_pg_graphql: bool = False, exposed: list[str] | None = None
+) -> list[Finding]:
+    """Every rule of lints.sql on ``conn``'s database, as the dashboard runs them; the findings, sorted.
+
+    ``exposed``: the schemas PostgREST exposes (default: supabase/config.toml's).
+    """
     found: list[Finding] = []
     async with conn.transaction():
         await conn.execute("set local search_path = ''")
@@ -83,7 +85,7 @@ async def advisors(conn: asyncpg.Connection, *, assume_pg_graphql: bool = False)
             """select pg_catalog.set_config('pgrst.db_schemas', $1, true),
                       pg_catalog.set_config('advisors.skipped_schemas', $2, true),
                       pg_catalog.set_config('advisors.assume_pg_graphql', $3, true)""",
-            ", ".join(exposed_schemas()),
+            ", ".join(exposed_schemas() if exposed is None else exposed),
             ",".join(SKIPPED_SCHEMAS),
             "on" if assume_pg_graphql else "off",
         )
@@ -159,3 +161,130 @@ async def test_with_pg_graphql_only_what_users_read_by_design_is_in_its_schema(d
     assert [f for f in findings if f.lint == "0026_pg_graphql_anon_table_exposed"] == []
     seen = {(f.lint, f.object) for f in findings if f.lint == "0027_pg_graphql_authenticated_table_exposed"}
     assert seen == documented("### With pg_graphql enabled")
+
+
+# What tests/data/splinter/mistakes.sql must make the rules find (its comments say which statement is which).
+MISTAKES = {
+    ("0001_unindexed_foreign_keys", "public.mistake_child.mistake_child_question_id_fkey"),
+    ("0002_auth_users_exposed", "public.mistake_users"),
+    ("0003_auth_rls_initplan", "public.mistake_child policy mistake_per_row"),
+    ("0004_no_primary_key", "public.mistake_open"),
+    ("0006_multiple_permissive_policies", "public.mistake_child role authenticated SELECT"),
+    ("0007_policy_exists_rls_disabled", "public.mistake_norls"),
+    ("0008_rls_enabled_no_policy", "public.mistake_locked"),
+    ("0009_duplicate_index", "public.mistake_child"),
+    ("0010_security_definer_view", "public.mistake_users"),
+    ("0010_security_definer_view", "public.mistake_view"),
+    ("0011_function_search_path_mutable", "public.mistake_fn()"),
+    ("0013_rls_disabled_in_public", "public.mistake_open"),
+    ("0014_extension_in_public", "vector"),
+    ("0015_rls_references_user_metadata", "public.mistake_child policy mistake_metadata"),
+    ("0016_materialized_view_in_api", "public.mistake_mat"),
+    ("0018_unsupported_reg_types", "public.mistake_reg.f"),
+    ("0019_insecure_queue_exposed_in_api", "pgmq.q_mistake"),
+    ("0021_fkey_to_auth_unique", "public.mistake_handle.mistake_handle_handle_fkey"),
+    ("0023_sensitive_columns_exposed", "public.mistake_open"),
+    ("0024_rls_policy_always_true", "public.mistake_child policy mistake_anyone_updates"),
+    ("0026_pg_graphql_anon_table_exposed", "public.mistake_mat"),
+    ("0026_pg_graphql_anon_table_exposed", "public.mistake_open"),
+    ("0026_pg_graphql_anon_table_exposed", "public.mistake_view"),
+    ("0027_pg_graphql_authenticated_table_exposed", "public.mistake_open"),
+    ("0027_pg_graphql_authenticated_table_exposed", "public.mistake_users"),
+    ("0028_anon_security_definer_function_executable", "public.mistake_definer()"),
+    ("0029_authenticated_security_definer_function_executable", "public.mistake_definer()"),
+}
+NOT_MADE = {"0017_foreign_table_in_api", "0022_extension_versions_outdated"}  # see mistakes.sql
+
+
+async def test_each_rule_finds_the_mistake_it_describes_and_nothing_else(db_dsn: str) -> None:
+    assert {lint for lint, _ in MISTAKES} | NOT_MADE == {name.removeprefix("lint_") for name in LINTS}
+    exposed = [*exposed_schemas(), "pgmq_public"]
+    conn = await asyncpg.connect(db_dsn)
+    try:
+        before = set(await advisors(conn, assume_pg_graphql=True, exposed=exposed))
+        tx = conn.transaction()
+        await tx.start()
+        try:
+            await conn.execute((DATA / "mistakes.sql").read_text(encoding="utf-8"))
+            after = set(await advisors(conn, assume_pg_graphql=True, exposed=exposed))
+        finally:
+            await tx.rollback()
+    finally:
+        await conn.close()
+    new = {(f.lint, f.object) for f in after - before}
+    assert new == MISTAKES, f"missed: {sorted(MISTAKES - new)}\nunexpected: {sorted(new - MISTAKES)}"
+
+
+async def test_vector_moves_to_extensions_and_new_sessions_find_it(empty_dsn: str) -> None:
+    """qgen migrate on a new database: pgvector ends in `extensions`, the bank's index still uses it, and a
+    new session (psql, the analyst queries) finds the type and operators unqualified."""
+    conn = await asyncpg.connect(empty_dsn)
+    try:
+        path = await conn.fetchval("select current_setting('search_path')")
+        await migrations.migrate(conn)
+        assert await conn.fetchval("select current_setting('search_path')") == path  # migrate leaves it as it was
+        assert await conn.fetchval(
+            "select extnamespace::regnamespace::text from pg_extension where extname = 'vector'"
+        ) == "extensions"
+        indexdef = await conn.fetchval("select pg_get_indexdef('questions_embedding_hnsw'::regclass)")
+        assert "USING hnsw (embedding extensions.vector_cosine_ops)" in indexdef
+    finally:
+        await conn.close()
+    conn = await asyncpg.connect(empty_dsn)
+    try:
+        assert await conn.fetchval("select '[1,0]'::vector <=> '[0,1]'::vector") == 1.0
+    finally:
+        await conn.close()
+
+
+async def test_a_project_that_has_vector_in_extensions_keeps_it_and_its_search_path(empty_dsn: str) -> None:
+    """A Supabase project: pgvector already in `extensions`, sessions with "$user", public, extensions. The
+    migration moves nothing and sets no search_path, and the advisors find nothing to warn about."""
+    conn = await asyncpg.connect(empty_dsn)
+    try:
+        await conn.execute("create schema extensions; create extension vector schema extensions")
+        await conn.execute(
+            """do $$ begin execute format('alter database %I set search_path = "$user", public, extensions',
+                                          current_database()); end $$""")
+        oid = await conn.fetchval("select oid from pg_extension where extname = 'vector'")
+    finally:
+        await conn.close()
+    conn = await asyncpg.connect(empty_dsn)
+    try:
+        await migrations.migrate(conn)
+        assert await conn.fetchval(
+            "select oid from pg_extension where extname = 'vector' and extnamespace = 'extensions'::regnamespace"
+        ) == oid
+        settings = await conn.fetchval(
+            """select setconfig from pg_db_role_setting
+                where setdatabase = (select oid from pg_database where datname = current_database()) and setrole = 0""")
+        assert settings == ['search_path="$user", public, extensions']
+        bad = [f for f in await advisors(conn) if f.level in ("ERROR", "WARN")]
+        assert not bad, report(bad)
+    finally:
+        await conn.close()
+
+
+async def test_connections_find_vector_without_the_database_default(db_dsn: str, settings: Settings) -> None:
+    """A database cloned from a template has no database-level search_path (CREATE DATABASE does not copy it), and a
+    role may have its own: the service's connections and pools add the extension's schema themselves, and a pool
+    keeps it across the RESET ALL it runs on every release."""
+    raw = await asyncpg.connect(db_dsn)
+    try:
+        assert await raw.fetchval("select to_regtype('vector')") is None  # not on this session's path
+    finally:
+        await raw.close()
+    conn = await db.connect(db_dsn, settings)
+    try:
+        v = await conn.fetchval("select '[1,2,3]'::vector")
+        assert v.to_list() == [1.0, 2.0, 3.0]
+        assert await conn.fetchval("select $1::vector <=> '[1,2,3]'", [1.0, 2.0, 3.0]) == 0.0
+    finally:
+        await conn.close()
+    pool = await db.create_pool(db_dsn, settings, min_size=1, max_size=1)
+    try:
+        for _ in range(2):  # the second acquire gets the connection back after RESET ALL
+            async with pool.acquire() as c:
+                assert (await c.fetchval("select $1::vector", [0.5, 0.25])).to_list() == [0.5, 0.25]
+    finally:
+        await pool.close()
