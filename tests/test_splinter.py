@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
+import pytest
 
 from service import db, migrations
+from service.errors import DatabaseError
 from service.settings import Settings
 from service.sqlfiles import parse_queries
 
@@ -288,3 +290,9 @@ async def test_connections_find_vector_without_the_database_default(db_dsn: str,
                 assert (await c.fetchval("select $1::vector", [0.5, 0.25])).to_list() == [0.5, 0.25]
     finally:
         await pool.close()
+
+
+async def test_a_database_without_vector_is_refused_with_the_way_out(empty_dsn: str, settings: Settings) -> None:
+    for attempt in (db.connect(empty_dsn, settings), db.create_pool(empty_dsn, settings)):
+        with pytest.raises(DatabaseError, match=r"vector extension is missing: run `qgen migrate` first"):
+            await attempt
