@@ -148,6 +148,10 @@ async def cmd_status(args: argparse.Namespace, s: Settings) -> int:
         return 0
     c = o["counts"]
     out.line(f"requests: {_counts(c['requests'])} · jobs: {_counts(c['jobs'])}")
+    for v in o["verifiers"]:
+        if v["implausible"]:
+            out.line(f"warning: the verifier {v['verifier']} disputed {v['disputed']} of its last {v['solved']} "
+                     "blind solves: check QGEN_VERIFY_MODEL and QGEN_VERIFY_ROUTES")
     shown = len(o["requests"])
     total = sum(c["requests"].values())
     out.print(requests_table(o["requests"], f"Requests, newest first ({shown} of {total} matching)", out.out.width))

@@ -146,7 +146,7 @@ def shortfall_reason(left: int, slot_count: int, rounds: int, generator_reasons:
         why.append(f"refused {tally.describe()}")
     why += warnings
     text = "; ".join(why) or "the provider returned too few valid questions"
-    return f"{left} of {slot_count} questions missing after {rounds} top-up rounds: {text}"
+    return f"{left} of {slot_count} questions missing after {rounds} top-up round{'' if rounds == 1 else 's'}: {text}"
 
 
 async def run(ctx: JobContext) -> Tally:
@@ -158,6 +158,7 @@ async def run(ctx: JobContext) -> Tally:
     spares: list[bank.Candidate] = []
     lost_texts: list[str] = []  # refused and disputed items: the prompt asks for something else
     reasons: list[str] = []  # what the generator could not do
+    verifiers: set[str] = set()  # 'provider/model' of each model that re-solved this job's items
     round_no = 0
     while True:
         ctx.check()
@@ -193,7 +194,11 @@ async def run(ctx: JobContext) -> Tally:
         for v in refused:
             tally.refused[v.reason or "near_duplicate"] += 1
         lost_texts += [v.candidate.question.question_text for v in refused]
-        warnings = ctx.verifier.warnings()
+        verifiers |= {f"{c.verifier_provider}/{c.verifier_model}" for c in [*chosen, *(d for d, _ in disputes)]
+                      if c.verification_method in ("cross", "self_consistency")}
+        warnings = ctx.verifier.warnings(verifiers)
+        # a verifier that disputes most keys: more candidates would only be disputed (and paid for)
+        last_round = last_round or ctx.verifier.hopeless(verifiers)
         why_short = functools.partial(_why_short, job, round_no, list(reasons), tally, warnings)
         verdicts = await ctx.db(
             functools.partial(_store_round, ctx=ctx, candidates=chosen, free=list(free), last_round=last_round,

@@ -4,7 +4,8 @@ Every function returns JSON-ready values (ids and times as strings, costs as flo
 contract for scripts; README "Operating it" documents them:
 
 * ``overview()``: ``{"filters", "counts": {"requests": {status: n}, "jobs": {status: n}}, "requests": [Request],
-  "jobs": [Job]}``; ``jobs`` lists the queued, running and failed jobs of the matching requests.
+  "jobs": [Job], "verifiers": [{"verifier", "solved", "disputed", "implausible"}]}``; ``jobs`` lists the queued,
+  running and failed jobs of the matching requests; ``verifiers`` each verifier's last 50 blind solves of the day.
 * ``detail()``: ``{"request": Request, "summary": Summary, "events": [Event], "jobs": [Job], "questions": [Question]}``.
 * ``summary()``: ``{"status", "count", "stored", "refused": {"total", "duplicates", "variants", "by_reason"},
   "disputed": {"total", "stored"}, "fallbacks": {"total", "by_reason"}, "tokens": {"generation": {"prompt",
@@ -28,6 +29,7 @@ import asyncpg
 from .errors import InputError, QgenError
 from .ids import short
 from .sqlfiles import q
+from .verify import IMPLAUSIBLE_WINDOW, implausible
 
 REQUEST_STATUSES = ("queued", "running", "succeeded", "partial", "failed", "rejected", "cancelled")
 REQUEST_KEYS = ("id", "short_id", "created_at", "updated_at", "finished_at", "status", "subject", "topic", "subtopic",
@@ -124,7 +126,16 @@ async def overview(conn: asyncpg.Connection, f: Filters) -> dict[str, Any]:
         counts["requests" if r["kind"] == "request" else "jobs"][r["status"]] = r["n"]
     requests = [_request(r, json.loads(r["jobs"])) for r in await conn.fetch(q("status_requests"), *params, f.limit)]
     jobs = [_job(r) for r in await conn.fetch(q("status_jobs"), *params, f.limit)]
-    return {"filters": f.as_json(), "counts": counts, "requests": requests, "jobs": jobs}
+    return {"filters": f.as_json(), "counts": counts, "requests": requests, "jobs": jobs,
+            "verifiers": await verifiers(conn)}
+
+
+async def verifiers(conn: asyncpg.Connection) -> list[dict[str, Any]]:
+    """Each verifier's recent blind solves: ``{"verifier", "solved", "disputed", "implausible"}``; implausible
+    means it disputes far more keys than a working generator explains (check QGEN_VERIFY_MODEL)."""
+    rows = await conn.fetch(q("verifier_windows"), IMPLAUSIBLE_WINDOW)
+    return [{"verifier": r["verifier"], "solved": r["solved"], "disputed": r["disputed"],
+             "implausible": implausible(r["disputed"], r["solved"])} for r in rows]
 
 
 async def summary(conn: asyncpg.Connection, request_id: uuid.UUID) -> dict[str, Any]:

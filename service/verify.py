@@ -21,7 +21,7 @@ import json
 import math
 import re
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -357,12 +357,14 @@ def plan_check(
 IMPLAUSIBLE_WINDOW = 50  # the last blind-solve verdicts per verifier that the rate is read from
 IMPLAUSIBLE_MIN_SOLVES = 20  # fewer than this: no judgement yet
 IMPLAUSIBLE_DISPUTE_RATE = 0.3  # a generator that mis-keys this often is less likely than a broken verifier
+HOPELESS_DISPUTE_RATE = 0.5  # beyond this, topping up only pays for more disputes
 
 
-def implausible(disputed: int, total: int) -> bool:
-    """Whether a verifier's dispute rate is beyond what a working generator explains (the gate's own design
-    case is ~10% wrong keys and a 95%-accurate verifier: about 14% disputes)."""
-    return total >= IMPLAUSIBLE_MIN_SOLVES and disputed > IMPLAUSIBLE_DISPUTE_RATE * total
+def implausible(disputed: int, total: int, rate: float = IMPLAUSIBLE_DISPUTE_RATE) -> bool:
+    """Whether a verifier's dispute rate is beyond what a working generator explains. The gate's own design
+    case (~10% wrong keys, a 95%-accurate verifier) disputes about 14%: 20 such solves exceed 30% with odds
+    of 1.5%, which is fine for a warning; 50% (``HOPELESS_DISPUTE_RATE``, odds 2e-5) stops a job's top-ups."""
+    return total >= IMPLAUSIBLE_MIN_SOLVES and disputed > rate * total
 
 
 class Solvable(Protocol):
@@ -398,10 +400,12 @@ class Verifier:
             self_solves=self.settings.verify_self_solves,
         )
 
-    def warnings(self) -> list[str]:
-        """One line per verifier whose recent dispute rate is implausible."""
+    def warnings(self, labels: Collection[str]) -> list[str]:
+        """One line per verifier among ``labels`` whose recent dispute rate is implausible."""
         out = []
         for label, window in self.windows.items():
+            if label not in labels:
+                continue
             disputed = sum(window)
             if implausible(disputed, len(window)):
                 out.append(
@@ -409,6 +413,12 @@ class Verifier:
                     "check QGEN_VERIFY_MODEL and QGEN_VERIFY_ROUTES"
                 )
         return out
+
+    def hopeless(self, labels: Collection[str]) -> bool:
+        """Whether a verifier among ``labels`` disputes so many keys that more candidates would only be disputed."""
+        return any(
+            implausible(sum(w), len(w), HOPELESS_DISPUTE_RATE) for label, w in self.windows.items() if label in labels
+        )
 
     def dispute_rates(self) -> dict[str, tuple[int, int]]:
         """(disputed, solved) in each verifier's window."""

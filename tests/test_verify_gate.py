@@ -11,6 +11,7 @@ import time
 import asyncpg
 import pytest
 
+from service import status
 from service.embedding import Embedder
 from service.settings import Settings
 from simulators.content import truth_of
@@ -235,3 +236,30 @@ async def test_fifty_requests_in_a_row_end_exact_with_a_good_verifier(
     assert wrong <= len(verified) // 100, f"{wrong} wrong keys stored as verified of {len(verified)}"
     assert len(verified) >= 0.85 * len(rows)
     await assert_bank_consistent(conn)
+
+
+async def test_a_verifier_that_contradicts_every_key_is_named_and_stops_the_top_ups(
+    settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
+) -> None:
+    """Gemini's blind solves always miss: the request ends short naming the verifier (not "duplicates"), the
+    disputes are counted apart from refusals, top-ups stop once the verifier is seen to dispute most keys,
+    and `qgen status` data flags it."""
+    async with simulators(Knobs(), Knobs(solve_accuracy=0.0)) as (vllm, gem):
+        s = with_simulators(settings, vllm, gem)
+        async with running_worker(s, db_dsn, embedder):
+            r = await insert_request(conn, subject="Mathematics", topic="Matrices", count=20)
+            done = await wait_terminal(conn, r["id"], timeout=120)
+    assert done["status"] == "failed" and done["produced"] == 0, (done["status"], done["error"])
+    error = done["error"]
+    assert "disputed by the answer-key gate" in error and "duplicate" not in error, error
+    assert "the verifier gemini/" in error and "check QGEN_VERIFY_MODEL" in error, error
+    calls = await conn.fetchval("select count(*) from provider_calls where request_id = $1", r["id"])
+    # two jobs of 10: a first round (10 solves) and at most one top-up of at most 32 before the stop
+    assert calls <= 2 * (1 + 10 + 32 + 32), calls
+    gen_rounds = await conn.fetch(
+        "select job_id, count(*) from provider_calls where request_id = $1 and purpose = 'generate' group by 1",
+        r["id"],
+    )
+    assert len(gen_rounds) == 2
+    flagged = await status.verifiers(conn)
+    assert [(v["verifier"].split("/")[0], v["implausible"]) for v in flagged] == [("gemini", True)]

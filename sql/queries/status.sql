@@ -96,3 +96,27 @@ select r.status, r.produced, r.count, r.error,
 -- Whether the trigger that sends progress on 'qgen_requests' exists (migration 20261130000600).
 select exists (select 1 from pg_trigger
                 where tgname = 'qgen_requests_notify_progress' and tgrelid = 'question_requests'::regclass);
+
+-- name: verifier_windows --
+-- Each verifier's last $1 blind-solve verdicts of the past day (stored questions and unstored disputes; the
+-- cheap checks are no verifier): how many disputed the key. `qgen status` flags a verifier whose rate is
+-- implausible (service/verify.py: implausible).
+with verdicts as (
+    select verifier_provider || '/' || verifier_model as verifier, verification = 'disputed' as disputed, created_at
+      from questions
+     where verification_method in ('cross', 'self_consistency') and verification in ('verified', 'disputed')
+       and created_at > now() - interval '1 day'
+    union all
+    select verifier_provider || '/' || verifier_model, true, created_at
+      from question_disputes
+     where verification_method in ('cross', 'self_consistency') and stored_question_id is null
+       and created_at > now() - interval '1 day'
+), ranked as (
+    select verifier, disputed, row_number() over (partition by verifier order by created_at desc) as n
+      from verdicts
+)
+select verifier, count(*)::int as solved, (count(*) filter (where disputed))::int as disputed
+  from ranked
+ where n <= $1
+ group by verifier
+ order by verifier;
