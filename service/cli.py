@@ -207,9 +207,10 @@ async def cmd_report(args: argparse.Namespace, s: Settings) -> int:
     from . import report
 
     out = _output(args)
+    filters = report.Filters.parse(args.since, args.until, args.subject, args.user)
     async with db.connection(s) as conn:
         with out.spinner("reading the bank"):
-            r = await report.build(conn)
+            r = await report.build(conn, filters)
     if args.out:
         steps = [0]
         with out.bar(f"writing charts to {args.out}", len(report.CHARTS) + 1) as advance:
@@ -223,6 +224,9 @@ async def cmd_report(args: argparse.Namespace, s: Settings) -> int:
         if args.out:
             out.essential(str(paths["html"]))
         return 0
+    if filters.describe():
+        out.line(f"Filtered: {filters.describe()}")
+        out.line("")
     for t in report.tables(r, out.out.width):
         out.print(t)
         out.line("")
@@ -456,6 +460,10 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="coverage, providers, fallbacks, duplicates, disputes, tokens and cost",
                        parents=flags)
     r.add_argument("--out", metavar="DIR", help="also write PNG charts and a self-contained report.html into DIR")
+    r.add_argument("--since", help="only what happened since: 30m, 2h, 7d (ago), or a date/time (2026-11-30T08:00)")
+    r.add_argument("--until", help="only what happened before: the same forms as --since")
+    r.add_argument("--subject", help="only subjects starting with this (case-insensitive)")
+    r.add_argument("--user", metavar="UUID", help="only this user's requests (requested_by); leaves out imports")
     r.set_defaults(fn=cmd_report)
 
     sc = sub.add_parser("schema", help="print the JSON Schema sent to the providers", parents=flags)

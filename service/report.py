@@ -5,6 +5,10 @@ renders it for the terminal, ``write()`` writes ``coverage.png``, ``providers.pn
 ``refusals.png``, ``tokens.png`` and a self-contained ``report.html`` (the charts embedded as base64,
 no external assets). The HTML tables carry the same numbers as the terminal and ``--json`` output.
 
+Filters (``--since``, ``--until``, ``--subject``, ``--user``; ``Filters``) narrow every section alike: each row
+is taken by its own ``created_at`` (a question when stored, a call when made), its subject or its request's,
+and its request's ``requested_by``; imported questions belong to no user.
+
 Rates: a group's *candidates* are the questions it stored, refused (question_rejects) or held back as
 disputed; the duplicate, variant and dispute rates are shares of those candidates. Tokens per stored
 question divide a provider's generation tokens (failed calls included) by the questions it stored;
@@ -17,6 +21,8 @@ import base64
 import html
 import io
 import logging
+import textwrap
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -25,8 +31,9 @@ from typing import Any
 
 import asyncpg
 
+from .errors import InputError
 from .sqlfiles import q
-from .status import jsonable
+from .status import _like_prefix, jsonable, parse_since
 from .terminal import fit
 
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -34,6 +41,62 @@ TYPES = ("mcq", "numeric")
 COMBOS = [(d, t) for d in DIFFICULTIES for t in TYPES]
 CHARTS = ("coverage", "providers", "fallbacks", "refusals", "tokens")
 MAX_HEATMAP_ROWS = 60
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the report covers: rows created in [since, until), of subjects starting with ``subject``
+    (case-insensitive), for requests of user ``user``; None: no bound."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    subject: str | None = None
+    user: uuid.UUID | None = None
+
+    @classmethod
+    def parse(cls, since: str | None = None, until: str | None = None, subject: str | None = None,
+              user: str | None = None, now: datetime | None = None) -> Filters:
+        """From the command line: times as ``qgen status --since`` takes them (30m, 2h, 7d ago, or a date)."""
+        now = now or datetime.now(UTC)
+        start = parse_since(since, now)
+        try:
+            end = parse_since(until, now)
+        except InputError:
+            raise InputError(f"--until {until!r}: give a duration (30m, 2h, 7d: that long ago) or a date "
+                             "(2026-11-30 or 2026-11-30T08:00)") from None
+        if start is not None and end is not None and start >= end:
+            raise InputError(f"--since {since!r} is not before --until {until!r}: the window is empty")
+        who = None
+        if user is not None:
+            try:
+                who = uuid.UUID(user.strip())
+            except ValueError:
+                raise InputError(f"--user {user!r}: not a user id (the request's requested_by, a UUID)") from None
+        return cls(start, end, subject.strip() if subject and subject.strip() else None, who)
+
+    def params(self) -> tuple[Any, ...]:
+        """``$1..$4`` of every query in sql/queries/report.sql."""
+        return (self.since, self.until, _like_prefix(self.subject), self.user)
+
+    def as_json(self) -> dict[str, Any]:
+        return jsonable({"since": self.since, "until": self.until, "subject": self.subject, "user": self.user})
+
+    def describe(self) -> str:
+        """One line for titles: ``since 2026-12-01 08:00 UTC · subject Phys…``; '' when unfiltered."""
+        parts = []
+        if self.since:
+            parts.append(f"since {_when(self.since)}")
+        if self.until:
+            parts.append(f"until {_when(self.until)}")
+        if self.subject:
+            parts.append(f"subject {self.subject}…")
+        if self.user:
+            parts.append(f"user {self.user}")
+        return " · ".join(parts)
+
+
+def _when(t: datetime) -> str:
+    return t.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 @dataclass
@@ -48,10 +111,11 @@ class Report:
     refusals: list[dict[str, Any]]
     tokens: list[dict[str, Any]]
     per_question: list[dict[str, Any]]
+    filters: Filters = field(default_factory=Filters)
     files: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
-        return jsonable(asdict(self))
+        return jsonable({**asdict(self), "filters": self.filters.as_json()})
 
     def coverage_pivot(self) -> list[tuple[str, str, list[int], int]]:
         """(subject, topic, counts in ``COMBOS`` order, total) per subject and topic."""
@@ -120,22 +184,25 @@ def _rate_f(cost: float | None, n: int) -> float | None:
     return round(cost / n, 8) if cost is not None and n else None
 
 
-async def build(conn: asyncpg.Connection) -> Report:
-    """Read the whole report from the database (six read-only statements)."""
-    totals = dict(await conn.fetchrow(q("report_totals")) or {})
-    providers = [dict(r) for r in await conn.fetch(q("report_providers"))]
-    tokens = [dict(r) for r in await conn.fetch(q("report_tokens"))]
+async def build(conn: asyncpg.Connection, filters: Filters | None = None) -> Report:
+    """Read the whole report from the database (six read-only statements), narrowed by ``filters``."""
+    f = filters or Filters()
+    args = f.params()
+    totals = dict(await conn.fetchrow(q("report_totals"), *args) or {})
+    providers = [dict(r) for r in await conn.fetch(q("report_providers"), *args)]
+    tokens = [dict(r) for r in await conn.fetch(q("report_tokens"), *args)]
     for p in providers:
         p["share"] = _rate(p["questions"], totals["questions"])
     return Report(
         generated_at=datetime.now(UTC).replace(microsecond=0),
         totals=totals,
-        coverage=[dict(r) for r in await conn.fetch(q("report_coverage"))],
+        coverage=[dict(r) for r in await conn.fetch(q("report_coverage"), *args)],
         providers=providers,
-        fallbacks=[dict(r) for r in await conn.fetch(q("report_fallbacks"))],
-        refusals=_refusal_rows(list(await conn.fetch(q("report_refusals")))),
+        fallbacks=[dict(r) for r in await conn.fetch(q("report_fallbacks"), *args)],
+        refusals=_refusal_rows(list(await conn.fetch(q("report_refusals"), *args))),
         tokens=tokens,
         per_question=_per_question(providers, tokens, totals),
+        filters=f,
     )
 
 
@@ -221,8 +288,25 @@ def _figure(width: float, height: float) -> Any:
     # matplotlib logs its first-run font cache build at INFO: not news for whoever reads the report
     logging.getLogger("matplotlib").setLevel(logging.WARNING)
     from matplotlib.figure import Figure  # the Agg canvas, no pyplot global state
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-    return Figure(figsize=(width, height), dpi=110, layout="constrained")
+    # constrained layout with room at the edges: tick labels and titles end inside the image, not on its border
+    return Figure(figsize=(width, height), dpi=110, layout=ConstrainedLayoutEngine(w_pad=0.12, h_pad=0.12))
+
+
+def _title(ax: Any, r: Report, text: str) -> None:
+    """The chart's title, and under it the filters it was drawn with (if any)."""
+    ax.set_title(text + (f"\n{r.filters.describe()}" if r.filters.describe() else ""), loc="left", fontsize=11)
+
+
+def _wrap(text: str, width: int, lines: int = 2) -> str:
+    """``text`` on at most ``lines`` lines of ``width`` characters, the last ending in … when cut (tick labels
+    that neither overlap their neighbours nor run off the figure)."""
+    out = textwrap.wrap(text, width) or [""]
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 1].rstrip() + "…"
+    return "\n".join(out)
 
 
 def _empty(ax: Any, what: str) -> None:
@@ -233,7 +317,7 @@ def _empty(ax: Any, what: str) -> None:
 def chart_coverage(r: Report) -> Any:
     pivot = r.coverage_pivot()
     shown = pivot[:MAX_HEATMAP_ROWS]
-    fig = _figure(9, max(2.5, 1.6 + 0.34 * len(shown)))
+    fig = _figure(9, max(2.5, 1.8 + 0.46 * len(shown)))  # a row holds a two-line label
     ax = fig.add_subplot()
     if not shown:
         _empty(ax, "questions")
@@ -243,7 +327,7 @@ def chart_coverage(r: Report) -> Any:
     data = np.array([counts for _s, _t, counts, _n in shown], dtype=float)
     ax.imshow(data, aspect="auto", cmap="Blues", vmin=0, vmax=max(float(data.max()), 1.0))
     ax.set_xticks(range(len(COMBOS)), [f"{d}\n{t}" for d, t in COMBOS])
-    ax.set_yticks(range(len(shown)), [f"{s} / {t}"[:48] for s, t, _c, _n in shown])
+    ax.set_yticks(range(len(shown)), [_wrap(f"{s} / {t}", 34) for s, t, _c, _n in shown], fontsize=9)
     ax.xaxis.tick_top()
     top = float(data.max()) or 1.0
     for i in range(data.shape[0]):
@@ -252,7 +336,7 @@ def chart_coverage(r: Report) -> Any:
             ax.text(j, i, str(v), ha="center", va="center", fontsize=9,
                     color="white" if v > top * 0.6 else ("#b00020" if v == 0 else "black"))
     more = f" (first {MAX_HEATMAP_ROWS} of {len(pivot)} topics)" if len(pivot) > len(shown) else ""
-    ax.set_title(f"Coverage: {r.totals['questions']:,} stored questions{more}; 0 = a gap", loc="left", fontsize=11)
+    _title(ax, r, f"Coverage: {r.totals['questions']:,} stored questions{more}; 0 = a gap")
     return fig
 
 
@@ -272,7 +356,7 @@ def chart_providers(r: Report) -> Any:
     ax.set_xlim(0, max(a + b for a, b in zip(routed, fallback, strict=True)) * 1.12)
     ax.set_xlabel("stored questions")
     ax.legend(loc="lower right", fontsize=8)
-    ax.set_title("Provider mix", loc="left", fontsize=11)
+    _title(ax, r, "Provider mix")
     return fig
 
 
@@ -291,31 +375,41 @@ def chart_fallbacks(r: Report) -> Any:
         ax.text(v, i, f" {v:,}", va="center", fontsize=9)
     ax.set_xlim(0, max(v for _, v in items) * 1.12)
     ax.set_xlabel("questions stored through a fallback")
-    ax.set_title("Fallback reasons", loc="left", fontsize=11)
+    _title(ax, r, "Fallback reasons")
     return fig
 
 
 def chart_refusals(r: Report) -> Any:
+    # Horizontal bars: a group's name (a subject, however long) sits on its own row, never over its neighbour's.
     groups = [g for g in r.refusals if g["candidates"]]
-    fig = _figure(8, 3.6)
+    fig = _figure(8, max(2.8, 1.7 + 0.7 * len(groups)))
     ax = fig.add_subplot()
     if not groups:
         _empty(ax, "candidates")
         return fig
     import numpy as np
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-    x = np.arange(len(groups))
-    w = 0.27
+    y = np.arange(len(groups))
+    h = 0.26
+    top = 0.0
     for k, (key, label, color) in enumerate([("duplicate_rate", "duplicates", "#c44e52"),
                                              ("variant_rate", "variants", "#8172b2"),
                                              ("dispute_rate", "disputed", "#937860")]):
         vals = [100 * (g[key] or 0) for g in groups]
-        bars = ax.bar(x + (k - 1) * w, vals, w, label=label, color=color)
-        ax.bar_label(bars, fmt="%.0f%%", fontsize=8)
-    ax.set_xticks(x, [f"{g['group']}\n({g['candidates']:,})"[:40] for g in groups])
-    ax.set_ylabel("% of candidates")
-    ax.legend(fontsize=8)
-    ax.set_title("Refused as duplicates or variants, and disputed", loc="left", fontsize=11)
+        top = max(top, *vals)
+        bars = ax.barh(y + (k - 1) * h, vals, h, label=label, color=color)
+        ax.bar_label(bars, fmt="%.0f%%", fontsize=8, padding=2)
+    ax.set_yticks(y, [f"{_wrap(g['group'], 24)}\n({g['candidates']:,} candidate{'s' if g['candidates'] != 1 else ''})"
+                      for g in groups], fontsize=9)
+    ax.invert_yaxis()  # the first group on top
+    # Rates are never negative; with none at all the axis still reads 0 to 10 %, not ±0.04.
+    ax.set_xlim(0, max(top * 1.2, 10))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))  # whole percentages: 0, 5, 10, …
+    ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
+    ax.set_xlabel("share of candidates")
+    fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False)
+    _title(ax, r, "Refused as duplicates or variants, and disputed")
     return fig
 
 
@@ -334,9 +428,9 @@ def chart_tokens(r: Report) -> Any:
     for i, x in enumerate(rows):
         cost = "" if x["cost_per_question_usd"] is None else "  " + _usd(x["cost_per_question_usd"], 5, x["cost_complete"])
         ax.text(x["tokens_per_question"], i, f" {x['tokens_per_question']:,.0f}{cost}", va="center", fontsize=9)
-    ax.set_xlim(0, max(vals) * 1.3)  # room for the labels
+    ax.set_xlim(0, max(max(vals) * 1.3, 1))  # room for the labels; an axis even when every value is 0
     ax.set_xlabel("tokens per stored question (failed calls included)")
-    ax.set_title("Tokens (and estimated cost) per stored question", loc="left", fontsize=11)
+    _title(ax, r, "Tokens (and estimated cost) per stored question")
     return fig
 
 
@@ -367,6 +461,8 @@ def html_page(r: Report, images: dict[str, bytes]) -> str:
         "</head>", "<body>", "<h1>qgen question bank report</h1>",
         f"<p>Generated {html.escape(r.generated_at.isoformat())} from the database.</p>",
     ]
+    if r.filters.describe():
+        parts.append(f'<p id="filters">Filtered: {html.escape(r.filters.describe())}</p>')
     for key, title, headers, rows in sections(r):
         parts.append(f'<section id="{key}">')
         parts.append(f"<h2>{html.escape(title)}</h2>")
