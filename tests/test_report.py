@@ -3,6 +3,7 @@ and the self-contained HTML page all carry the numbers SQL counts in the databas
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import json
@@ -286,8 +287,9 @@ async def test_report_json_shape_and_empty_bank(conn: asyncpg.Connection, db_dsn
     assert p.returncode == 0, p.stderr
     doc = json.loads(p.stdout)
     assert set(doc) == {"generated_at", "totals", "coverage", "providers", "fallbacks", "refusals", "tokens",
-                        "per_question", "files"}
+                        "per_question", "filters", "files"}
     assert doc["files"] == {}
+    assert doc["filters"] == {"since": None, "until": None, "subject": None, "user": None}
     assert sum(c["questions"] for c in doc["coverage"]) == doc["totals"]["questions"] == await conn.fetchval(
         "select count(*) from questions")
     assert set(doc["coverage"][0]) == {"subject", "topic", "difficulty", "question_type", "questions"}
@@ -301,3 +303,160 @@ async def test_report_json_shape_and_empty_bank(conn: asyncpg.Connection, db_dsn
 
     quiet = await qgen("report", "-q", "--out", str(tmp_path / "q"), dsn=db_dsn, cwd=tmp_path)
     assert quiet.returncode == 0 and quiet.stdout.strip() == str(tmp_path / "q" / "report.html"), quiet.stdout
+
+
+# ---------------------------------------------------------------------------------------- filters
+USER_A = uuid.UUID("00000000-0000-4000-8000-00000000000a")
+USER_B = uuid.UUID("00000000-0000-4000-8000-00000000000b")
+
+
+async def age_and_assign(conn: asyncpg.Connection, requests: dict[str, uuid.UUID]) -> None:
+    """Mathematics is user A's, Physics user B's; everything about Chemistry happened ten days ago."""
+    await conn.execute("update question_requests set requested_by = $2 where id = $1", requests["Mathematics"], USER_A)
+    await conn.execute("update question_requests set requested_by = $2 where id = $1", requests["Physics"], USER_B)
+    old = requests["Chemistry"]
+    await conn.execute("update question_requests set created_at = now() - interval '10 days' where id = $1", old)
+    for table in ("questions", "question_rejects", "question_disputes", "provider_calls"):
+        await conn.execute(f"update {table} set created_at = now() - interval '10 days' where request_id = $1", old)
+
+
+async def expected(conn: asyncpg.Connection, where_q: str, where_req: str) -> dict[str, Any]:
+    """Totals and coverage counted here, independently of report.sql: ``where_q`` over questions q (its
+    request r left-joined), ``where_req`` over a request r (rejects, disputes and calls go by their request)."""
+    q_from = f"from questions q left join question_requests r on r.id = q.request_id where {where_q}"
+    by_req = "join question_requests r on r.id = t.request_id where " + where_req
+    return {
+        "questions": await conn.fetchval(f"select count(*)::int {q_from}"),
+        "refused": await conn.fetchval(f"select count(*)::int from question_rejects t {by_req}"),
+        "disputed": await conn.fetchval(f"select count(*)::int from question_disputes t {by_req}"),
+        "calls": await conn.fetchval(f"select count(*)::int from provider_calls t {by_req}"),
+        "subjects": {r[0] for r in await conn.fetch(f"select distinct q.subject {q_from}")},
+    }
+
+
+def seen(doc: dict[str, Any]) -> dict[str, Any]:
+    t = doc["totals"]
+    return {"questions": t["questions"], "refused": t["refused"], "disputed": t["disputed"], "calls": t["calls"],
+            "subjects": {c["subject"] for c in doc["coverage"]}}
+
+
+async def test_report_filters_narrow_every_section(conn: asyncpg.Connection, db_dsn: str, tmp_path: Path) -> None:
+    requests = await build_demo_bank(conn)
+    await age_and_assign(conn, requests)
+    cases = [
+        (("--user", str(USER_A)), f"r.requested_by = '{USER_A}'", f"r.requested_by = '{USER_A}'"),
+        (("--subject", "phys"), "lower(q.subject) like 'phys%'", "lower(r.subject) like 'phys%'"),
+        (("--since", "7d"), "q.created_at >= now() - interval '7 days'", "r.subject <> 'Chemistry'"),
+        (("--until", "7d"), "q.created_at < now() - interval '7 days'", "r.subject = 'Chemistry'"),
+        (("--since", "30d", "--until", "7d", "--subject", "CHEM"), "q.subject = 'Chemistry'", "r.subject = 'Chemistry'"),
+    ]
+    docs = await asyncio.gather(*(qgen("--json", "report", *args, dsn=db_dsn, cwd=tmp_path) for args, _q, _r in cases))
+    for (args, where_q, where_req), p in zip(cases, docs, strict=True):
+        assert p.returncode == 0, (args, p.stderr)
+        doc = json.loads(p.stdout)
+        want = await expected(conn, where_q, where_req)
+        assert seen(doc) == want, args
+        assert 0 < want["questions"] < await conn.fetchval("select count(*) from questions"), args  # a real narrowing
+        assert sum(x["calls"] for x in doc["tokens"]) == want["calls"], args
+        assert sum(g["stored"] for g in doc["refusals"]) == want["questions"], args
+    # the user filter leaves out imported questions (they belong to nobody)
+    by_user = json.loads(docs[0].stdout)
+    assert by_user["filters"]["user"] == str(USER_A) and by_user["totals"]["imported"] == 0
+    assert {g["group"] for g in by_user["refusals"]} == {"Mathematics"}
+
+    # the terminal, the HTML page and the charts say what they were filtered by
+    out = tmp_path / "phys"
+    p = await qgen("report", "--subject", "phys", "--out", str(out), dsn=db_dsn, cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert "Filtered: subject phys…" in p.stdout
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert '<p id="filters">Filtered: subject phys…</p>' in page
+    r = await report.build(conn, report.Filters.parse(subject="phys"))
+    for name in report.CHARTS:
+        fig = report.CHART_FUNCS[name](r)
+        assert "subject phys…" in fig.axes[0].get_title(loc="left"), name
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (("--user", "bob"), "qgen: --user 'bob': not a user id"),
+    (("--since", "1d", "--until", "2d"), "qgen: --since '1d' is not before --until '2d'"),
+    (("--until", "yesterday"), "qgen: --until 'yesterday': give a duration"),
+    (("--since", "yesterday"), "qgen: --since 'yesterday': give a duration"),
+])
+async def test_report_filter_mistakes_are_one_line(args: tuple[str, ...], needle: str, db_dsn: str, tmp_path: Path) -> None:
+    from .test_cli import assert_one_line_failure
+
+    assert_one_line_failure(await qgen("report", *args, dsn=db_dsn, cwd=tmp_path), 1, needle)
+
+
+# ---------------------------------------------------------------------------------------- chart layout
+LONG = "Physical Chemistry and Thermodynamics of Electrochemical Cells"
+
+
+def synthetic_report(subjects: list[str], refused: bool) -> report.Report:
+    """A report built in memory: one stored question per subject, and duplicates only when ``refused``."""
+    coverage = [{"subject": s, "topic": f"{s} topic with a long name as well", "difficulty": "easy",
+                 "question_type": "mcq", "questions": 3} for s in subjects]
+    rows = [{"grp": s, "kind": "stored", "reason": None, "n": 3} for s in subjects]
+    if refused:
+        rows += [{"grp": s, "kind": "refused", "reason": "near_duplicate", "n": 1} for s in subjects]
+    totals = {"questions": 3 * len(subjects)}
+    return report.Report(generated_at=report.datetime.now(report.UTC), totals=totals, coverage=coverage, providers=[],
+                         fallbacks=[], refusals=report._refusal_rows(rows), tokens=[], per_question=[])
+
+
+def label_boxes(fig: Any, axis: str) -> tuple[list[Any], Any]:
+    """The drawn extents of ``axis``'s tick labels (non-empty ones), and the figure's."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    ax = fig.axes[0]
+    labels = (ax.get_yticklabels() if axis == "y" else ax.get_xticklabels())
+    return [t.get_window_extent(renderer) for t in labels if t.get_text()], fig.bbox
+
+
+def overlapping(boxes: list[Any]) -> bool:
+    return any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def inside(boxes: list[Any], frame: Any) -> bool:
+    return all(b.x0 >= frame.x0 and b.y0 >= frame.y0 and b.x1 <= frame.x1 and b.y1 <= frame.y1 for b in boxes)
+
+
+def test_refusals_axis_starts_at_zero_even_with_nothing_refused() -> None:
+    none = report.chart_refusals(synthetic_report(["Mathematics", "Physics"], refused=False)).axes[0]
+    low, high = none.get_xlim()
+    assert low == 0 and high >= 10  # 0 to 10 %, never -0.04 to 0.04
+    some = report.chart_refusals(synthetic_report(["Mathematics", "Physics"], refused=True)).axes[0]
+    low, high = some.get_xlim()
+    assert low == 0 and high > 25  # 1 of 4 candidates: 25 %, with room for its label
+
+
+def test_long_subject_labels_neither_overlap_nor_leave_the_image() -> None:
+    subjects = [LONG, LONG.replace("Physical", "Organic"), "Mathematics", LONG.replace("Chemistry", "Biology")]
+    r = synthetic_report(subjects, refused=True)
+    for name, axis in (("refusals", "y"), ("coverage", "y"), ("coverage", "x")):
+        boxes, frame = label_boxes(report.CHART_FUNCS[name](r), axis)
+        assert len(boxes) >= len(COMBOS_OR_SUBJECTS[axis](subjects)), name
+        assert not overlapping(boxes), f"{name}: {axis} labels overlap"
+        assert inside(boxes, frame), f"{name}: {axis} labels run off the image"
+    # coverage labels wrap, and end in … only when cut: never a word broken off silently
+    ax = report.chart_coverage(r).axes[0]
+    for label, subject in zip(ax.get_yticklabels(), subjects, strict=True):
+        text = label.get_text()
+        assert text.replace("\n", " ").startswith(subject[:20]) and ("…" in text or text.endswith("as well"))
+
+    # the checks can fail: the old layout (vertical bars, labels side by side) overlaps
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8, 3.6), dpi=110, layout="constrained")
+    ax = fig.add_subplot()
+    ax.bar(range(len(subjects)), [1] * len(subjects))
+    ax.set_xticks(range(len(subjects)), subjects)
+    boxes, frame = label_boxes(fig, "x")
+    assert overlapping(boxes) or not inside(boxes, frame)
+
+
+COMBOS_OR_SUBJECTS = {"y": lambda subjects: subjects, "x": lambda _subjects: report.COMBOS}
