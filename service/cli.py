@@ -289,9 +289,9 @@ async def cmd_db_start(args: argparse.Namespace, s: Settings) -> int:
     with out.spinner("starting the embedded PostgreSQL"):
         st = embedded.start(s.qgen_home)
     out.emit_json({**st.as_json(), "started": not was.running})
-    out.essential(str(st.url))
     out.line(f"embedded PostgreSQL {'already running' if was.running else 'started'} in {st.pgdata} (pid {st.pid}); "
              "kept running until `qgen db stop`")
+    out.essential(str(st.url))
     return 0
 
 
