@@ -92,7 +92,8 @@ def split_password(url: str) -> tuple[str, str | None]:
 
 def mask_password(url: str) -> str:
     """``url`` with any password shown as ``***`` (an empty one, as the embedded server's, stays empty)."""
-    masked = re.sub(r"^([a-z][a-z0-9+.-]*://[^:/@?#]*):([^@/?#]+)@", r"\1:***@", url, flags=re.IGNORECASE)
+    # greedy up to the last '@' before the path: a password with a raw '@' in it is masked whole
+    masked = re.sub(r"^([a-z][a-z0-9+.-]*://[^:/@?#]*):([^/?#]+)@", r"\1:***@", url, flags=re.IGNORECASE)
     return re.sub(r"([?&]password=)[^&#]*", r"\1***", masked, flags=re.IGNORECASE)
 
 

@@ -378,6 +378,7 @@ async def test_json_and_quiet_output_shapes(
     ("postgres://u@db.example:6543/app?password=pw&sslmode=require", "postgres://u@db.example:6543/app?password=***&sslmode=require",
      "postgres://u@db.example:6543/app?sslmode=require", "pw"),
     ("postgresql://db.example/app", "postgresql://db.example/app", "postgresql://db.example/app", None),
+    ("postgresql://u:p@ss@db.example/app", "postgresql://u:***@db.example/app", "postgresql://u@db.example/app", "p@ss"),
 ])
 def test_database_urls_mask_and_split_their_password(url: str, masked: str, bare: str, password: str | None) -> None:
     from service import db
