@@ -2,7 +2,9 @@
 
 Each provider gets two rows: its model (exists? window?) and one real one-question batch call with the
 real prompt and schema, timed: a provider passes only if it produced a valid question the way the
-worker would ask for it.
+worker would ask for it. With the answer-key gate on, each verifying provider gets its verifier model
+checked (``QGEN_VERIFY_MODEL``, when set) and makes one real blind solve of a generated question, the way
+``verify`` asks: the row says whether it agreed with the key.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from . import prompts
-from .errors import QgenError, first_line
+from .errors import ProviderError, QgenError, first_line
 from .generation import JSON_OVERHEAD_TOKENS, generic_plan_entry
 from .parsing import parse_items
 from .providers.base import Provider, ProviderCall
-from .questions import RequestSpec, provider_json_schema, validate_items
+from .questions import MCQQuestion, Question, RequestSpec, provider_json_schema, validate_items
 from .settings import Settings
+from .verify import VERIFY_TOKENS, agrees, parse_solve, parse_verify_routes, solve_call
 
 CHECK_TIMEOUT_S = 60.0
 
@@ -83,24 +86,46 @@ async def _check_embedding(settings: Settings) -> tuple[bool, str]:
 DOCTOR_SPEC = RequestSpec(subject="Mathematics", topic="Quadratic equations", exam="JEE Main", difficulty="medium")
 
 
+# Solved blind when no provider produced a question this run (a known answer: the sum of the roots is 5).
+KNOWN_QUESTION = MCQQuestion(
+    question_text="What is the sum of the roots of the equation x^2 - 5x + 6 = 0?",
+    options=["5", "6", "-5", "1"],
+    solution="The roots are 2 and 3 (x^2 - 5x + 6 = (x - 2)(x - 3)), so their sum is 5. \\boxed{5}",
+    correct_option_index=0,
+)
+
+
 def doctor_call(p: Provider) -> ProviderCall:
-    """A one-question batch exactly as the worker sends it (prompt, provider schema, profile's budget)."""
+    """A one-question batch exactly as the worker sends it (prompt, provider schema, profile's budget and
+    sampling)."""
     prof = p.profile
-    budget = prof.tokens_per_question + JSON_OVERHEAD_TOKENS + prof.output_headroom
-    return prompts.build_call(
-        DOCTOR_SPEC,
-        1,
-        plan=[generic_plan_entry(DOCTOR_SPEC, 0)],
-        avoid=[],
-        seed=0,
-        temperature=prof.temperature,
-        max_tokens=min(prof.max_output_tokens or budget, budget),
-        schema=provider_json_schema(DOCTOR_SPEC.question_type),
+    sampling = prof.sampling("generate")
+    return sampling.apply(
+        prompts.build_call(
+            DOCTOR_SPEC,
+            1,
+            plan=[generic_plan_entry(DOCTOR_SPEC, 0)],
+            avoid=[],
+            seed=0,
+            temperature=sampling.temperature,
+            max_tokens=prof.output_budget("generate", prof.tokens_per_question + JSON_OVERHEAD_TOKENS),
+            schema=provider_json_schema(DOCTOR_SPEC.question_type),
+        )
     )
 
 
-async def _provider_rows(key: str, p: Provider, timeout_s: float, secrets: list[str]) -> list[DoctorRow]:
-    """Model availability and window (``check``), then one real one-question batch call, timed."""
+def refusal(e: ProviderError) -> str:
+    """One line for a provider error; a refused reply schema is named as the configuration error it is."""
+    if e.kind == "schema_refused":
+        return f"{e.provider} refused the reply schema as too complex to serve (HTTP {e.status}): {e.message}"
+    return str(e)
+
+
+async def _provider_rows(
+    key: str, p: Provider, timeout_s: float, secrets: list[str], produced: list[Question]
+) -> list[DoctorRow]:
+    """Model availability and window (``check``), then one real one-question batch call, timed; the
+    question it produced is appended to ``produced`` (for the blind solves)."""
 
     async def model() -> tuple[bool, str]:
         c = await p.check()
@@ -110,19 +135,77 @@ async def _provider_rows(key: str, p: Provider, timeout_s: float, secrets: list[
 
     async def batch() -> tuple[bool, str]:
         call = doctor_call(p)
-        reply = await p.generate(call)
+        try:
+            reply = await p.generate(call)
+        except ProviderError as e:
+            return False, refusal(e)
         raw, note = parse_items(reply.text, reply.finish_reason)
         valid, problems = validate_items(raw, call.question_type)
         tokens = f"{reply.prompt_tokens} prompt + {reply.completion_tokens} completion tokens"
         if not valid:
             why = problems[0] if problems else note or f"no JSON items: {reply.text[:80]!r}"
             return False, f"no valid question ({why}); finish {reply.finish_reason}, {tokens}"
+        produced.append(valid[0])
         return True, f"1 valid {call.question_type} question from {reply.model}; finish {reply.finish_reason}, {tokens}"
 
     return [
         await _timed(f"{key} model", model, secrets, timeout_s),
         await _timed(f"{key} one-question batch", batch, secrets, timeout_s),
     ]
+
+
+def verifiers(settings: Settings, providers: dict[str, Provider]) -> dict[str, list[str]]:
+    """Verifying provider key -> the generators whose items it re-solves (configured ones only); empty when
+    the gate is off."""
+    if settings.verify != "on":
+        return {}
+    out: dict[str, list[str]] = {}
+    for src, dst in parse_verify_routes(settings.verify_routes).items():
+        if dst in providers:
+            out.setdefault(dst, []).append(src)
+    return out
+
+
+async def _verify_rows(
+    settings: Settings, vkey: str, p: Provider, sources: list[str], question: Question, timeout_s: float,
+    secrets: list[str],
+) -> list[DoctorRow]:
+    """The verifier model (when QGEN_VERIFY_MODEL names one), then one real blind solve, as ``verify`` makes it."""
+    rows: list[DoctorRow] = []
+    model = settings.verify_model
+    if model and model != p.model:
+
+        async def verify_model() -> tuple[bool, str]:
+            c = await p.check(model)
+            return c.ok, c.detail
+
+        rows.append(await _timed(f"{vkey} verifier model", verify_model, secrets, timeout_s))
+
+    async def blind_solve() -> tuple[bool, str]:
+        prof = p.profile
+        sampling = prof.sampling("verify")
+        call = sampling.apply(
+            solve_call(
+                question, seed=0, temperature=sampling.temperature, max_tokens=prof.output_budget("verify", VERIFY_TOKENS)
+            )
+        )
+        if model:
+            call = dataclasses.replace(call, model=model)
+        try:
+            reply = await p.generate(call)
+            answer = parse_solve(p.name, reply, call)
+        except ProviderError as e:
+            return False, refusal(e)
+        ok, why = agrees(question, answer, settings.verify_tolerance)
+        verdict = "agrees with the key" if ok else f"disagrees ({why})"
+        tokens = f"{reply.prompt_tokens} prompt + {reply.completion_tokens} completion tokens"
+        return True, (
+            f"{reply.model} re-solved a {call.question_type} question blind for {', '.join(sources)}: {verdict}; "
+            f"finish {reply.finish_reason}, {tokens}"
+        )
+
+    rows.append(await _timed(f"{vkey} blind solve", blind_solve, secrets, timeout_s))
+    return rows
 
 
 async def run_doctor(settings: Settings) -> tuple[list[DoctorRow], bool]:
@@ -138,12 +221,20 @@ async def run_doctor(settings: Settings) -> tuple[list[DoctorRow], bool]:
         async with providers_for(settings) as providers:
             if settings.simulate:
                 rows.append(DoctorRow("mode", True, None, "simulate: the loopback simulators, no real provider"))
+            produced: list[Question] = []
             for key, p in providers.items():
-                timeout = min(CHECK_TIMEOUT_S * 3, getattr(p, "timeout_s", CHECK_TIMEOUT_S) + 30)
-                rows += await _provider_rows(key, p, timeout, secrets)
+                rows += await _provider_rows(key, p, _timeout(p), secrets, produced)
+            question = produced[0] if produced else KNOWN_QUESTION
+            for vkey, sources in verifiers(settings, providers).items():
+                p = providers[vkey]
+                rows += await _verify_rows(settings, vkey, p, sources, question, _timeout(p), secrets)
     except QgenError as e:
         rows.append(DoctorRow("providers", False, None, redact(first_line(e), secrets)))
     return rows, all(r.ok for r in rows)
+
+
+def _timeout(p: Provider) -> float:
+    return min(CHECK_TIMEOUT_S * 3, getattr(p, "timeout_s", CHECK_TIMEOUT_S) + 30)
 
 
 def format_table(rows: list[DoctorRow]) -> str:

@@ -12,6 +12,9 @@ FailureKind = Literal[
     "rate_limited",  # 429
     "context_length",  # 400: prompt plus output budget exceed the model's window
     "bad_request",  # another 4xx: our request is wrong and a retry would repeat it
+    # 400: the service cannot serve our reply schema (Gemini: "too many states for serving"): a configuration
+    # error, the same on every call; not retried, not a breaker failure, named by `qgen doctor`
+    "schema_refused",
     "auth",  # 401/403, or Gemini's 400 API_KEY_INVALID
     "not_found",  # the model does not exist for this key (retired, misspelt)
     "blocked",  # the provider refused to answer (SAFETY, PROHIBITED_CONTENT, a blocked prompt)

@@ -32,7 +32,6 @@ T = TypeVar("T")
 
 JSON_OVERHEAD_TOKENS = 64  # '{"questions": [' … ']}' and separators
 MAX_CONTEXT_SHRINKS = 3  # after a 400 context_length: halve the batch / the assumed window this often
-_SEED_MOD = 2**31 - 1  # Gemini takes an int32 seed
 
 
 @dataclass
@@ -218,10 +217,9 @@ class Generator:
         per_q = prof.tokens_per_question
         cap = prof.max_questions_per_call or len(slots)
         if prof.window == "output":
-            # only the output is bounded: a fixed number per call, each with its budget, plus headroom
+            # only the output is bounded: a fixed number per call, each with its budget, plus thinking room
             k = min(len(slots), max(1, int(cap * scale)))
-            budget = k * per_q + JSON_OVERHEAD_TOKENS + prof.output_headroom
-            return k, len(avoid), min(prof.max_output_tokens or budget, budget)
+            return k, len(avoid), prof.output_budget("generate", k * per_q + JSON_OVERHEAD_TOKENS)
         context = int(prof.context_tokens * scale)
         avoid_n = min(len(avoid), prompts.MAX_AVOID_ITEMS)
         while True:
@@ -230,7 +228,7 @@ class Generator:
                 if k * per_q + JSON_OVERHEAD_TOKENS >= context:
                     continue
                 used = self._prompt_tokens(job, slots[:k], avoid[:avoid_n])
-                budget = k * per_q + JSON_OVERHEAD_TOKENS
+                budget = prof.output_budget("generate", k * per_q + JSON_OVERHEAD_TOKENS)
                 if used + budget <= context:
                     return k, avoid_n, budget
             if avoid_n == 0:
@@ -247,15 +245,18 @@ class Generator:
     def _call(
         self, pname: str, job: _Job, slots: list[int], avoid: list[str], max_tokens: int
     ) -> ProviderCall:
-        return prompts.build_call(
-            job.spec,
-            len(slots),
-            plan=[job.plan[i] for i in slots],
-            avoid=avoid,
-            seed=(job.seed + slots[0] * 7919) % _SEED_MOD,
-            temperature=self.providers[pname].profile.temperature,
-            max_tokens=max_tokens,
-            schema=provider_json_schema(job.spec.question_type),
+        sampling = self.providers[pname].profile.sampling("generate")
+        return sampling.apply(
+            prompts.build_call(
+                job.spec,
+                len(slots),
+                plan=[job.plan[i] for i in slots],
+                avoid=avoid,
+                seed=job.seed + slots[0] * 7919,  # the adapter folds it into its service's seed range
+                temperature=sampling.temperature,
+                max_tokens=max_tokens,
+                schema=provider_json_schema(job.spec.question_type),
+            )
         )
 
     async def _fill(
@@ -371,10 +372,9 @@ class Generator:
                 result.notes.append(f"{pname} {e.kind} (attempt {attempt}); retrying in {delay:.2f}s")
                 await self.sleep(delay)
                 # a new seed: the same prompt with the same seed would repeat a bad answer
-                call = dataclasses.replace(call, seed=(call.seed + 1) % _SEED_MOD)
+                call = dataclasses.replace(call, seed=call.seed + 1)
                 if e.kind == "out_of_tokens":  # the budget ran out before any text: give it room
-                    cap = provider.profile.max_output_tokens or call.max_tokens * 2
-                    call = dataclasses.replace(call, max_tokens=min(cap, call.max_tokens * 2))
+                    call = dataclasses.replace(call, max_tokens=provider.profile.more_room(call.max_tokens))
 
     async def _attempt(
         self,

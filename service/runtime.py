@@ -53,9 +53,10 @@ async def providers_for(settings: Settings) -> AsyncIterator[dict[str, Provider]
         yield providers
 
 
-async def check_providers(providers: dict[str, Provider]) -> None:
+async def check_providers(providers: dict[str, Provider], settings: Settings | None = None) -> None:
     """Ask each provider about its model before serving: a wrong configuration stops the start with one
-    line; a window the server reports replaces the configured one; a transient fault is only logged."""
+    line; a window the server reports replaces the configured one; a transient fault is only logged.
+    With ``settings``, a verifier model (QGEN_VERIFY_MODEL) is checked the same way on each verifying provider."""
     for key, p in providers.items():
         c = await p.check()
         if c.fatal:
@@ -68,6 +69,20 @@ async def check_providers(providers: dict[str, Provider]) -> None:
             log.info("%s: context window %s tokens (server-reported; configured %s)", key, c.context_tokens, configured)
             p.profile = dataclasses.replace(p.profile, context_tokens=c.context_tokens)
         log.info("%s: %s", key, c.detail)
+    if settings is not None and settings.verify_model:
+        from .doctor import verifiers  # the gate's routes, as `qgen doctor` reads them
+
+        for key in verifiers(settings, providers):
+            p = providers[key]
+            if settings.verify_model == p.model:
+                continue
+            c = await p.check(settings.verify_model)
+            if c.fatal:
+                raise ConfigError(f"{key}: {c.detail}")
+            if not c.ok:
+                log.warning("%s: %s (starting anyway)", key, c.detail)
+            else:
+                log.info("%s verifier: %s", key, c.detail)
 
 
 @contextlib.asynccontextmanager
@@ -78,7 +93,7 @@ async def worker_runtime(
     logs.use_format(settings.log_format)  # QGEN_LOG_FORMAT on the handlers logs.configure installed
     dsn = dsn or db.resolve_dsn(settings)
     async with providers_for(settings) as providers:
-        await check_providers(providers)
+        await check_providers(providers, settings)
         embedder = embedder or await Embedder.load(settings)
         worker = Worker(settings, dsn=dsn, generator=Generator(settings, providers), embedder=embedder)
         async with health.serving(worker, settings):  # /healthz, /readyz, /metrics when QGEN_METRICS_PORT is set

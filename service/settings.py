@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .providers.base import ThinkingLevel
+
 # A current stable Flash model: gemini-3.5-flash went GA on 19 May 2026 (Gemini API changelog) with no
 # shutdown date announced (deprecations page); gemini-2.5-flash is on that page with a 2026 shutdown.
 # The worker checks the configured model with models.get at start and names the Flash models it may use.
@@ -57,7 +59,9 @@ class Settings(BaseSettings):
     runpod_poll_s: float = Field(1.0, gt=0, validation_alias=_env("RUNPOD_POLL_S"))
     # used when the server does not report max_model_len on /v1/models
     runpod_context_tokens: int = Field(4096, ge=512, validation_alias=_env("RUNPOD_CONTEXT_TOKENS"))
-    runpod_temperature: float = Field(0.7, ge=0, le=2, validation_alias=_env("RUNPOD_TEMPERATURE"))
+    # sampling overrides; unset: the model family's profile (providers/runpod.py: Qwen2.5's generation_config)
+    runpod_temperature: float | None = Field(None, ge=0, le=2, validation_alias=_env("RUNPOD_TEMPERATURE"))
+    runpod_top_p: float | None = Field(None, gt=0, le=1, validation_alias=_env("RUNPOD_TOP_P"))
     # output budget per question when sizing calls to the context window (prompt + n * this <= context)
     runpod_tokens_per_question: int = Field(
         default=450, ge=50, validation_alias=_env("RUNPOD_TOKENS_PER_QUESTION")
@@ -79,7 +83,16 @@ class Settings(BaseSettings):
     google_cloud_location: str | None = Field(None, validation_alias=_env("GOOGLE_CLOUD_LOCATION"))
     gemini_max_concurrency: int = Field(8, ge=1, validation_alias=_env("GEMINI_MAX_CONCURRENCY"))
     gemini_timeout_s: float = Field(120.0, gt=0, validation_alias=_env("GEMINI_TIMEOUT_S"))
-    gemini_temperature: float = Field(0.7, ge=0, le=2, validation_alias=_env("GEMINI_TEMPERATURE"))
+    # sampling and thinking overrides; unset: the model family's profile (providers/gemini.py: Google's
+    # Gemini 3 guide keeps temperature at 1.0 and sets a thinking level per purpose)
+    gemini_temperature: float | None = Field(None, ge=0, le=2, validation_alias=_env("GEMINI_TEMPERATURE"))
+    gemini_top_p: float | None = Field(None, gt=0, le=1, validation_alias=_env("GEMINI_TOP_P"))
+    gemini_thinking_level: ThinkingLevel | None = Field(None, validation_alias=_env("GEMINI_THINKING_LEVEL"))
+    gemini_verify_thinking_level: ThinkingLevel | None = Field(
+        None, validation_alias=_env("GEMINI_VERIFY_THINKING_LEVEL")
+    )
+    # output tokens reserved for thinking in every call, instead of the thinking level's headroom
+    gemini_output_headroom: int | None = Field(None, ge=0, validation_alias=_env("GEMINI_OUTPUT_HEADROOM"))
     gemini_max_questions_per_call: int = Field(10, ge=1, validation_alias=_env("GEMINI_MAX_QUESTIONS_PER_CALL"))
     gemini_tokens_per_question: int = Field(
         default=700, ge=50, validation_alias=_env("GEMINI_TOKENS_PER_QUESTION")
@@ -125,7 +138,8 @@ class Settings(BaseSettings):
     verify_routes: str = Field(
         "runpod=gemini,gemini/mathematics=runpod,gemini/physics=runpod", validation_alias=_env("QGEN_VERIFY_ROUTES")
     )
-    # another model for the blind solves: 'gemini-3.5-pro' (Gemini's) or 'runpod:org/model'; unset: the verifier's own
+    # another model for the blind solves: 'gemini-3.1-pro-preview' (Gemini's) or 'runpod:org/model'; unset: the
+    # verifier's own. Checked at start like the provider's own model: a name the service does not serve stops it.
     verify_model: str | None = Field(None, validation_alias=_env("QGEN_VERIFY_MODEL"))
     # independent solves that must agree when a model checks its own items (self-consistency)
     verify_self_solves: int = Field(2, ge=1, le=5, validation_alias=_env("QGEN_VERIFY_SELF_SOLVES"))
@@ -151,10 +165,22 @@ class Settings(BaseSettings):
     def _blank_is_none(cls, v: str | None) -> str | None:
         return v.strip() or None if v is not None else None
 
-    @field_validator("metrics_port", mode="before")
+    @field_validator(
+        "metrics_port",
+        "runpod_temperature",
+        "runpod_top_p",
+        "gemini_temperature",
+        "gemini_top_p",
+        "gemini_thinking_level",
+        "gemini_verify_thinking_level",
+        "gemini_output_headroom",
+        mode="before",
+    )
     @classmethod
-    def _blank_port_is_none(cls, v: object) -> object:
-        return None if isinstance(v, str) and not v.strip() else v
+    def _blank_is_unset(cls, v: object) -> object:
+        if isinstance(v, str):
+            return v.strip().lower() or None  # 'HIGH' is Google's spelling of the level 'high'
+        return v
 
     @field_validator("runpod_json_mode", mode="before")
     @classmethod

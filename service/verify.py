@@ -449,9 +449,9 @@ class Verifier:
             return Check("unverified", reason=f"no verifier configured for {item.key}")
         provider = self.generator.providers[plan.verifier]
         prof = provider.profile
-        # a thinking verifier spends output tokens before it answers: the profile's headroom, as for generation
-        budget = VERIFY_TOKENS + prof.output_headroom
-        budget = min(prof.max_output_tokens or budget, budget)
+        # the verifier model's sampling and thinking level, and the budget rule: all from its profile
+        sampling = prof.sampling("verify")
+        budget = prof.output_budget("verify", VERIFY_TOKENS)
 
         def parse(reply: ProviderReply, sent: ProviderCall) -> tuple[dict[str, Any], str]:
             return parse_solve(provider.name, reply, sent), reply.model
@@ -459,10 +459,10 @@ class Verifier:
         async def solve(n: int) -> tuple[dict[str, Any], str]:
             # independent solves: each its own seed, at the model's usual sampling (never temperature 0,
             # where another seed repeats the same answer and agreement would mean nothing)
-            call = solve_call(
-                item.question, seed=(seed * 7919 + 104_729 * (n + 1)) % (2**31 - 1), temperature=prof.temperature,
+            call = sampling.apply(solve_call(
+                item.question, seed=(seed * 7919 + 104_729 * (n + 1)) % (2**31 - 1), temperature=sampling.temperature,
                 max_tokens=budget,
-            )
+            ))
             if plan.model:
                 call = dataclasses.replace(call, model=plan.model)
             return await self.generator.call(plan.verifier, call, parse, result=result, purpose="verify")

@@ -1,7 +1,18 @@
-"""The Gemini API as google-genai calls it: ``POST /{version}/models/{model}:generateContent``,
-``GET /{version}/models/{model}`` (models.get), ``GET /{version}/models`` (models.list); and the Vertex AI
-paths the SDK uses with ``vertexai=True``: ``/{version}/projects/{p}/locations/{l}/publishers/google/models/…``
-and, in express mode (an API key, no project), ``/{version}/publishers/google/models/…``.
+"""The Gemini API as google-genai calls it: ``POST /{version}/models/{model}:generateContent`` (and
+``:countTokens``), ``GET /{version}/models/{model}`` (models.get), ``GET /{version}/models`` (models.list); and
+the Vertex AI paths the SDK uses with ``vertexai=True``: ``/{version}/projects/{p}/locations/{l}/publishers/
+google/models/…`` and, in express mode (an API key, no project), ``/{version}/publishers/google/models/…``.
+
+Express mode serves generateContent, streamGenerateContent and countTokens only; any other method called with
+an API key answers 401 UNAUTHENTICATED "API keys are not supported by this API…" with reason CREDENTIALS_MISSING
+(the body quoted in googleapis/python-genai issue #1404 and googleapis/java-genai issue #1000).
+A reply schema Gemini cannot compile is refused with 400 INVALID_ARGUMENT "The specified schema produces a
+constraint that has too many states for serving…" (the text quoted in python-genai #323/#660 and many public
+reports, which name long string length limits, long array length limits and numeric minimum/maximum bounds
+as the causes); this simulator refuses exactly those (``schema_refusal``), with thresholds of its own.
+Thinking (ai.google.dev/gemini-api/docs/thinking): Gemini 3 takes ``thinkingConfig.thinkingLevel`` (Pro models
+no 'minimal'), Gemini 2.5 ``thinkingBudget`` and not a level, never both; thinking is on by default (3.5
+Flash: medium, Pro: high) and its tokens (``thoughtsTokenCount``) come out of ``maxOutputTokens``.
 
 Read from googleapis/python-genai (google/genai/models.py ``get``/``list``/``generate_content``,
 _api_client.py for the Vertex URLs, types.py for FinishReason/BlockedReason) and the REST reference
@@ -26,11 +37,14 @@ from .core import SimCore, SimError, requested_count, tracked
 
 DEFAULT_MAX_OUTPUT_TOKENS = 65_536
 # Served unless retired (``Knobs.retired_models``; by default the 1.5, 2.0 and 2.5 families).
+# Google's model list (ai.google.dev/gemini-api/docs/models, late 2026): there is no 3.5 Pro.
 KNOWN_MODELS = frozenset(
     {
         "gemini-3.5-flash",
         "gemini-3.5-flash-lite",
-        "gemini-3.5-pro",
+        "gemini-3.6-flash",
+        "gemini-3.1-flash-lite",
+        "gemini-3.1-pro-preview",
         "gemini-3-flash-preview",
         "gemini-2.5-flash",
         "gemini-2.5-pro",
@@ -49,6 +63,24 @@ _STATUS = {
     503: "UNAVAILABLE",
     504: "DEADLINE_EXCEEDED",
 }
+TOO_MANY_STATES = (
+    "The specified schema produces a constraint that has too many states for serving. Typical causes of this "
+    "error are schemas with lots of text (for example, very long property or enum names), schemas with long "
+    "array length limits (especially when nested), or schemas using complex value matchers (for example, "
+    "integers or numbers with minimum/maximum bounds or strings with complex formats like date-time)"
+)
+EXPRESS_401 = (
+    "API keys are not supported by this API. Expected OAuth2 access token or other authentication credentials "
+    "that assert a principal. See https://cloud.google.com/docs/authentication"
+)
+EXPRESS_METHODS = frozenset({"generateContent", "streamGenerateContent", "countTokens"})
+# This simulator's thresholds for "too many states" (Google publishes none): a string length bound this long,
+# an array bound this large, or any numeric bound.
+LONG_STRING_BOUND = 256
+LARGE_MAX_ITEMS = 10
+_NUMERIC_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+# Output tokens a thinking level spends before the answer (a stand-in: Google publishes no counts)
+THINKING_TOKENS = {"MINIMAL": 128, "LOW": 1024, "MEDIUM": 3072, "HIGH": 8192}
 _MESSAGES = {
     429: "Resource has been exhausted (e.g. check quota).",
     500: "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
@@ -76,6 +108,60 @@ def google_error(
     return web.json_response({"error": err}, status=status, headers=headers)
 
 
+def _int(v: Any) -> int | None:
+    try:
+        return int(v)  # the proto-JSON form of an int64 is a string
+    except (TypeError, ValueError):
+        return None
+
+
+def schema_refusal(schema: Any) -> str | None:
+    """Why Gemini would refuse ``schema`` as too many states (the bound found), or None."""
+    if isinstance(schema, list):
+        return next((r for r in map(schema_refusal, schema) if r), None)
+    if not isinstance(schema, dict):
+        return None
+    for key in ("maxLength", "minLength", "max_length", "min_length"):
+        n = _int(schema.get(key))
+        if n is not None and n >= LONG_STRING_BOUND:
+            return f"{key} {n}"
+    n = _int(schema.get("maxItems", schema.get("max_items")))
+    if n is not None and n > LARGE_MAX_ITEMS:
+        return f"maxItems {n}"
+    for key in _NUMERIC_BOUNDS:
+        if key in schema:
+            return f"{key} {schema[key]}"
+    return next((r for r in map(schema_refusal, schema.values()) if r), None)
+
+
+def model_family(model: str) -> str:
+    """'flash' / 'pro' (Gemini 3.x) or 'legacy' (2.x), as the thinking docs group them."""
+    name = model.lower()
+    if not name.startswith("gemini-3"):
+        return "legacy"
+    return "pro" if "-pro" in name else "flash"
+
+
+def thinking_of(model: str, gc: dict[str, Any]) -> tuple[int, str | None]:
+    """(tokens thinking spends, an INVALID_ARGUMENT message or None) for ``generationConfig`` ``gc``."""
+    tc = gc.get("thinkingConfig") or {}
+    level = str(tc.get("thinkingLevel") or "").upper() or None
+    budget = _int(tc.get("thinkingBudget"))
+    fam = model_family(model)
+    if level and budget is not None:
+        return 0, "thinking_budget and thinking_level cannot both be set."
+    if level and fam == "legacy":
+        return 0, f"Thinking level is not supported for {model}; use thinking_budget."
+    if level and (level not in THINKING_TOKENS or (fam == "pro" and level == "MINIMAL")):
+        return 0, f"Thinking level {level} is not supported for {model}."
+    if level is None:
+        level = "HIGH" if fam == "pro" else "MEDIUM"  # the defaults: Pro high, Flash medium
+    tokens = THINKING_TOKENS[level]
+    if budget is not None and budget >= 0:
+        tokens = min(tokens, budget)
+    return tokens, None
+
+
 def _text_of(content: Any) -> str:
     if isinstance(content, str):
         return content
@@ -101,12 +187,37 @@ class GeminiSim:
             "available models and their supported methods.",
         )
 
+    @staticmethod
+    def _express(request: web.Request) -> bool:
+        """Vertex AI express mode: the publisher path without a project, with an API key."""
+        keyed = bool(request.headers.get("x-goog-api-key") or request.query.get("key"))
+        return keyed and "/publishers/google/" in request.path + "/" and "/projects/" not in request.path
+
+    def _express_refusal(self, request: web.Request, method: str) -> web.Response | None:
+        """401 for a method express mode does not serve with an API key (python-genai #1404)."""
+        if not self._express(request) or method in EXPRESS_METHODS:
+            return None
+        version = request.match_info["version"]
+        rpc = {"get": "ModelGardenService.GetPublisherModel", "list": "ModelGardenService.ListPublisherModels"}
+        info = {
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            "reason": "CREDENTIALS_MISSING",
+            "domain": "googleapis.com",
+            "metadata": {
+                "method": f"google.cloud.aiplatform.{version}.{rpc.get(method, 'PredictionService.' + method)}",
+                "service": "aiplatform.googleapis.com",
+            },
+        }
+        return google_error(401, EXPRESS_401, details=[info])
+
     def _auth_error(self, request: web.Request) -> web.Response | None:
         want = self.core.knobs.expected_api_key
         if want is None:
             return None
-        if request.headers.get("Authorization", "").startswith("Bearer ") and "/projects/" in request.path:
-            return None  # Vertex AI with a project: an OAuth token from application default credentials
+        if request.headers.get("Authorization", "").startswith("Bearer ") and "/publishers/google/" in request.path:
+            # Vertex AI with a project: an OAuth token from application default credentials (models.get of a
+            # base model goes to …/publishers/google/models/{m} without the project: _api_client.py)
+            return None
         got = request.headers.get("x-goog-api-key") or request.query.get("key")
         if not got:
             return google_error(
@@ -133,10 +244,12 @@ class GeminiSim:
     async def generate_content(self, request: web.Request) -> web.Response:
         version = request.match_info["version"]
         model, _, method = request.match_info["model_method"].partition(":")
-        if version not in ("v1", "v1beta", "v1alpha", "v1beta1") or method != "generateContent":
+        if version not in ("v1", "v1beta", "v1alpha", "v1beta1") or method not in ("generateContent", "countTokens"):
             return google_error(404, f"Method {method or '(none)'} is not found for API version {version}.")
         if (err := self._auth_error(request)) is not None:
             return err
+        if method == "countTokens":
+            return await self.count_tokens(request, model.removeprefix("models/"), version)
         try:
             body = await request.json()
         except json.JSONDecodeError:
@@ -164,10 +277,17 @@ class GeminiSim:
                 f"allowed ({core.context_limit}).",
             )
         schema = gc.get("responseSchema") or gc.get("responseJsonSchema") or gc.get("response_schema")
+        if schema is not None and (bound := schema_refusal(schema)) is not None:
+            core.stats.schemas_refused += 1
+            return google_error(400, TOO_MANY_STATES, details=[{"@type": "type.googleapis.com/google.rpc.DebugInfo",
+                                                                 "detail": f"simulator: {bound}"}])
         if schema is None and gc.get("responseMimeType") == "application/json":
             schema = {}  # JSON mode without a schema: still JSON, never prose
         max_tokens = int(gc.get("maxOutputTokens") or DEFAULT_MAX_OUTPUT_TOKENS)
         k = core.knobs
+        level_tokens, refused = thinking_of(model, gc)
+        if refused is not None:
+            return google_error(400, refused)
         if k.block_prompt:
             await core.finish_latency(0, started)
             return web.json_response(
@@ -178,9 +298,10 @@ class GeminiSim:
                 }
             )
         # a thinking model spends output tokens before the answer; the answer gets what is left
-        thinking = min(k.thinking_tokens, max_tokens)
+        wanted = level_tokens if k.thinking_tokens is None else k.thinking_tokens
+        thinking = min(wanted, max_tokens)
         empty = k.empty_next.pop(0) if k.empty_next else None
-        if empty is None and thinking >= max_tokens and k.thinking_tokens:
+        if empty is None and thinking >= max_tokens and wanted:
             empty = "MAX_TOKENS"
         if empty is not None:
             await core.finish_latency(0, started)
@@ -228,6 +349,18 @@ class GeminiSim:
             }
         )
 
+    async def count_tokens(self, request: web.Request, model: str, version: str) -> web.Response:
+        """``models.count_tokens``: ``{"totalTokens": n}`` for the contents, 404 for a model not served."""
+        try:
+            body = await request.json()
+        except json.JSONDecodeError:
+            return google_error(400, "Invalid JSON payload received.")
+        if not self._served(model):
+            return self._not_found(model, version)
+        contents = body.get("contents") or [] if isinstance(body, dict) else []
+        text = "\n".join(_text_of(c) for c in (contents if isinstance(contents, list) else [contents]))
+        return web.json_response({"totalTokens": estimate_tokens(text) if text else 0})
+
     def _model_view(self, model: str) -> dict[str, Any]:
         return {
             "name": f"models/{model}",
@@ -238,8 +371,8 @@ class GeminiSim:
         }
 
     async def get_model(self, request: web.Request) -> web.Response:
-        """``models.get``: the model, or 404 NOT_FOUND for an unknown or retired one."""
-        if (err := self._auth_error(request)) is not None:
+        """``models.get``: the model, or 404 NOT_FOUND for an unknown or retired one; 401 in express mode."""
+        if (err := self._auth_error(request) or self._express_refusal(request, "get")) is not None:
             return err
         version = request.match_info["version"]
         model = request.match_info["model_method"].removeprefix("models/")
@@ -250,7 +383,7 @@ class GeminiSim:
         return web.json_response(self._model_view(model))
 
     async def list_models(self, request: web.Request) -> web.Response:
-        if (err := self._auth_error(request)) is not None:
+        if (err := self._auth_error(request) or self._express_refusal(request, "list")) is not None:
             return err
         names = sorted(m for m in KNOWN_MODELS | {self.core.model} if self._served(m))
         return web.json_response({"models": [self._model_view(m) for m in names]})

@@ -72,7 +72,9 @@ class Knobs:
     )  # 404 NOT_FOUND, as after Google's shutdown date
     empty_next: list[str] = field(default_factory=list)  # finish reasons of the next replies with no text
     block_prompt: str | None = None  # every prompt blocked with this promptFeedback.blockReason
-    thinking_tokens: int = 0  # output tokens a thinking model spends before answering
+    # output tokens a thinking model spends before answering; None: what the request's thinking level spends
+    # (simulators/gemini.py THINKING_TOKENS; thinking is on by default, as on Gemini 3)
+    thinking_tokens: int | None = None
     seed: int = 0
 
     def update(self, values: dict[str, Any]) -> None:
@@ -113,6 +115,7 @@ class Stats:
     bad_items_returned: int = 0
     wrong_keys_returned: int = 0
     solves_returned: int = 0  # replies to <solve> blocks
+    schemas_refused: int = 0  # Gemini: reply schemas refused as "too many states"
     requests: deque[Any] = field(default_factory=lambda: deque(maxlen=REQUESTS_KEPT))
     paths: deque[str] = field(default_factory=lambda: deque(maxlen=REQUESTS_KEPT))  # request paths, with query
 

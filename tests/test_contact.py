@@ -189,7 +189,8 @@ async def test_gemini_empty_replies_carry_their_cause(knobs: dict[str, Any], kin
 
 
 async def test_generation_gives_thinking_room_and_does_not_retry_a_refusal() -> None:
-    async with SimulatorServer("gemini", knobs=Knobs(thinking_tokens=9000)) as gm:
+    # thinking past the medium level's headroom (16k): the first budget runs out, the retry doubles it
+    async with SimulatorServer("gemini", knobs=Knobs(thinking_tokens=20_000)) as gm:
         p = GeminiProvider(quiet(gemini_api_key="k"), base_url=gm.base_url)
         g = Generator(quiet(), {"gemini": p})
         try:

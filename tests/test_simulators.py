@@ -450,7 +450,8 @@ def gemini_config(call: Any, **kw: Any) -> types.GenerateContentConfig:
         "temperature": call.temperature,
         "seed": call.seed,
         "response_mime_type": "application/json",
-        "response_schema": MCQBatch,
+        # what Gemini can serve: the bound-free schema (a bounded one is refused: test_contact2_gemini.py)
+        "response_json_schema": provider_json_schema("mcq"),
         "max_output_tokens": 8192,
     }
     base.update(kw)
@@ -464,13 +465,13 @@ async def test_gemini_sdk_end_to_end() -> None:
         resp = await client.aio.models.generate_content(
             model="gemini-3.5-flash", contents=call.prompt, config=gemini_config(call)
         )
-        assert isinstance(resp.parsed, MCQBatch) and len(resp.parsed.questions) == 4
+        assert len(MCQBatch.model_validate_json(resp.text or "").questions) == 4
         valid, problems = validate_items(questions_of(resp.text or ""), "mcq")
         assert len(valid) == 4 and not problems
         assert resp.candidates and resp.candidates[0].finish_reason == types.FinishReason.STOP
         assert resp.usage_metadata and resp.usage_metadata.prompt_token_count
         sent = sim.stats.requests[-1]
-        assert "responseSchema" in sent["generationConfig"] and sent["generationConfig"]["seed"] == call.seed
+        assert "responseJsonSchema" in sent["generationConfig"] and sent["generationConfig"]["seed"] == call.seed
         assert parse_request_block(sent["contents"][0]["parts"][0]["text"])["count"] == 4
 
         bad = genai.Client(api_key="nope", http_options=types.HttpOptions(base_url=sim.base_url))
@@ -569,7 +570,12 @@ async def test_gemini_vertex_paths_express_and_project() -> None:
                 model="gemini-3.5-flash", contents=call.prompt, config=gemini_config(call)
             )
             assert len(questions_of(resp.text or "")) == 2
-        assert (await express.aio.models.get(model="gemini-3.5-flash")).name
+        # express mode serves generateContent and countTokens only; models.get is refused for an API key
+        with pytest.raises(genai_errors.ClientError) as e:
+            await express.aio.models.get(model="gemini-3.5-flash")
+        assert e.value.code == 401 and "API keys are not supported by this API" in str(e.value)
+        assert (await express.aio.models.count_tokens(model="gemini-3.5-flash", contents="ping")).total_tokens
+        assert (await project.aio.models.get(model="gemini-3.5-flash")).name
 
 
 # --- control endpoints, entry points, content ----------------------------------------------------------

@@ -168,15 +168,15 @@ async def test_a_second_model_verifies_when_one_is_configured(
     settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
 ) -> None:
     async with simulators(Knobs(), Knobs()) as (vllm, gem):
-        s = with_simulators(settings, vllm, gem, verify_model="gemini-3.5-pro")
+        s = with_simulators(settings, vllm, gem, verify_model="gemini-3.1-pro-preview")
         async with running_worker(s, db_dsn, embedder):
             r = await insert_request(conn, subject="Chemistry", topic="Mole concept", count=3)
             done = await wait_terminal(conn, r["id"], timeout=60)
         paths = list(gem.stats.paths)
     assert (done["status"], done["produced"]) == ("succeeded", 3), done["error"]
     rows = await stored(conn, [r["id"]])
-    assert {(x["verification"], x["verifier_model"]) for x in rows} == {("verified", "gemini-3.5-pro")}
-    assert any("/models/gemini-3.5-pro:generateContent" in p for p in paths)  # the solves
+    assert {(x["verification"], x["verifier_model"]) for x in rows} == {("verified", "gemini-3.1-pro-preview")}
+    assert any("/models/gemini-3.1-pro-preview:generateContent" in p for p in paths)  # the solves
     assert any("/models/gemini-3.5-flash:generateContent" in p for p in paths)  # the generation
 
 

@@ -5,10 +5,31 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
+
+# What a call is for: writing questions, or a verifier's blind solve. Sampling and thinking follow it.
+Purpose = Literal["generate", "verify"]
+# Gemini 3's thinking levels (google-genai types.ThinkingLevel; Google's "Gemini thinking" page).
+ThinkingLevel = Literal["minimal", "low", "medium", "high"]
+THINKING_LEVELS: tuple[ThinkingLevel, ...] = ("minimal", "low", "medium", "high")
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """How one purpose samples: ``temperature``, ``top_p`` (None: the server's default), and the thinking
+    level of a thinking model (None: the model has no level to set)."""
+
+    temperature: float
+    top_p: float | None = None
+    thinking: ThinkingLevel | None = None
+
+    def apply(self, call: ProviderCall) -> ProviderCall:
+        """``call`` with this sampling."""
+        return dataclasses.replace(call, temperature=self.temperature, top_p=self.top_p, thinking=self.thinking)
 
 
 @dataclass(frozen=True)
@@ -17,37 +38,71 @@ class ProviderProfile:
 
     ``window``: 'shared' when prompt plus output must fit ``context_tokens`` (vLLM's max_model_len);
     'output' when only the output budget is limited (Gemini: ``max_output_tokens``, a huge input window).
+    ``generate`` / ``verify``: the sampling and thinking level of each purpose, from the model family's
+    published guidance (each adapter's ``profile_from`` names its source) unless a setting overrides it.
+    ``thinking_tokens``: output tokens a thinking level may spend before the answer starts.
     """
 
     context_tokens: int
     tokens_per_question: int
-    temperature: float
     max_concurrency: int
+    generate: Sampling
+    verify: Sampling
     window: Literal["shared", "output"] = "shared"
     max_questions_per_call: int | None = None  # None: as many as fit the window
     max_output_tokens: int | None = None  # hard cap on one call's output budget
-    output_headroom: int = 0  # added to the budget: thinking models spend output tokens before answering
-    # how the reply schema is sent: a JSON Schema dict in the body (vLLM), or the SDK's typed schema (Gemini)
-    schema_dialect: Literal["json_schema", "sdk"] = "json_schema"
+    thinking_tokens: dict[str, int] = field(default_factory=dict)  # level -> headroom in the output budget
+    # a fixed headroom for every purpose (a setting), instead of the level's
+    output_headroom: int | None = None
     stop_token_ids: tuple[int, ...] = ()  # end-of-turn ids sent with every call ('shared' servers)
+
+    @property
+    def temperature(self) -> float:
+        """Generation's temperature (kept for callers that only generate)."""
+        return self.generate.temperature
+
+    def sampling(self, purpose: Purpose) -> Sampling:
+        return self.generate if purpose == "generate" else self.verify
+
+    def headroom(self, purpose: Purpose) -> int:
+        """Output tokens reserved for thinking before the answer, for ``purpose``'s thinking level."""
+        if self.output_headroom is not None:
+            return self.output_headroom
+        level = self.sampling(purpose).thinking
+        return self.thinking_tokens.get(level, 0) if level else 0
+
+    def output_budget(self, purpose: Purpose, content_tokens: int) -> int:
+        """The ``max_tokens`` of a call whose answer needs ``content_tokens``: the answer plus the thinking
+        headroom of ``purpose``'s level, capped at ``max_output_tokens``. The one budget rule."""
+        budget = content_tokens + self.headroom(purpose)
+        return min(self.max_output_tokens or budget, budget)
+
+    def more_room(self, max_tokens: int) -> int:
+        """The budget for a retry after ``out_of_tokens`` (the budget ran out before any text): doubled,
+        within ``max_output_tokens`` (or the window of a 'shared' server)."""
+        cap = self.max_output_tokens or (self.context_tokens if self.window == "shared" else 2 * max_tokens)
+        return max(max_tokens, min(cap, 2 * max_tokens))
 
 
 @dataclass(frozen=True)
 class ProviderCall:
     """One chat call: ``n`` questions of ``question_type`` (prompts from ``prompts``), or a verifier's
-    blind solve (``verify``). ``schema`` is the JSON Schema of the reply; ``reply_model`` the same
-    shape as a pydantic model, for adapters whose SDK takes a typed schema (``schema_dialect='sdk'``)."""
+    blind solve (``verify``). ``schema`` is the JSON Schema of the reply, without the bounds grammar
+    engines cannot afford (``questions.for_grammar``): every provider gets it, pydantic checks the bounds
+    afterwards. ``reply_model`` is the same shape as a pydantic model, for validation."""
 
     system: str
     prompt: str
     question_type: str
     n: int
     schema: dict[str, Any]
-    seed: int
+    seed: int  # any int; an adapter folds it into the range its service takes
     temperature: float
     max_tokens: int
     reply_model: type[BaseModel] | None = None
     model: str | None = None  # another model of the same provider for this call (a verifier); None: its own
+    top_p: float | None = None
+    thinking: ThinkingLevel | None = None  # a thinking model's level for this call; None: nothing sent
 
 
 @dataclass
@@ -90,8 +145,9 @@ class Provider(Protocol):
         """Make exactly one call (no retries inside); raise ``ProviderError`` with a failure ``kind``."""
         ...
 
-    async def check(self) -> ProviderCheck:
-        """Ask the service about the configured model (exists? window?); never raises for a service fault."""
+    async def check(self, model: str | None = None) -> ProviderCheck:
+        """Ask the service about ``model`` (default: the configured one): exists? window? Never raises for a
+        service fault. Another model is how a verifier model (``QGEN_VERIFY_MODEL``) is checked."""
         ...
 
     async def aclose(self) -> None: ...

@@ -1,15 +1,23 @@
-"""Gemini adapter (google-genai): strict JSON via ``response_schema``; SDK errors become ``ProviderError``.
+"""Gemini adapter (google-genai): strict JSON via ``response_json_schema``; SDK errors become ``ProviderError``.
 
-Read from googleapis/python-genai (google/genai/client.py, models.py, types.py): the client reads
-GOOGLE_GENAI_USE_VERTEXAI itself when ``vertexai`` is not passed, so the mode is always passed
+Read from googleapis/python-genai (google/genai/client.py, models.py, types.py, _api_client.py): the client
+reads GOOGLE_GENAI_USE_VERTEXAI itself when ``vertexai`` is not passed, so the mode is always passed
 explicitly; ``models.get`` is ``GET {base}/{version}/models/{model}`` (Vertex:
-``…/publishers/google/models/{model}``); a candidate may end SAFETY, PROHIBITED_CONTENT, RECITATION or
-MAX_TOKENS with no text, and ``usage_metadata.thoughts_token_count`` counts what thinking spent.
+``…/publishers/google/models/{model}``); Vertex AI express mode (an API key, no project) sends the key in
+``x-goog-api-key`` to ``aiplatform.googleapis.com/v1beta1/publishers/google/models/…`` and serves only
+generateContent, streamGenerateContent and countTokens: ``models.get`` answers 401 "API keys are not supported
+by this API" (python-genai issue #1404), so express mode is checked with ``count_tokens``.
+``GenerateContentConfig.response_json_schema`` takes a JSON Schema dict (the subset its docstring lists);
+``thinking_config=ThinkingConfig(thinking_level=…)`` is Gemini 3's thinking control (``thinking_budget`` is the
+2.5 models'); a candidate may end SAFETY, PROHIBITED_CONTENT, RECITATION or MAX_TOKENS with no text, and
+``usage_metadata.thoughts_token_count`` counts what thinking spent. A schema Gemini cannot compile is refused
+with 400 INVALID_ARGUMENT "…too many states for serving…" (reports in googleapis/python-genai #323/#660).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from typing import Any
 
@@ -19,9 +27,15 @@ from google.genai import errors as genai_errors
 from google.genai import types
 
 from ..errors import ConfigError, FailureKind, ProviderError
-from ..questions import BATCH_MODELS
 from ..settings import Settings
-from .base import ProviderCall, ProviderCheck, ProviderProfile, ProviderReply
+from .base import (
+    ProviderCall,
+    ProviderCheck,
+    ProviderProfile,
+    ProviderReply,
+    Sampling,
+    ThinkingLevel,
+)
 from .runpod import parse_retry_after
 
 try:  # google-genai may send through httpx2 (a fork with its own classes) or aiohttp
@@ -65,25 +79,110 @@ _EMPTY_FINISH: dict[str, FailureKind] = {
     "RECITATION": "recitation",
     "MAX_TOKENS": "out_of_tokens",
 }
-# Headroom in max_output_tokens: thinking models spend output tokens (thoughtsTokenCount) before answering.
-THINKING_HEADROOM = 4096
 MAX_OUTPUT_TOKENS = 65_536
 INPUT_WINDOW = 1_048_576
+# GenerationConfig.seed is an int32 on the wire: any seed is folded into [0, 2**31)
+SEED_RANGE = 2**31
+_SCHEMA_MARKERS = ("too many states", "response_schema", "responsejsonschema", "response_json_schema", "schema")
+
+# --- what Google says about Gemini 3 (the values of ``profile_from``) ---------------------------------------
+# Temperature: "For Gemini 3, we strongly recommend keeping the temperature parameter at its default value of
+# 1.0 … Changing the temperature (setting it below 1.0) may lead to unexpected behavior, such as looping or
+# degraded performance, particularly in complex mathematical or reasoning tasks." (Google Cloud, "Gemini 3
+# prompting guide", Temperature tuning; the Gemini API's Gemini 3 developer guide says the same). top_p is
+# left to the service: the guide tunes nothing else.
+GEMINI3_TEMPERATURE = 1.0
+# Thinking levels (ai.google.dev/gemini-api/docs/thinking, "Thinking levels"; google-genai types.ThinkingLevel):
+# Flash models take minimal/low/medium/high (3.5 Flash defaults to medium), Pro models low/(medium)/high
+# (default high, no minimal). Generation writes an item, its solution and its key: the Flash default, medium;
+# a Pro model keeps its default, high. The blind solve is the complex maths the guide names: high.
+GENERATE_LEVEL: dict[str, ThinkingLevel] = {"flash": "medium", "pro": "high"}
+VERIFY_LEVEL: ThinkingLevel = "high"
+# Output tokens a level may think before the answer. Google gives levels no token counts ("relative
+# guidelines for reasoning rather than strict token guarantees", Gemini API blog "New Gemini API updates for
+# Gemini 3"); the last published caps are 2.5's thinking budgets, up to 24,576 (Flash) and 32,768 (Pro)
+# tokens. A headroom is a ceiling, not a cost (thinking is billed as spent), so it errs high.
+THINKING_HEADROOM: dict[str, int] = {"minimal": 1024, "low": 4096, "medium": 16_384, "high": 32_768}
+# Gemini 2.x takes thinking_budget, not a level; nothing is sent and the 2.5 Flash budget cap is reserved.
+LEGACY_HEADROOM = 24_576
+
+log = logging.getLogger(__name__)
+
+
+def family(model: str) -> str:
+    """'flash' or 'pro' for a Gemini 3.x model ('gemini-3.5-flash', 'gemini-3.1-pro-preview'); 'legacy' else."""
+    name = model.removeprefix("models/").lower()
+    if not re.match(r"gemini-3(\.\d+)?-", name):
+        return "legacy"
+    return "pro" if "-pro" in name else "flash"
+
+
+def thinking_config(model: str, level: ThinkingLevel | None) -> types.ThinkingConfig | None:
+    """The ThinkingConfig for ``model`` at ``level``: Gemini 3 gets its level (Pro has no 'minimal': 'low');
+    Gemini 2.x none (it takes a token budget, and thinking_level with it is a 400)."""
+    fam = family(model)
+    if level is None or fam == "legacy":
+        return None
+    if fam == "pro" and level == "minimal":
+        level = "low"
+    return types.ThinkingConfig(thinking_level=types.ThinkingLevel(level.upper()))
 
 
 def profile_from(settings: Settings) -> ProviderProfile:
-    """Gemini: a huge input window, a bounded output budget, a fixed number of questions per call."""
+    """Gemini: a huge input window, a bounded output budget, a fixed number of questions per call; sampling
+    and thinking per Google's Gemini 3 guide (above), each overridable by a setting."""
+    fam = family(settings.gemini_model)
+    temperature = settings.gemini_temperature if settings.gemini_temperature is not None else GEMINI3_TEMPERATURE
+    if fam != "legacy" and temperature < GEMINI3_TEMPERATURE:
+        log.warning(
+            "GEMINI_TEMPERATURE=%g is below 1.0: Google's Gemini 3 guide warns of looping and degraded "
+            "maths and reasoning at lower temperatures",
+            temperature,
+        )
+    gen_level = settings.gemini_thinking_level or GENERATE_LEVEL.get(fam)
+    verify_level = settings.gemini_verify_thinking_level or (VERIFY_LEVEL if fam != "legacy" else None)
+    headroom = settings.gemini_output_headroom
+    if headroom is None and fam == "legacy":
+        headroom = LEGACY_HEADROOM
     return ProviderProfile(
         context_tokens=INPUT_WINDOW,
         tokens_per_question=settings.gemini_tokens_per_question,
-        temperature=settings.gemini_temperature,
         max_concurrency=settings.gemini_max_concurrency,
+        generate=Sampling(temperature, settings.gemini_top_p, gen_level),
+        verify=Sampling(temperature, settings.gemini_top_p, verify_level),
         window="output",
         max_questions_per_call=settings.gemini_max_questions_per_call,
         max_output_tokens=MAX_OUTPUT_TOKENS,
-        output_headroom=THINKING_HEADROOM,
-        schema_dialect="sdk",
+        thinking_tokens=THINKING_HEADROOM,
+        output_headroom=headroom,
     )
+
+
+_GEMINI_SCHEMA_KEYS = frozenset(
+    {
+        "$id", "$defs", "$ref", "$anchor", "type", "format", "title", "description", "enum", "items",
+        "prefixItems", "minItems", "maxItems", "minimum", "maximum", "anyOf", "oneOf", "properties",
+        "additionalProperties", "required", "propertyOrdering",
+    }
+)
+
+
+def gemini_schema(node: Any) -> Any:
+    """``node`` with only the JSON Schema keywords Gemini's ``responseJsonSchema`` supports (the list in
+    google-genai's ``GenerateContentConfig.response_json_schema`` docstring): ``default`` and the like go."""
+    if isinstance(node, list):
+        return [gemini_schema(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key not in _GEMINI_SCHEMA_KEYS:
+            continue
+        if key in ("properties", "$defs") and isinstance(value, dict):
+            out[key] = {name: gemini_schema(sub) for name, sub in value.items()}
+        else:
+            out[key] = gemini_schema(value)
+    return out
 
 
 def _retry_after(e: genai_errors.APIError) -> float | None:
@@ -118,6 +217,9 @@ def translate_error(provider: str, e: BaseException, timeout_s: float) -> Provid
             return ProviderError(provider, "auth", msg, status=code)
         if code == 400 and any(m in low for m in _CONTEXT_MARKERS):
             return ProviderError(provider, "context_length", msg, status=code)
+        if code == 400 and any(m in low for m in _SCHEMA_MARKERS):
+            # the reply schema cannot be served: every call would fail the same way, on any retry
+            return ProviderError(provider, "schema_refused", msg, status=code)
         if code == 408:
             return ProviderError(provider, "timeout", msg, status=code)
         if code == 404:  # a retired or misspelt model: every call will fail the same way
@@ -159,6 +261,8 @@ class GeminiProvider:
         self.timeout_s = settings.gemini_timeout_s
         self.profile = profile_from(settings)
         self.vertex = settings.gemini_use_vertexai
+        # 'api-key' (Gemini API), 'vertex' (a project and ADC) or 'express' (Vertex AI with an API key, no project)
+        self.mode = "api-key"
         http_options = types.HttpOptions(
             base_url=base_url or settings.gemini_base_url,
             timeout=int(self.timeout_s * 1000),  # milliseconds
@@ -169,10 +273,12 @@ class GeminiProvider:
         # ``vertexai`` is always explicit: left out, the SDK reads GOOGLE_GENAI_USE_VERTEXAI on its own
         if self.vertex and settings.gemini_api_key and not settings.google_cloud_project:
             # Vertex AI express mode: an API key, no project
+            self.mode = "express"
             self._client = genai.Client(vertexai=True, api_key=settings.gemini_api_key, http_options=http_options)
         elif self.vertex:
             if not settings.google_cloud_project:
                 raise ConfigError("GOOGLE_GENAI_USE_VERTEXAI is set but GOOGLE_CLOUD_PROJECT is not")
+            self.mode = "vertex"
             self._client = genai.Client(
                 vertexai=True,
                 project=settings.google_cloud_project,
@@ -185,20 +291,20 @@ class GeminiProvider:
             self._client = genai.Client(vertexai=False, api_key=settings.gemini_api_key, http_options=http_options)
 
     async def generate(self, call: ProviderCall) -> ProviderReply:
+        model = call.model or self.model
         config = types.GenerateContentConfig(
             system_instruction=call.system,
             temperature=call.temperature,
-            seed=call.seed,
+            top_p=call.top_p,
+            seed=call.seed % SEED_RANGE,
             response_mime_type="application/json",
-            # The SDK turns the pydantic model into Gemini's schema dialect; strict validation
-            # runs afterwards in generation.
-            response_schema=call.reply_model or BATCH_MODELS[call.question_type],
+            # the same bound-free schema every provider gets; pydantic enforces the bounds afterwards
+            response_json_schema=gemini_schema(call.schema),
             max_output_tokens=call.max_tokens,
+            thinking_config=thinking_config(model, call.thinking),
         )
         try:
-            resp = await self._client.aio.models.generate_content(
-                model=call.model or self.model, contents=call.prompt, config=config
-            )
+            resp = await self._client.aio.models.generate_content(model=model, contents=call.prompt, config=config)
         except Exception as e:  # every SDK/transport failure leaves as ProviderError
             raise translate_error(self.name, e, self.timeout_s) from e
         reply = self._reply(resp)
@@ -237,26 +343,31 @@ class GeminiProvider:
             extra=extra,
         )
 
-    async def check(self) -> ProviderCheck:
-        """``models.get`` for the configured model; a missing one names the Flash models the key can use."""
+    async def check(self, model: str | None = None) -> ProviderCheck:
+        """Does ``model`` (default GEMINI_MODEL) exist for these credentials? ``models.get`` with a key or a
+        project; ``count_tokens`` in express mode, where ``models.get`` is refused (401) for API keys. A missing
+        model names the Flash models the key can use."""
+        name = model or self.model
+        setting = "GEMINI_MODEL" if name == self.model else "QGEN_VERIFY_MODEL"
+        where = {"api-key": "Gemini API", "vertex": "Vertex AI", "express": "Vertex AI express mode"}[self.mode]
         try:
-            m = await self._client.aio.models.get(model=self.model)
+            if self.mode == "express":
+                counted = await self._client.aio.models.count_tokens(model=name, contents="qgen start-up check")
+                return ProviderCheck(True, f"{name} available ({where}: countTokens answered {counted.total_tokens} tokens)")
+            m = await self._client.aio.models.get(model=name)
         except Exception as e:
             err = translate_error(self.name, e, self.timeout_s)
             if err.kind == "not_found":
                 flash = await self._flash_models()
                 hint = f"; Flash models this key can use: {', '.join(flash)}" if flash else ""
-                return ProviderCheck(
-                    False, f"GEMINI_MODEL {self.model!r} does not exist or was retired{hint}", fatal=True
-                )
-            return ProviderCheck(False, f"cannot check GEMINI_MODEL {self.model!r}: {err}", fatal=err.kind == "auth")
-        where = "Vertex AI" if self.vertex else "Gemini API"
+                return ProviderCheck(False, f"{setting} {name!r} does not exist or was retired{hint}", fatal=True)
+            return ProviderCheck(False, f"cannot check {setting} {name!r}: {err}", fatal=err.kind == "auth")
         limits = (
             f", input {m.input_token_limit} / output {m.output_token_limit} tokens"
             if m.input_token_limit and m.output_token_limit
             else ""
         )
-        return ProviderCheck(True, f"{self.model} available ({where}{limits})", context_tokens=m.input_token_limit)
+        return ProviderCheck(True, f"{name} available ({where}{limits})", context_tokens=m.input_token_limit)
 
     async def _flash_models(self) -> list[str]:
         """Flash models that support generateContent for this key, best effort (empty on any error)."""

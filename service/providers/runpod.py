@@ -37,7 +37,7 @@ import httpx
 
 from ..errors import ConfigError, ProviderError
 from ..settings import Settings
-from .base import ProviderCall, ProviderCheck, ProviderProfile, ProviderReply
+from .base import ProviderCall, ProviderCheck, ProviderProfile, ProviderReply, Sampling
 
 # Aryabhata (Qwen lineage) does not reliably stop on its own. These strings only match where the server
 # keeps special tokens in the text (skip_special_tokens=false); vLLM's default skips them, so the
@@ -245,15 +245,28 @@ def structured_fields(mode: str, schema: dict[str, Any]) -> dict[str, Any]:
     raise ConfigError(f"RUNPOD_JSON_MODE: unknown mode {mode!r} (use response_format or structured_outputs)")
 
 
+# Aryabhata-1.0's own generation_config.json carries token ids only (121 bytes, no sampling values), so its
+# sampling comes from its Qwen2.5 lineage: the Qwen2.5 instruct models' generation_config.json sets
+# temperature 0.7 and top_p 0.8 (with top_k 20 and repetition_penalty 1.05, which vLLM's OpenAI route takes
+# only as extensions). A blind solve samples the same way: k independent solves must be able to differ.
+# Aryabhata is not a thinking model in the Gemini sense (its reasoning is the visible answer): no level.
+ARYABHATA_TEMPERATURE = 0.7  # Qwen2.5-*-Instruct generation_config.json
+ARYABHATA_TOP_P = 0.8  # Qwen2.5-*-Instruct generation_config.json
+
+
 def profile_from(settings: Settings) -> ProviderProfile:
-    """vLLM: prompt and output share ``max_model_len`` (refined by ``check``); end-of-turn ids stop it."""
+    """vLLM: prompt and output share ``max_model_len`` (refined by ``check``); end-of-turn ids stop it;
+    sampling from Aryabhata's lineage (above) unless RUNPOD_TEMPERATURE / RUNPOD_TOP_P override it."""
+    temperature = settings.runpod_temperature if settings.runpod_temperature is not None else ARYABHATA_TEMPERATURE
+    top_p = settings.runpod_top_p if settings.runpod_top_p is not None else ARYABHATA_TOP_P
+    sampling = Sampling(temperature, top_p)
     return ProviderProfile(
         context_tokens=settings.runpod_context_tokens,
         tokens_per_question=settings.runpod_tokens_per_question,
-        temperature=settings.runpod_temperature,
         max_concurrency=settings.runpod_max_concurrency,
+        generate=sampling,
+        verify=sampling,
         window="shared",
-        schema_dialect="json_schema",
         stop_token_ids=tuple(settings.runpod_stop_token_ids),
     )
 
@@ -352,11 +365,13 @@ class RunPodProvider:
             return await self._generate_native(call)
         return await self._generate_openai(call)
 
-    async def check(self) -> ProviderCheck:
-        """``GET /v1/models``: is the model served, and with which ``max_model_len``?
+    async def check(self, model: str | None = None) -> ProviderCheck:
+        """``GET /v1/models``: is ``model`` (default RUNPOD_MODEL) served, and with which ``max_model_len``?
 
         On a serverless endpoint the listing is a job too: it is asked only of a ready worker (see
         ``/health``), so a cold endpoint is reported, not left with a job nobody reads."""
+        name = model or self.model
+        setting = "RUNPOD_MODEL" if name == self.model else "QGEN_VERIFY_MODEL"
         try:
             if self.serverless:
                 h = await self.endpoint_health()
@@ -366,11 +381,11 @@ class RunPodProvider:
         except ProviderError as e:
             # a pod that is loading (502) or a serverless endpoint with no warm worker is not a wrong config
             return ProviderCheck(False, f"cannot list models: {e}", fatal=e.kind == "auth")
-        if self.model not in served:
+        if name not in served:
             names = ", ".join(served) or "none"
-            return ProviderCheck(False, f"RUNPOD_MODEL {self.model!r} is not served (served: {names})", fatal=True)
-        window = served[self.model]
-        detail = f"{self.model} served, max_model_len {window}" if window else f"{self.model} served (no max_model_len)"
+            return ProviderCheck(False, f"{setting} {name!r} is not served (served: {names})", fatal=True)
+        window = served[name]
+        detail = f"{name} served, max_model_len {window}" if window else f"{name} served (no max_model_len)"
         return ProviderCheck(True, detail, context_tokens=window)
 
     async def aclose(self) -> None:
@@ -454,6 +469,7 @@ class RunPodProvider:
             "max_tokens": call.max_tokens,  # worker-vllm's default is 16 tokens
             "temperature": call.temperature,
             "seed": call.seed,
+            **({"top_p": call.top_p} if call.top_p is not None else {}),
             "stop": STOP_STRINGS,
         }
         if self.profile.stop_token_ids:
