@@ -208,6 +208,20 @@ async def _verify_rows(
     return rows
 
 
+async def provider_rows(settings: Settings, providers: dict[str, Provider], secrets: list[str]) -> list[DoctorRow]:
+    """Every provider's model and one-question batch, then every verifier's model and one blind solve (of a
+    question a provider just wrote, else ``KNOWN_QUESTION``)."""
+    rows: list[DoctorRow] = []
+    produced: list[Question] = []
+    for key, p in providers.items():
+        rows += await _provider_rows(key, p, _timeout(p), secrets, produced)
+    question = produced[0] if produced else KNOWN_QUESTION
+    for vkey, sources in verifiers(settings, providers).items():
+        p = providers[vkey]
+        rows += await _verify_rows(settings, vkey, p, sources, question, _timeout(p), secrets)
+    return rows
+
+
 async def run_doctor(settings: Settings) -> tuple[list[DoctorRow], bool]:
     """One row per check; ``ok`` is False when any check (including a configured provider) fails."""
     from .runtime import providers_for
@@ -221,13 +235,7 @@ async def run_doctor(settings: Settings) -> tuple[list[DoctorRow], bool]:
         async with providers_for(settings) as providers:
             if settings.simulate:
                 rows.append(DoctorRow("mode", True, None, "simulate: the loopback simulators, no real provider"))
-            produced: list[Question] = []
-            for key, p in providers.items():
-                rows += await _provider_rows(key, p, _timeout(p), secrets, produced)
-            question = produced[0] if produced else KNOWN_QUESTION
-            for vkey, sources in verifiers(settings, providers).items():
-                p = providers[vkey]
-                rows += await _verify_rows(settings, vkey, p, sources, question, _timeout(p), secrets)
+            rows += await provider_rows(settings, providers, secrets)
     except QgenError as e:
         rows.append(DoctorRow("providers", False, None, redact(first_line(e), secrets)))
     return rows, all(r.ok for r in rows)

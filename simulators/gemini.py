@@ -144,9 +144,10 @@ def model_family(model: str) -> str:
 
 def thinking_of(model: str, gc: dict[str, Any]) -> tuple[int, str | None]:
     """(tokens thinking spends, an INVALID_ARGUMENT message or None) for ``generationConfig`` ``gc``."""
-    tc = gc.get("thinkingConfig") or {}
-    level = str(tc.get("thinkingLevel") or "").upper() or None
-    budget = _int(tc.get("thinkingBudget"))
+    # proto JSON: either the lowerCamelCase or the original field name (google-genai sends the latter inside)
+    tc = gc.get("thinkingConfig") or gc.get("thinking_config") or {}
+    level = str(tc.get("thinkingLevel") or tc.get("thinking_level") or "").upper() or None
+    budget = _int(tc.get("thinkingBudget", tc.get("thinking_budget")))
     fam = model_family(model)
     if level and budget is not None:
         return 0, "thinking_budget and thinking_level cannot both be set."
