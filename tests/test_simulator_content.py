@@ -21,6 +21,7 @@ from google.genai import types
 
 from service.embedding import Embedder
 from service.prompts import parse_request_block, user_prompt
+from service.providers.gemini import profile_from as gemini_profile
 from service.questions import MCQQuestion, NumericQuestion, RequestSpec, normalise_text, validate_items
 from service.settings import Settings
 from service.verify import SolveMCQ, SolveNumeric, number_of, solve_call
@@ -406,7 +407,8 @@ async def test_blind_solve_over_gemini_sdk_and_an_unknown_question() -> None:
         call = solve_call(shuffled, seed=3, temperature=0.2)
         config = types.GenerateContentConfig(
             system_instruction=call.system, response_mime_type="application/json", response_schema=SolveMCQ,
-            max_output_tokens=call.max_tokens,
+            # the answer's budget plus the thinking room the profile gives a blind solve (thinking is on by default)
+            max_output_tokens=gemini_profile(Settings()).output_budget("verify", call.max_tokens),
         )
         resp = await client.aio.models.generate_content(model="gemini-3.5-flash", contents=call.prompt, config=config)
         assert isinstance(resp.parsed, SolveMCQ)
