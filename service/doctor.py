@@ -22,7 +22,7 @@ from .parsing import parse_items
 from .providers.base import Provider, ProviderCall
 from .questions import MCQQuestion, Question, RequestSpec, provider_json_schema, validate_items
 from .settings import Settings
-from .verify import VERIFY_TOKENS, agrees, parse_solve, parse_verify_routes, solve_call
+from .verify import VERIFY_TOKENS, agrees, parse_solve, parse_verify_model, parse_verify_routes, plan_check, solve_call
 
 CHECK_TIMEOUT_S = 60.0
 
@@ -154,25 +154,40 @@ async def _provider_rows(
     ]
 
 
-def verifiers(settings: Settings, providers: dict[str, Provider]) -> dict[str, list[str]]:
-    """Verifying provider key -> the generators whose items it re-solves (configured ones only); empty when
-    the gate is off."""
+def verify_plans(settings: Settings, providers: dict[str, Provider]) -> dict[tuple[str, str | None], list[str]]:
+    """(verifying provider key, its verifier model or None for the provider's own) -> the generators (and
+    subjects) whose items it re-solves, as the gate plans them (``verify.plan_check``) for the configured
+    providers; empty when the gate is off."""
     if settings.verify != "on":
         return {}
-    out: dict[str, list[str]] = {}
-    for src, dst in parse_verify_routes(settings.verify_routes).items():
-        if dst in providers:
-            out.setdefault(dst, []).append(src)
+    routes = parse_verify_routes(settings.verify_routes)
+    vmodel = parse_verify_model(settings.verify_model)
+    models = {key: p.model for key, p in providers.items()}
+    subjects = sorted({subj for (_, subj) in routes.rules if subj})
+    out: dict[tuple[str, str | None], list[str]] = {}
+    for gen in providers:
+        targets: dict[str | None, tuple[str, str | None]] = {}
+        for subj in (None, *subjects):
+            plan = plan_check(
+                gen, models[gen], subj, routes=routes, models=models, verify_model=vmodel,
+                self_solves=settings.verify_self_solves,
+            )
+            if plan is not None:
+                targets[subj] = (plan.verifier, plan.model)
+        if len(set(targets.values())) == 1:  # every subject of this generator: one verifier
+            out.setdefault(next(iter(targets.values())), []).append(gen)
+            continue
+        for subj, target in targets.items():
+            out.setdefault(target, []).append(f"{gen}/{subj}" if subj else f"{gen} (other subjects)")
     return out
 
 
 async def _verify_rows(
-    settings: Settings, vkey: str, p: Provider, sources: list[str], question: Question, timeout_s: float,
-    secrets: list[str],
+    settings: Settings, vkey: str, model: str | None, p: Provider, sources: list[str], question: Question,
+    timeout_s: float, secrets: list[str],
 ) -> list[DoctorRow]:
     """The verifier model (when QGEN_VERIFY_MODEL names one), then one real blind solve, as ``verify`` makes it."""
     rows: list[DoctorRow] = []
-    model = settings.verify_model
     if model and model != p.model:
 
         async def verify_model() -> tuple[bool, str]:
@@ -216,9 +231,9 @@ async def provider_rows(settings: Settings, providers: dict[str, Provider], secr
     for key, p in providers.items():
         rows += await _provider_rows(key, p, _timeout(p), secrets, produced)
     question = produced[0] if produced else KNOWN_QUESTION
-    for vkey, sources in verifiers(settings, providers).items():
+    for (vkey, model), sources in verify_plans(settings, providers).items():
         p = providers[vkey]
-        rows += await _verify_rows(settings, vkey, p, sources, question, _timeout(p), secrets)
+        rows += await _verify_rows(settings, vkey, model, p, sources, question, _timeout(p), secrets)
     return rows
 
 

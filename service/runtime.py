@@ -70,13 +70,13 @@ async def check_providers(providers: dict[str, Provider], settings: Settings | N
             p.profile = dataclasses.replace(p.profile, context_tokens=c.context_tokens)
         log.info("%s: %s", key, c.detail)
     if settings is not None and settings.verify_model:
-        from .doctor import verifiers  # the gate's routes, as `qgen doctor` reads them
+        from .doctor import verify_plans  # the gate's plans, as `qgen doctor` reads them
 
-        for key in verifiers(settings, providers):
+        for key, model in verify_plans(settings, providers):
             p = providers[key]
-            if settings.verify_model == p.model:
+            if model is None or model == p.model:
                 continue
-            c = await p.check(settings.verify_model)
+            c = await p.check(model)
             if c.fatal:
                 raise ConfigError(f"{key}: {c.detail}")
             if not c.ok:

@@ -294,13 +294,17 @@ async def test_doctor_checks_the_verifier_model_and_makes_one_blind_solve_per_ve
         solves = [r for r in gm.stats.requests if "<solve>" in str(r.get("contents"))]
         paths = list(gm.stats.paths)
     by = {r.check: r for r in rows}
-    assert [r.check for r in rows][-2:] == ["gemini verifier model", "gemini blind solve"]
+    assert [r.check for r in rows][-3:] == ["gemini verifier model", "gemini blind solve", "runpod blind solve"]
     assert all(r.ok for r in rows), [(r.check, r.detail) for r in rows if not r.ok]
     line = by["gemini blind solve"].detail
-    assert line.startswith("gemini-3.1-pro-preview re-solved a mcq question blind for runpod, gemini: agrees with the key")
+    assert line.startswith(
+        "gemini-3.1-pro-preview re-solved a mcq question blind for runpod, gemini (other subjects): agrees with the key"
+    ), line
+    assert "for gemini/mathematics, gemini/physics: agrees with the key" in by["runpod blind solve"].detail
     assert len(solves) == 2 and level(solves[0]["generationConfig"]) == "HIGH"
     assert any("/models/gemini-3.1-pro-preview:generateContent" in x for x in paths)
     bad_by = {r.check: r for r in bad}
     assert not bad_by["gemini verifier model"].ok
     assert "QGEN_VERIFY_MODEL 'gemini-3.5-pro' does not exist" in bad_by["gemini verifier model"].detail
     assert not bad_by["gemini blind solve"].ok  # a solve with a model that does not exist fails too
+    assert bad_by["runpod blind solve"].ok
