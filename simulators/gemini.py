@@ -307,6 +307,7 @@ class GeminiSim:
         if empty is not None:
             await core.finish_latency(0, started)
             thoughts = thinking if empty == "MAX_TOKENS" else 0
+            core.stats.completion_tokens += thoughts  # thinking is billed as output, text or not
             cand: dict[str, Any] = {"finishReason": empty, "index": 0}
             if empty in ("SAFETY", "PROHIBITED_CONTENT"):
                 cand["safetyRatings"] = [
@@ -335,6 +336,7 @@ class GeminiSim:
         }
         if thinking:
             usage["thoughtsTokenCount"] = thinking
+            core.stats.completion_tokens += thinking  # billed as output (the Gemini API's pricing)
         return web.json_response(
             {
                 "candidates": [

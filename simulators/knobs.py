@@ -109,7 +109,7 @@ class Stats:
     max_in_flight: int = 0
     status_counts: dict[int, int] = field(default_factory=dict)
     prompt_tokens: int = 0
-    completion_tokens: int = 0
+    completion_tokens: int = 0  # output tokens as billed (Gemini: thinking included)
     items_returned: int = 0
     duplicates_returned: int = 0
     bad_items_returned: int = 0
