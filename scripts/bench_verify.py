@@ -38,12 +38,29 @@ def key_is_wrong(question_type: str, body: dict[str, Any]) -> bool | None:
     return not math.isclose(float(body["answer"]), truth.value, rel_tol=1e-6, abs_tol=1e-9)
 
 
+async def _insert_exam_requests(conn: asyncpg.Connection, total: int, tag: str) -> list[Any]:
+    """``total`` questions as 30-question requests (the gate's top-up test case), subjects and types mixed."""
+    rows = []
+    for i, start in enumerate(range(0, total, EXACT_REQUEST_SIZE)):
+        rows.append(await conn.fetchval(
+            "insert into question_requests (subject, topic, exam, question_type, count)"
+            " values ($1, $2, 'JEE Main', $3, $4) returning id",
+            EXACT_SUBJECTS[i % len(EXACT_SUBJECTS)], f"{tag} topic {i}", "numeric" if i % 3 == 2 else "mcq",
+            min(EXACT_REQUEST_SIZE, total - start),
+        ))
+    return rows
+
+
+EXACT_REQUEST_SIZE = 30
+EXACT_SUBJECTS = ("Mathematics", "Physics", "Chemistry", "Biology")
+
+
 async def _run(cluster: Cluster, embedder: Any, *, questions: int, tag: str, gate: str,
-               runpod: Knobs, gemini: Knobs) -> dict[str, Any]:
+               runpod: Knobs, gemini: Knobs, insert: Any = _insert_requests, **overrides: Any) -> dict[str, Any]:
     """One worker over ``questions`` questions; what it stored, disputed and spent, and how fast."""
     async with cluster.database(tag) as dsn, SimulatorServer("vllm", knobs=runpod) as vllm, \
             SimulatorServer("gemini", knobs=gemini) as gem:
-        settings = _sim_settings(cluster, dsn, vllm, gem, verify=gate)
+        settings = _sim_settings(cluster, dsn, vllm, gem, verify=gate, **overrides)
         conn = await db.connect(dsn, settings)
         try:
             async with worker_runtime(settings, dsn=dsn, embedder=embedder) as worker:
@@ -53,7 +70,7 @@ async def _run(cluster: Cluster, embedder: Any, *, questions: int, tag: str, gat
                     warm = await _insert_requests(conn, 20, f"{tag} warm-up")
                     await _wait_terminal(conn, warm, 300)
                     t0 = time.perf_counter()
-                    ids = await _insert_requests(conn, questions, tag)
+                    ids = await insert(conn, questions, tag)
                     elapsed = await _wait_terminal(conn, ids, 1800) - t0
                 finally:
                     worker.stop()
@@ -75,7 +92,10 @@ async def _collect(conn: asyncpg.Connection, ids: list[Any], elapsed: float) -> 
         "select sum(prompt_tokens + completion_tokens) as gen, sum(verify_prompt_tokens + verify_completion_tokens)"
         " as ver, sum(produced) as produced from question_requests where id = any($1::uuid[])", ids,
     )
-    return {"stored": stored, "disputes": disputes, "tokens": tokens, "elapsed": elapsed}
+    requests = await conn.fetch(
+        "select status, produced, count, error from question_requests where id = any($1::uuid[])", ids
+    )
+    return {"stored": stored, "disputes": disputes, "tokens": tokens, "elapsed": elapsed, "requests": requests}
 
 
 async def run(cluster: Cluster, embedder: Any, *, questions: int) -> Section:
@@ -104,6 +124,27 @@ async def run(cluster: Cluster, embedder: Any, *, questions: int) -> Section:
     overhead = ver_per_q / gen_per_q if gen_per_q else float("nan")
     sec.add("verify_token_overhead_ratio", overhead, target="<= 1.0", ok=overhead <= 1.0,
             reference=f"{ver_per_q:.0f} verification vs {gen_per_q:.0f} generation tokens per stored question")
+
+    # the top-up case: every 30-question request ends exact with the same 10% wrong keys and 95% verifier
+    exact_n = max(10, questions // 8) * EXACT_REQUEST_SIZE if questions < 400 else 50 * EXACT_REQUEST_SIZE
+    exact = await _run(cluster, embedder, questions=exact_n, tag="verify_exact", gate="on",
+                       runpod=Knobs(wrong_key_rate=0.1, solve_accuracy=0.95, seed=23),
+                       gemini=Knobs(wrong_key_rate=0.1, solve_accuracy=0.95, seed=24), insert=_insert_exam_requests,
+                       # each request its own dedupe scope: what runs out over 1500 questions of four subjects is
+                       # the simulators' stock of distinct problems, which is not what this figure measures
+                       dedup_scope="topic")
+    reqs = exact["requests"]
+    n_exact = sum(1 for r in reqs if r["status"] == "succeeded" and r["produced"] == r["count"])
+    verified = [r for r in exact["stored"] if r["verification"] == "verified"]
+    wrong_verified = sum(1 for r in verified if key_is_wrong(r["question_type"], json.loads(r["body"])))
+    exact_ratio = n_exact / len(reqs)
+    wrong_rate = wrong_verified / len(verified) if verified else float("nan")
+    sec.add("verify_requests_exact_ratio", exact_ratio, target="== 1.0", ok=exact_ratio == 1.0,
+            reference=f"{n_exact} of {len(reqs)} consecutive {EXACT_REQUEST_SIZE}-question requests ended exact",
+            note=f"10% wrong keys, 95% verifier; {wrong_verified} wrong keys among {len(verified)} stored as verified "
+                 f"({wrong_rate:.4f}); short: {[r['error'] for r in reqs if r['produced'] != r['count']][:2]}")
+    sec.add("verify_wrong_key_verified_rate", wrong_rate, target="<= 0.01", ok=wrong_rate <= 0.01,
+            reference=f"{wrong_verified} wrong of {len(verified)} stored as verified, same run as the line above")
 
     on = await _run(cluster, embedder, questions=questions, tag="verify_on", gate="on", runpod=Knobs(), gemini=Knobs())
     off = await _run(cluster, embedder, questions=questions, tag="verify_off", gate="off", runpod=Knobs(), gemini=Knobs())

@@ -219,7 +219,9 @@ async def test_fifty_requests_in_a_row_end_exact_with_a_good_verifier(
     async with simulators(
         Knobs(wrong_key_rate=0.1, solve_accuracy=0.95, seed=11), Knobs(wrong_key_rate=0.1, solve_accuracy=0.95, seed=12)
     ) as (vllm, gem):
-        s = with_simulators(settings, vllm, gem, concurrency=8)
+        # each request its own dedupe scope: 300 questions of one subject would exhaust the simulators' stock
+        # of distinct problems, which is not what this test is about
+        s = with_simulators(settings, vllm, gem, concurrency=8, dedup_scope="topic")
         async with running_worker(s, db_dsn, embedder):
             reqs = [
                 await insert_request(conn, subject=subj, topic=f"{topic} ({i // len(topics) + 1})", count=30,
