@@ -335,7 +335,8 @@ async def test_json_and_quiet_output_shapes(
                                                     qgen("--json", "status", dsn=db_dsn, cwd=tmp_path))
     overview = json.loads(per_command.stdout)
     assert overview == json.loads(global_flag.stdout)
-    assert set(overview) == {"filters", "counts", "requests", "jobs"}
+    assert set(overview) == {"filters", "counts", "requests", "jobs", "verifiers"}
+    assert overview["verifiers"] == [], "the gate was off: no verifier has solved anything"
     assert overview["counts"]["requests"] == {"cancelled": 1, row["status"]: 1}
     assert overview["counts"]["jobs"] == {
         r["status"]: r["n"] for r in await conn.fetch("select status, count(*)::int n from qgen_jobs group by 1")}
