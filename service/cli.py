@@ -129,6 +129,8 @@ async def cmd_import(args: argparse.Namespace, s: Settings) -> int:
 
 async def cmd_status(args: argparse.Namespace, s: Settings) -> int:
     out = _output(args)
+    if args.workers:
+        return await _status_workers(args, s, out)
     async with db.connection(s) as conn:
         if args.request:
             rid = await ids.resolve_request(conn, args.request)
@@ -160,6 +162,28 @@ async def cmd_status(args: argparse.Namespace, s: Settings) -> int:
     return 0
 
 
+async def _status_workers(args: argparse.Namespace, s: Settings, out: Output) -> int:
+    if args.request:
+        raise InputError("qgen status: give a request or --workers, not both")
+    async with db.connection(s) as conn:
+        w = await status.workers(conn, args.limit)
+    out.emit_json(w)
+    if out.quiet:
+        for row in w["workers"]:
+            out.essential(row["worker"])
+        return 0
+    rows = [[r["worker"], r["state"], r["version"], f"{r['jobs_in_flight']}/{r['concurrency']}", r["jobs_done"],
+             r["jobs_retried"], r["questions_stored"], when(r["started_at"]), f"{r['since_last_beat_s']:.0f}s ago"]
+            for r in w["workers"]]
+    online = sum(1 for r in w["workers"] if r["state"] == "online")
+    out.print(table(f"Workers ({online} online)", [
+        ("worker", {"no_wrap": True}), ("state", {"no_wrap": True}), ("version", {"no_wrap": True}),
+        ("in flight", {"justify": "right"}), ("done", {"justify": "right"}), ("retried", {"justify": "right"}),
+        ("stored", {"justify": "right"}), ("started", {"no_wrap": True}), ("last beat", {"no_wrap": True}),
+    ], rows))
+    return 0
+
+
 def _print_detail(out: Output, d: dict[str, Any]) -> None:
     r = d["request"]
     out.line(f"request {r['id']}: {r['status']} {r['produced']}/{r['count'] if r['count'] is not None else '?'} "
@@ -183,7 +207,7 @@ async def cmd_requeue(args: argparse.Namespace, s: Settings) -> int:
         rid = await ids.resolve_request(conn, args.request)
         n = await conn.fetchval(q("requeue"), rid)
     if not n:
-        print(f"request {rid}: nothing to requeue (no failed or short jobs)", file=sys.stderr)
+        print(f"request {rid}: nothing to requeue (not cancelled, and no failed or short jobs)", file=sys.stderr)
         return 1
     out.emit_json({"id": str(rid), "requeued_jobs": n})
     out.line(f"request {rid}: {n} job(s) requeued")
@@ -447,9 +471,12 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--subject", help="only subjects starting with this (case-insensitive)")
     st.add_argument("--since", help="only requests created since: 30m, 2h, 7d, or a date/time (2026-11-30T08:00)")
     st.add_argument("--limit", type=_positive_int, default=20, help="requests (and jobs) listed (default 20)")
+    st.add_argument("--workers", action="store_true",
+                    help="the workers instead: online, lost or stopped, with their jobs in flight and last heartbeat")
     st.set_defaults(fn=cmd_status)
 
-    rq = sub.add_parser("requeue", help="run a failed or partial request's failed jobs again", parents=flags)
+    rq = sub.add_parser("requeue", help="run a failed or partial request's failed jobs again, or resume a cancelled one",
+                        parents=flags)
     rq.add_argument("request", help="its id or any unique prefix of it")
     rq.set_defaults(fn=cmd_requeue)
 

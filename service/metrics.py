@@ -2,22 +2,26 @@
 
 Counters are fed by the worker at the points where things happen (claim, attempt failed, round stored),
 by a ``Generator.observers`` callback for provider calls, and by ``embedding_timer`` around encodes;
-gauges that describe state (breakers, queue depth) are refreshed when ``/metrics`` is scraped
-(``service/health.py``). ``provider`` labels are route keys (``runpod``, ``gemini``), as in routes and
-breakers.
+gauges that describe state (breakers, queue depth, the oldest waiting job) are refreshed when ``/metrics``
+is scraped (``service/health.py``). ``provider`` labels are route keys (``runpod``, ``gemini``), as in
+routes and breakers. Every label takes values from a closed set (route keys, configured models, the
+``Literal`` types below), so no series is created per request or per error message. No ``*_created``
+series are exported: they double the series count and no alert or dashboard here reads them.
+``deploy/prometheus/alerts.yml`` and ``deploy/grafana/qgen.json`` are built on these names.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, get_args
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics, generate_latest
 
+from .costs import Prices, cost_usd
+from .errors import FAILURE_KINDS
 from .resilience import CircuitBreaker
 
 if TYPE_CHECKING:
@@ -29,7 +33,16 @@ CALL_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 45.0, 60.0, 90.
 # One batched encode of a round's questions on CPU: milliseconds to a few seconds.
 EMBED_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 BREAKER_VALUES = {"closed": 0, "half_open": 1, "open": 2}
-_COUNT = re.compile(r"\d+/\d+")
+
+# Why the bank refused a generated question (service/dedupe.py, service/bank.py); anything else is "other".
+RefusalReason = Literal["exact_duplicate", "near_duplicate", "batch_duplicate", "variant", "slot_filled", "other"]
+REFUSAL_REASONS: frozenset[str] = frozenset(get_args(RefusalReason))
+# Why the routed provider could not write a question a fallback wrote: a FailureKind, or a reply cut short.
+FALLBACK_REASONS: frozenset[str] = FAILURE_KINDS | {"truncated", "other"}
+
+# The library's switch is process-wide (there is no per-registry one): *_created series are off for every
+# registry of a qgen process, which has no other.
+disable_created_metrics()
 
 # The metrics of the worker whose job runs in this task (set per job task, like the log ids), so that
 # code shared by every worker of a process (the embedder) records into the right registry.
@@ -44,10 +57,23 @@ def breaker_state(breaker: CircuitBreaker, now: float) -> str:
     return breaker.state
 
 
-def fallback_label(reason: str) -> str:
-    """A fallback reason as a label value: without the item counts (``runpod truncated 2/5`` →
-    ``runpod truncated``), so the label takes a bounded set of values (provider, kind, status)."""
-    return " ".join(w for w in reason.split() if not _COUNT.fullmatch(w)) or "unknown"
+def fallback_labels(reason: str) -> tuple[str, str]:
+    """A stored ``fallback_reason`` as (routed provider, reason kind): ``runpod server 500`` → (``runpod``,
+    ``server``), ``runpod truncated 2/5`` → (``runpod``, ``truncated``); an unknown kind is ``other``."""
+    words = reason.split()
+    if not words:
+        return "unknown", "other"
+    kind = words[1] if len(words) > 1 else "other"
+    return words[0], kind if kind in FALLBACK_REASONS else "other"
+
+
+def refusal_label(reason: str | None) -> RefusalReason:
+    return reason if reason in REFUSAL_REASONS else "other"  # type: ignore[return-value]
+
+
+def outcome_label(outcome: str) -> str:
+    """A call outcome: ``ok`` or a ``FailureKind``; anything else is ``other``."""
+    return outcome if outcome == "ok" or outcome in FAILURE_KINDS else "other"
 
 
 @contextlib.contextmanager
@@ -66,7 +92,14 @@ def embedding_timer() -> Iterator[None]:
 class WorkerMetrics:
     """Every ``qgen_*`` metric of one worker; ``render()`` is the ``/metrics`` body."""
 
-    def __init__(self, *, in_flight: Callable[[], int] = lambda: 0, registry: CollectorRegistry | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        in_flight: Callable[[], int] = lambda: 0,
+        prices: Prices | None = None,
+        registry: CollectorRegistry | None = None,
+    ) -> None:
+        self.prices = prices or {}
         self.registry = r = registry or CollectorRegistry()
         self.jobs_claimed = Counter("qgen_jobs_claimed_total", "Jobs this worker claimed (every attempt).", registry=r)
         self.jobs_succeeded = Counter(
@@ -80,12 +113,27 @@ class WorkerMetrics:
         self.jobs_failed = Counter(
             "qgen_jobs_failed_total", "Jobs that failed their last attempt and were dead-lettered (status failed).", registry=r
         )
+        self.jobs_deferred = Counter(
+            "qgen_jobs_deferred_total",
+            "Job attempts given back uncounted because every provider of the job's route had its circuit breaker "
+            "open (no call went out); the job waits until a breaker half-opens.",
+            registry=r,
+        )
+        self.jobs_cancelled = Counter(
+            "qgen_jobs_cancelled_total", "Jobs this worker stopped because their request was cancelled.", registry=r
+        )
         self.jobs_in_flight = Gauge("qgen_jobs_in_flight", "Jobs this worker is running now.", registry=r)
         self.jobs_in_flight.set_function(in_flight)
         self.questions_stored = Counter("qgen_questions_stored_total", "Questions stored in the bank.", registry=r)
+        self.questions_verified = Counter(
+            "qgen_questions_verified_total",
+            "Questions stored whose answer key an independent blind solve confirmed (verification = verified).",
+            registry=r,
+        )
         self.questions_refused = Counter(
             "qgen_questions_refused_total",
-            "Generated questions refused by the bank, by reason (exact_duplicate, near_duplicate, batch_duplicate, ...).",
+            "Generated questions refused by the bank, by reason (exact_duplicate, near_duplicate, batch_duplicate, "
+            "variant, slot_filled, other).",
             ["reason"],
             registry=r,
         )
@@ -99,23 +147,37 @@ class WorkerMetrics:
             ["verifier"],
             registry=r,
         )
+        self.questions_cancelled = Counter(
+            "qgen_questions_cancelled_total",
+            "Generated questions dropped unstored because their request was cancelled before they were stored.",
+            registry=r,
+        )
         self.fallback_questions = Counter(
             "qgen_fallback_questions_total",
-            "Questions stored from a fallback provider, by why the routed one could not fill them.",
-            ["reason"],
+            "Questions stored from a fallback provider, by the routed provider and why it could not write them "
+            "(a failure kind such as server or timeout, truncated, or other).",
+            ["routed", "reason"],
             registry=r,
         )
         self.call_seconds = Histogram(
             "qgen_provider_call_duration_seconds",
-            "Provider call latency (each attempt), by provider and outcome (ok or the failure kind).",
-            ["provider", "outcome"],
+            "Provider call latency (each attempt), by provider, model, purpose (generate, verify) and outcome "
+            "(ok or the failure kind).",
+            ["provider", "model", "purpose", "outcome"],
             buckets=CALL_BUCKETS,
             registry=r,
         )
         self.tokens = Counter(
             "qgen_provider_tokens_total",
-            "Tokens the providers reported, by provider, purpose (generate, verify) and kind (prompt, completion).",
-            ["provider", "purpose", "kind"],
+            "Tokens the providers reported, by provider, model, purpose (generate, verify) and kind (prompt, completion).",
+            ["provider", "model", "purpose", "kind"],
+            registry=r,
+        )
+        self.cost = Counter(
+            "qgen_cost_usd",
+            "Estimated USD of provider calls from QGEN_PRICES (the figure provider_calls.cost_usd records), by "
+            "provider, model and purpose. Calls with no configured price are not counted (no made-up cost).",
+            ["provider", "model", "purpose"],
             registry=r,
         )
         self.breaker_state = Gauge(
@@ -131,6 +193,12 @@ class WorkerMetrics:
             "qgen_queued_jobs", "Jobs queued in the database (all workers'), counted at scrape time; NaN when unknown.",
             registry=r,
         )
+        self.oldest_queued_age = Gauge(
+            "qgen_oldest_queued_job_age_seconds",
+            "How long the longest-waiting runnable job has waited for a worker (since its run_after: enqueued, "
+            "or its retry backoff ended), read at scrape time; 0 when none waits, NaN when unknown.",
+            registry=r,
+        )
         self.loop_lag = Gauge(
             "qgen_event_loop_lag_seconds", "How late the event loop ran the last periodic tick.", registry=r
         )
@@ -138,9 +206,13 @@ class WorkerMetrics:
     # --- feeds ------------------------------------------------------------------------------------
     def on_call(self, rec: CallRecord) -> None:
         """A ``Generator.observers`` callback: one provider call ended."""
-        self.call_seconds.labels(rec.key, rec.outcome).observe(rec.latency_s)
-        self.tokens.labels(rec.key, rec.purpose, "prompt").inc(rec.prompt_tokens)
-        self.tokens.labels(rec.key, rec.purpose, "completion").inc(rec.completion_tokens)
+        self.call_seconds.labels(rec.key, rec.model, rec.purpose, outcome_label(rec.outcome)).observe(rec.latency_s)
+        self.tokens.labels(rec.key, rec.model, rec.purpose, "prompt").inc(rec.prompt_tokens)
+        self.tokens.labels(rec.key, rec.model, rec.purpose, "completion").inc(rec.completion_tokens)
+        # the worker's accounting (Worker._account) prices the same call the same way
+        usd = cost_usd(self.prices, rec.key, rec.model, rec.prompt_tokens, rec.completion_tokens)
+        if usd is not None:
+            self.cost.labels(rec.key, rec.model, rec.purpose).inc(usd)
 
     def job_attempt_failed(self, status: str | None) -> None:
         """A job attempt failed; ``status`` is the job's status after it: ``failed`` (dead-lettered),
@@ -156,10 +228,12 @@ class WorkerMetrics:
         for v in verdicts:
             if v.accepted:
                 self.questions_stored.inc()
+                if v.candidate.verification == "verified":
+                    self.questions_verified.inc()
                 if v.candidate.fallback_reason:
-                    self.fallback_questions.labels(fallback_label(v.candidate.fallback_reason)).inc()
+                    self.fallback_questions.labels(*fallback_labels(v.candidate.fallback_reason)).inc()
             elif v.reason != "surplus":  # surplus: more than the job needed, not a refusal
-                self.questions_refused.labels(v.reason or "unknown").inc()
+                self.questions_refused.labels(refusal_label(v.reason)).inc()
 
     def verifier_windows(self, rates: dict[str, tuple[int, int]]) -> None:
         """Each verifier's recent (disputed, solved) blind solves (``verify.Verifier.windows``)."""

@@ -200,10 +200,14 @@ async def run(ctx: JobContext) -> Tally:
         # a verifier that disputes most keys: more candidates would only be disputed (and paid for)
         last_round = last_round or ctx.verifier.hopeless(verifiers)
         why_short = functools.partial(_why_short, job, round_no, list(reasons), tally, warnings)
-        verdicts = await ctx.db(
-            functools.partial(_store_round, ctx=ctx, candidates=chosen, free=list(free), last_round=last_round,
-                              refused=refused, disputes=disputes, why_short=why_short)
-        )
+        try:
+            verdicts = await ctx.db(
+                functools.partial(_store_round, ctx=ctx, candidates=chosen, free=list(free), last_round=last_round,
+                                  refused=refused, disputes=disputes, why_short=why_short)
+            )
+        except JobCancelled:  # cancelled before this round could be stored: nothing of it is kept
+            ctx.metrics.questions_cancelled.inc(len(chosen))
+            raise
         accepted = {v.candidate.slot for v in verdicts if v.accepted}
         for v in verdicts:
             if not v.accepted and v.reason != "surplus":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import uuid
 from dataclasses import dataclass
 
@@ -101,10 +103,22 @@ async def release(conn: asyncpg.Connection, job: Job, worker_id: str) -> None:
         await conn.execute(q("release_job"), job.id, worker_id)
 
 
-async def cancel(conn: asyncpg.Connection, job: Job) -> None:
+async def defer(conn: asyncpg.Connection, job: Job, worker_id: str, delay_s: float, why: str) -> str | None:
+    """Queue the job again in ``delay_s`` without counting the attempt (no provider call went out); the job's
+    last error stays (``why`` only when it has none). The job's new status, or None when the lease was lost."""
     async with conn.transaction():
         await conn.execute(q("async_commit"))
-        await conn.execute(q("cancel_job"), job.id)
+        row = await conn.fetchrow(q("defer_job"), job.id, worker_id, float(delay_s), why[:2000])
+        return None if row is None else str(row["status"])
+
+
+async def cancel(conn: asyncpg.Connection, job: Job, worker_id: str) -> None:
+    """Close the job of a cancelled request; if the request was resumed meanwhile (``qgen requeue``), give
+    the job back instead (its attempt not counted)."""
+    async with conn.transaction():
+        await conn.execute(q("async_commit"))
+        if await conn.fetchval(q("cancel_job"), job.id) is None:
+            await conn.execute(q("release_job"), job.id, worker_id)
         await conn.execute(q("settle_request"), job.request_id)
 
 
@@ -126,3 +140,30 @@ async def next_run_in(conn: asyncpg.Connection) -> float | None:
 
 async def open_jobs(conn: asyncpg.Connection) -> int:
     return int(await conn.fetchval(q("open_jobs")))
+
+
+@dataclass(frozen=True)
+class WorkerBeat:
+    """What a worker says about itself in ``qgen_workers`` with each heartbeat."""
+
+    worker_id: str
+    version: str
+    concurrency: int
+    interval_s: float
+    in_flight: int = 0
+    jobs_done: int = 0
+    jobs_retried: int = 0
+    questions_stored: int = 0
+    stopped: bool = False
+
+
+async def worker_beat(conn: asyncpg.Connection, b: WorkerBeat) -> None:
+    """Register or refresh this worker's row (host and pid are this process's)."""
+    await conn.execute(
+        q("worker_beat"), b.worker_id, socket.gethostname(), os.getpid(), b.version, b.concurrency, float(b.interval_s),
+        b.in_flight, b.jobs_done, b.jobs_retried, b.questions_stored, b.stopped,
+    )
+
+
+async def prune_workers(conn: asyncpg.Connection) -> None:
+    await conn.execute(q("prune_workers"))

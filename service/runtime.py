@@ -89,12 +89,22 @@ async def check_providers(providers: dict[str, Provider], settings: Settings | N
 async def worker_runtime(
     settings: Settings, *, dsn: str | None = None, embedder: Embedder | None = None
 ) -> AsyncIterator[Worker]:
-    """A ready ``Worker`` (providers checked, model loaded unless given); providers are closed on exit."""
+    """A ready ``Worker`` (providers checked, model loaded unless given); providers are closed on exit.
+
+    /healthz, /readyz and /metrics (when QGEN_METRICS_PORT is set) are served from the start, each start-up
+    stage named in /healthz, so that a liveness probe never meets a closed port while the model loads.
+    """
     logs.use_format(settings.log_format)  # QGEN_LOG_FORMAT on the handlers logs.configure installed
     dsn = dsn or db.resolve_dsn(settings)
-    async with providers_for(settings) as providers:
-        await check_providers(providers, settings)
-        embedder = embedder or await Embedder.load(settings)
-        worker = Worker(settings, dsn=dsn, generator=Generator(settings, providers), embedder=embedder)
-        async with health.serving(worker, settings):  # /healthz, /readyz, /metrics when QGEN_METRICS_PORT is set
+    async with health.serving(settings) as server:
+        stage = server.begin if server is not None else (lambda _name: None)
+        stage("checking providers")
+        async with providers_for(settings) as providers:
+            await check_providers(providers, settings)
+            if embedder is None:
+                stage("loading embedding model")
+                embedder = await Embedder.load(settings)
+            worker = Worker(settings, dsn=dsn, generator=Generator(settings, providers), embedder=embedder)
+            if server is not None:
+                server.attach(worker)
             yield worker

@@ -7,6 +7,9 @@ contract for scripts; README "Operating it" documents them:
   "jobs": [Job], "verifiers": [{"verifier", "solved", "disputed", "implausible"}]}``; ``jobs`` lists the queued,
   running and failed jobs of the matching requests; ``verifiers`` each verifier's last 50 blind solves of the day.
 * ``detail()``: ``{"request": Request, "summary": Summary, "events": [Event], "jobs": [Job], "questions": [Question]}``.
+* ``workers()``: ``{"workers": [Worker]}``, a Worker being ``{"worker", "host", "pid", "version", "state" (online,
+  lost or stopped), "concurrency", "jobs_in_flight", "jobs_leased", "jobs_done", "jobs_retried", "questions_stored",
+  "started_at", "last_beat_at", "since_last_beat_s", "stopped_at"}``.
 * ``summary()``: ``{"status", "count", "stored", "refused": {"total", "duplicates", "variants", "by_reason"},
   "disputed": {"total", "stored"}, "fallbacks": {"total", "by_reason"}, "tokens": {"generation": {"prompt",
   "completion"}, "verification": {"prompt", "completion"}}, "cost_usd"}``; ``cost_usd`` is null when no call
@@ -113,9 +116,12 @@ def _request(row: Mapping[str, Any], jobs: dict[str, int], *, detail: bool = Fal
 
 
 def _job(row: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(row)
-    out["worker"] = out.pop("locked_by", None)
-    return jsonable({k: out.get(k) for k in JOB_KEYS})
+    return jsonable({k: row.get(k) for k in JOB_KEYS})
+
+
+async def workers(conn: asyncpg.Connection, limit: int = 50) -> dict[str, Any]:
+    """The workers' heartbeat rows (``qgen_workers``): online first, then lost, then stopped; newest beat first."""
+    return {"workers": [jsonable(dict(r)) for r in await conn.fetch(q("status_workers"), limit)]}
 
 
 async def overview(conn: asyncpg.Connection, f: Filters) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import functools
 import logging
 import os
@@ -18,13 +19,13 @@ from typing import TypeVar
 
 import asyncpg
 
-from . import db, logs, metrics, migrations, pipeline, queue
+from . import __version__, db, logs, metrics, migrations, pipeline, queue
 from .costs import parse_prices
 from .embedding import Embedder, check_dimension
-from .errors import DatabaseError, JobCancelled, LeaseLost, QgenError, first_line
-from .generation import Generator
+from .errors import DatabaseError, JobCancelled, JobRetry, LeaseLost, QgenError, first_line
+from .generation import CallRecord, Generator
 from .queue import Job
-from .resilience import backoff_delay
+from .resilience import CircuitBreaker, backoff_delay
 from .settings import Settings
 from .verify import Verifier
 
@@ -49,6 +50,10 @@ RETRY_WRITE_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.DeadlockDetectedError,
     asyncpg.SerializationError,
 )
+# A job whose route's breakers refused every call waits at least this long (a probe may be in flight).
+MIN_DEFER_S = 0.5
+# Provider calls made by the job attempt running in this task (and the tasks it starts), set per job task.
+_job_calls: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("qgen_job_calls", default=None)
 
 
 @dataclass
@@ -98,7 +103,9 @@ class Worker:
         self._listener: asyncpg.Connection | None = None
         self.metrics = metrics.WorkerMetrics(in_flight=lambda: len(self._tasks))
         if generator is not None:  # queue-only workers (benchmarks, migration checks) generate nothing
-            generator.observers += [self.metrics.on_call, logs.log_call]
+            generator.observers += [self.metrics.on_call, logs.log_call, self._note_call]
+        # the last failure kind per generation route, named when a job waits for that route's breaker
+        self._last_failure: dict[str, str] = {}
 
     # ------------------------------------------------------------------ lifecycle
     def stop(self) -> None:
@@ -135,18 +142,74 @@ class Worker:
                     # the queries need every migration's columns: serving now would fail every job
                     raise DatabaseError(f"{len(pending)} migration(s) not applied ({', '.join(pending)}): run `qgen migrate`")
                 await check_dimension(conn, self.embedder)
+                await queue.prune_workers(conn)
             listen_task = asyncio.create_task(self._listen_loop(), name="qgen-listen")
+            beat_task = asyncio.create_task(self._beat_loop(), name="qgen-worker-beat")
             try:
                 await self._claim_loop(drain)
             finally:
-                listen_task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await listen_task
+                for t in (listen_task, beat_task):
+                    t.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await t
                 await self._shutdown_tasks()
+                with contextlib.suppress(*CONNECTION_OR_TIMEOUT):  # the row then reads "lost", not "stopped"
+                    async with asyncio.timeout(5), self.pool.acquire() as conn:
+                        await queue.worker_beat(conn, self._beat(stopped=True))
         finally:
             if self._listener is not None and not self._listener.is_closed():
                 await self._listener.close()
             await self.pool.close()
+
+    # ------------------------------------------------------------------ heartbeat row (qgen_workers)
+    def _beat(self, *, stopped: bool = False) -> queue.WorkerBeat:
+        return queue.WorkerBeat(
+            self.worker_id, __version__, self.settings.concurrency, self._beat_interval(), len(self._tasks),
+            self.stats.jobs_done, self.stats.jobs_retried, self.stats.questions_stored, stopped,
+        )
+
+    def _beat_interval(self) -> float:
+        # as often as job leases are extended: a worker reads as lost when its jobs' leases run out
+        return max(self.settings.lease_s / 3, 0.05)
+
+    async def _beat_loop(self) -> None:
+        """Write this worker's row in ``qgen_workers`` now and every lease/3 (``qgen status --workers``)."""
+        while True:
+            try:
+                async with self.pool.acquire() as conn:
+                    await queue.worker_beat(conn, self._beat())
+            except CONNECTION_ERRORS as e:
+                log.warning("worker heartbeat failed (%s)", _one_line(e))
+            await asyncio.sleep(self._beat_interval())
+
+    # ------------------------------------------------------------------ waiting for open breakers
+    def _note_call(self, rec: CallRecord) -> None:
+        """A ``Generator.observers`` callback: count the call for its job, remember a route's last failure."""
+        if (calls := _job_calls.get()) is not None:
+            calls[0] += 1
+        if rec.purpose == "generate" and rec.outcome != "ok":
+            self._last_failure[rec.key] = rec.outcome
+
+    def _route(self, job: Job) -> list[str]:
+        """The job's generation route: the routed provider and its fallbacks (every provider when the routed
+        one is not configured), as ``Generator.generate`` chooses them."""
+        g = self.generator
+        return [k for k in g.routes.chain(g.choose(job.spec)) if k in g.providers] or list(g.providers)
+
+    def _route_wait(self, job: Job) -> float | None:
+        """Seconds until a breaker of the job's route lets a probe through; None when one lets calls through."""
+        g = self.generator
+        now = g.clock()
+        return route_wait([g.breakers[k].retry_in(now) for k in self._route(job) if k in g.breakers])
+
+    def _route_blocked(self, job: Job) -> bool:
+        """Is no breaker of the job's route closed (each open, or half-open with its one probe taken)?"""
+        g = self.generator
+        states = [g.breakers[k].state for k in self._route(job) if k in g.breakers]
+        return bool(states) and all(st != CircuitBreaker.CLOSED for st in states)
+
+    def _route_failures(self, job: Job) -> str:
+        return ", ".join(f"{k} {self._last_failure.get(k, 'failing')}" for k in self._route(job))
 
     # ------------------------------------------------------------------ wake-ups
     async def _listen_loop(self) -> None:
@@ -272,6 +335,8 @@ class Worker:
         # this task's log lines and embedding times (and those of the tasks it starts) belong to this job
         logs.bind_job(job.request_id, job.id)
         metrics.current.set(self.metrics)
+        calls = [0]
+        _job_calls.set(calls)
         hb = asyncio.create_task(self._heartbeat(state), name=f"qgen-hb-{job.id}")
         try:
             await self._process(state)
@@ -284,13 +349,26 @@ class Worker:
         except LeaseLost:
             log.warning("job %s: lease lost to another worker; dropping this attempt", job.id)
         except JobCancelled:
-            await self._db_retry(lambda c: queue.cancel(c, job))
+            await self._db_retry(lambda c: queue.cancel(c, job, self.worker_id))
+            self.metrics.jobs_cancelled.inc()
             log.info("job %s: request %s cancelled", job.id, job.request_id)
         except Exception as e:  # the worker must survive any job failure
             reason = _one_line(e) if isinstance(e, QgenError) else f"{type(e).__name__}: {_one_line(e)}"
             if not isinstance(e, QgenError):
                 log.exception("job %s failed unexpectedly", job.id)
             delay = _jittered(job.attempts, self.settings.job_retry_base_s, 300.0)
+            wait = self._route_wait(job) if isinstance(e, JobRetry) else None
+            if isinstance(e, JobRetry) and calls[0] == 0 and self._route_blocked(job):
+                # every provider of the route refused (open breakers): nothing was tried, so no attempt is
+                # spent; the job comes back when a breaker lets its probe through
+                wait = max(wait or 0.0, self.settings.job_retry_base_s, MIN_DEFER_S)
+                why = f"waiting for open circuit breakers ({self._route_failures(job)})"
+                await self._db_retry(lambda c: queue.defer(c, job, self.worker_id, wait, why))
+                self.metrics.jobs_deferred.inc()
+                log.info("job %s: %s; deferred %.1fs, attempt not counted", job.id, why, wait)
+                return
+            if wait is not None:  # the route's breakers are open now: a retry before they half-open fails at once
+                delay = max(delay, wait)
             status = await self._db_retry(lambda c: queue.retry(c, job, self.worker_id, delay, reason))
             self.stats.jobs_retried += 1
             self.metrics.job_attempt_failed(status)
@@ -370,6 +448,14 @@ class Worker:
                 log.warning("database write failed (%s); retrying in %.1fs", _one_line(e), delay)
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
+
+
+def route_wait(retry_ins: list[float]) -> float | None:
+    """Seconds until the first of a route's breakers lets a probe through: the smallest ``retry_in``, when
+    every breaker is open (each > 0); None when the route has no breaker or one lets calls through now."""
+    if not retry_ins or min(retry_ins) <= 0:
+        return None
+    return min(retry_ins)
 
 
 def _jittered(attempt: int, base: float, cap: float) -> float:

@@ -18,6 +18,7 @@ with picked as (
     update qgen_jobs j
        set status = 'running',
            locked_by = $2,
+           worker = $2,
            lease_expires_at = now() + make_interval(secs => $3),
            attempts = j.attempts + 1,
            started_at = coalesce(j.started_at, now()),
@@ -41,11 +42,18 @@ update qgen_jobs j
 returning (select r.status from question_requests r where r.id = j.request_id) as request_status;
 
 -- name: lock_own_job --
--- First statement of every write transaction of a job: proves the lease is still ours.
-select j.id, (select r.status from question_requests r where r.id = j.request_id) as request_status
+-- First statement of every write transaction of a job: proves the lease is still ours, and locks the
+-- request row too, so that the request's status read here holds until this transaction commits: a
+-- cancel that committed first is seen (a locking read takes the newest version), and a cancel that comes
+-- later waits for this commit. So nothing is stored for a request after its cancel commits. FOR NO KEY
+-- UPDATE, not FOR SHARE: this transaction updates the row itself later (produced, via the questions
+-- trigger), and two FOR SHARE holders both upgrading would deadlock (see qgen_settle_request).
+select j.id, r.status as request_status
   from qgen_jobs j
+  join question_requests r on r.id = j.request_id
  where j.id = $1 and j.locked_by = $2 and j.status = 'running'
-   for update of j;
+   for update of j
+   for no key update of r;
 
 -- name: filled_slots --
 select slot from questions where request_id = $1 and slot >= $2 and slot < $2 + $3;
@@ -82,11 +90,23 @@ update qgen_jobs
        lease_expires_at = null, updated_at = now()
  where id = $1 and locked_by = $2 and status = 'running';
 
--- name: cancel_job --
+-- name: defer_job --
+-- Every provider of the job's route refused the attempt (open circuit breakers): no call went out, so
+-- the attempt is not counted. Back to the queue until $3 seconds from now (when a breaker half-opens);
+-- last_error keeps the failure that opened the breakers, or $4 when the job has none yet.
 update qgen_jobs
+   set status = 'queued', attempts = greatest(attempts - 1, 0), run_after = now() + make_interval(secs => $3),
+       locked_by = null, lease_expires_at = null, last_error = coalesce(last_error, $4), updated_at = now()
+ where id = $1 and locked_by = $2 and status = 'running'
+returning request_id, status;
+
+-- name: cancel_job --
+-- Only while the request is still cancelled: a request resumed by qgen_requeue keeps its job.
+update qgen_jobs j
    set status = 'cancelled', finished_at = now(), locked_by = null, lease_expires_at = null, updated_at = now()
- where id = $1 and status in ('queued', 'running')
-returning request_id;
+ where j.id = $1 and j.status in ('queued', 'running')
+   and exists (select 1 from question_requests r where r.id = j.request_id and r.status = 'cancelled')
+returning j.request_id;
 
 -- name: settle_request --
 select qgen_settle_request($1);
@@ -116,3 +136,18 @@ select extract(epoch from (min(run_after) - now()))::float8 from qgen_jobs where
 
 -- name: open_jobs --
 select count(*) from qgen_jobs where status in ('queued', 'running');
+
+-- name: worker_beat --
+-- A worker's heartbeat, also its registration: alive now, with what it is doing; $11 on a clean exit.
+-- An upsert, so a row lost meanwhile (pruned, or the first beat failed) comes back with the next beat.
+insert into qgen_workers (id, host, pid, version, concurrency, beat_interval_s,
+                          jobs_in_flight, jobs_done, jobs_retried, questions_stored, stopped_at)
+values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, case when $11::boolean then now() end)
+on conflict (id) do update
+   set last_beat_at = now(), jobs_in_flight = excluded.jobs_in_flight, jobs_done = excluded.jobs_done,
+       jobs_retried = excluded.jobs_retried, questions_stored = excluded.questions_stored,
+       stopped_at = excluded.stopped_at;
+
+-- name: prune_workers --
+-- When a worker starts: rows of workers silent for a week go (their jobs ended or were taken over long ago).
+delete from qgen_workers where last_beat_at < now() - interval '7 days';

@@ -45,7 +45,8 @@ order by 1, 2;
 -- The unfinished and dead-lettered jobs of matching requests: running first, then queued (next due
 -- first), then failed. At most $4.
 select j.id, j.request_id, j.slot_start, j.slot_count, j.status, j.attempts, j.max_attempts, j.produced,
-       j.locked_by, j.lease_expires_at, j.run_after, j.last_error, j.started_at, j.finished_at
+       coalesce(j.worker, j.locked_by) as worker, j.lease_expires_at, j.run_after, j.last_error, j.started_at,
+       j.finished_at
   from qgen_jobs j
   join question_requests r on r.id = j.request_id
  where j.status in ('queued', 'running', 'failed')
@@ -57,7 +58,8 @@ select j.id, j.request_id, j.slot_start, j.slot_count, j.status, j.attempts, j.m
 
 -- name: request_jobs --
 select j.id, j.request_id, j.slot_start, j.slot_count, j.status, j.attempts, j.max_attempts, j.produced,
-       j.locked_by, j.lease_expires_at, j.run_after, j.last_error, j.started_at, j.finished_at
+       coalesce(j.worker, j.locked_by) as worker, j.lease_expires_at, j.run_after, j.last_error, j.started_at,
+       j.finished_at
   from qgen_jobs j where j.request_id = $1 order by j.slot_start;
 
 -- name: request_question_rows --
@@ -120,3 +122,26 @@ select verifier, count(*)::int as solved, (count(*) filter (where disputed))::in
  where n <= $1
  group by verifier
  order by verifier;
+
+-- name: queue_gauges --
+-- /metrics at scrape time (service/health.py): jobs queued, and how long the longest-waiting runnable one
+-- has waited for a worker, since its run_after (0 when none waits). A job of a cancelled request waits for
+-- nobody (the next sweep closes it). qgen_jobs_ready_idx covers exactly the queued rows.
+select count(*)::int as queued,
+       coalesce(extract(epoch from now() - min(j.run_after) filter (
+                    where j.run_after <= now()
+                      and not exists (select 1 from question_requests r
+                                       where r.id = j.request_id and r.status = 'cancelled'))), 0)::float8
+           as oldest_wait_s
+  from qgen_jobs j
+ where j.status = 'queued';
+
+-- name: status_workers --
+-- `qgen status --workers`: every worker row, online ones first, newest beat first (worker_status view,
+-- 20261204000200_workers.sql).
+select worker, host, pid, version, state, concurrency, jobs_in_flight, jobs_leased, jobs_done, jobs_retried,
+       questions_stored, started_at, last_beat_at, extract(epoch from since_last_beat)::float8 as since_last_beat_s,
+       stopped_at
+  from worker_status
+ order by case state when 'online' then 0 when 'lost' then 1 else 2 end, last_beat_at desc
+ limit $1;
