@@ -1,10 +1,12 @@
-"""/healthz and /readyz of a real worker over HTTP: ready once serving; not ready while its own PostgreSQL
-(a dedicated embedded server) is stopped and ready again when it is back; not ready when every
-provider's breaker is open; unhealthy while the event loop is blocked."""
+"""/healthz and /readyz of a real worker over HTTP: alive from the start, with the start-up stage named while the
+embedding model loads; ready once serving; not ready while its own PostgreSQL (a dedicated embedded server) is
+stopped and ready again when it is back; not ready when every generation route's breaker is open, whatever the
+verifier's own breakers say; unhealthy while the event loop is blocked."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import socket
 import time
@@ -15,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from service import db, health, migrations
+from service import db, health, migrations, runtime
 from service.embedding import Embedder
 from service.errors import ConfigError
 from service.resilience import CircuitBreaker
@@ -50,15 +52,19 @@ def not_ready(r: httpx.Response) -> bool:
     return r.status_code == 503
 
 
-def test_providers_are_ready_unless_every_breaker_is_open() -> None:
-    a, b = CircuitBreaker(1, 60), CircuitBreaker(1, 60)
-    assert health.providers_check({"runpod": a, "gemini": b}, 0).ok
+def test_providers_are_ready_unless_every_generation_breaker_is_open() -> None:
+    a, b, verify = CircuitBreaker(1, 60), CircuitBreaker(1, 60), CircuitBreaker(1, 60)
+    breakers = {"runpod": a, "gemini": b, "gemini:verify": verify}
+    routes = ("runpod", "gemini")
+    assert health.providers_check(breakers, 0, routes).ok
     a.record_failure(0)
-    one_open = health.providers_check({"runpod": a, "gemini": b}, 1)
+    one_open = health.providers_check(breakers, 1, routes)
     assert one_open.ok and one_open.detail == {"runpod": "open", "gemini": "closed"}
     b.record_failure(0)
-    assert not health.providers_check({"runpod": a, "gemini": b}, 1).ok
-    assert health.providers_check({"runpod": a, "gemini": b}, 61).ok  # cooldown over: a probe may go out
+    # the verifier's breaker is closed, but it writes no question: not ready
+    both = health.providers_check(breakers, 1, routes)
+    assert not both.ok and both.detail == {"runpod": "open", "gemini": "open"}
+    assert health.providers_check(breakers, 61, routes).ok  # cooldown over: a probe may go out
 
 
 async def test_healthz_and_readyz_when_serving(settings: Settings, db_dsn: str, embedder: Embedder) -> None:
@@ -129,16 +135,67 @@ async def test_readyz_not_ready_when_every_breaker_is_open(
             settings, vllm, gem, metrics_port=free_port(), call_attempts=1, breaker_failures=1, breaker_cooldown_s=600
         )
         url = f"http://127.0.0.1:{s.metrics_port}"
-        async with running_worker(s, db_dsn, embedder):
+        async with running_worker(s, db_dsn, embedder) as worker:
             assert ready(await poll(f"{url}/readyz", ready))
+            worker.generator._breaker("gemini", "verify")  # the verifier's own breaker exists, and stays closed
             await insert_request(conn, subject="Mathematics", topic="Limits", count=2)  # runpod, then gemini
             r = await poll(f"{url}/readyz", not_ready)
             assert r.status_code == 503, r.text
             assert r.json()["providers"] == {"ok": False, "detail": {"runpod": "open", "gemini": "open"}}
             assert r.json()["database"]["ok"]
+            assert worker.generator.breakers["gemini:verify"].state == CircuitBreaker.CLOSED
             samples = await scrape(url)
             assert value(samples, "qgen_breaker_state", provider="runpod") == 2
             assert value(samples, "qgen_breaker_state", provider="gemini") == 2
+
+
+async def test_healthz_answers_while_the_embedding_model_loads(
+    settings: Settings, db_dsn: str, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The endpoints are up before the providers are checked and the model loads (held here until the test
+    lets it finish): alive, not ready, the stage named; then ready once the worker serves."""
+    loading = asyncio.Event()
+    release = asyncio.Event()
+
+    async def held_load(_settings: Settings) -> Embedder:
+        loading.set()
+        await release.wait()
+        return embedder
+
+    monkeypatch.setattr(runtime.Embedder, "load", held_load)
+    async with simulators() as (vllm, gem):
+        s = with_simulators(settings, vllm, gem, metrics_port=free_port())
+        url = f"http://127.0.0.1:{s.metrics_port}"
+
+        async def run() -> None:
+            async with worker_runtime(s, dsn=db_dsn) as worker:
+                await worker.run(drain=False)
+
+        task = asyncio.create_task(run())
+        try:
+            await asyncio.wait_for(loading.wait(), timeout=30)
+            h = await get(f"{url}/healthz")
+            assert h.status_code == 200, h.text
+            body = h.json()
+            assert body["ok"] is True and body["stage"] == "loading embedding model"
+            stages = {st["name"]: st["done"] for st in body["startup"]}
+            assert stages == {"checking providers": True, "loading embedding model": False}
+            r = await get(f"{url}/readyz")
+            assert r.status_code == 503 and r.json() == {"ready": False, "stage": "loading embedding model"}
+            assert (await get(f"{url}/metrics")).status_code == 503  # no worker registry yet
+
+            release.set()
+            r = await poll(f"{url}/readyz", ready)
+            assert r.status_code == 200 and r.json()["stage"] == "serving", r.text
+            h = await get(f"{url}/healthz")
+            assert h.json()["stage"] == "serving"
+            assert all(st["done"] for st in h.json()["startup"])
+            value(await scrape(url), "qgen_jobs_in_flight")  # /metrics serves the worker's registry now
+        finally:
+            release.set()
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 async def test_healthz_fails_while_the_loop_is_blocked(
