@@ -22,6 +22,7 @@ QGEN_TABLES = [
     "question_rejects",
     "request_events",
     "qgen_settings",
+    "qgen_workers",
 ]
 Denied = asyncpg.InsufficientPrivilegeError  # 42501: missing grant, or a row a policy refuses
 
@@ -240,6 +241,9 @@ SERVICE_ONLY = [
     "insert into request_events (request_id, new_status) values ($1, 'succeeded')",
     "update request_events set detail = 'x'",
     "select * from qgen_migrations",
+    "select * from qgen_workers",
+    "select * from worker_status",
+    "insert into qgen_workers (id, host, pid, version, concurrency, beat_interval_s) values ('w', 'h', 1, 'v', 1, 1)",
     "select qgen_requeue($1)",
     "select qgen_settle_request($1)",
     "select qgen_setting_int('max_count', 1)",

@@ -58,10 +58,25 @@ select w.id as worker,
   from qgen_workers w;
 
 comment on view worker_status is
-    'Workers, newest beat first in qgen status --workers: online (beat within three intervals), lost (silent: '
-    'killed, or its host is gone; its jobs are taken over when their leases expire) or stopped (clean exit). Operators only.';
+    'One row per worker process (qgen status --workers shows it): online (a beat within three intervals), lost '
+    '(silent: killed, or its host is gone; its jobs are taken over when their leases expire) or stopped (clean '
+    'exit). Operators only.';
+comment on column worker_status.worker is 'The worker id: host:pid:random, as qgen_jobs.worker and locked_by hold it.';
+comment on column worker_status.host is 'The host name the worker runs on.';
+comment on column worker_status.pid is 'Its operating-system process id on that host.';
+comment on column worker_status.version is 'The qgen version it runs.';
+comment on column worker_status.state is
+    'online (a beat within three intervals), lost (silent longer: killed, or its host is gone) or stopped (clean exit).';
+comment on column worker_status.concurrency is 'How many jobs it runs at once at most (QGEN_CONCURRENCY).';
+comment on column worker_status.jobs_in_flight is 'Jobs it was running at its last beat.';
 comment on column worker_status.jobs_leased is 'Running jobs whose lease this worker holds now (from qgen_jobs).';
+comment on column worker_status.jobs_done is 'Jobs it completed since it started.';
+comment on column worker_status.jobs_retried is 'Job attempts that failed on it since it started.';
+comment on column worker_status.questions_stored is 'Questions it stored since it started.';
+comment on column worker_status.started_at is 'When the worker process started serving.';
+comment on column worker_status.last_beat_at is 'Its last heartbeat.';
 comment on column worker_status.since_last_beat is 'Time since its last heartbeat.';
+comment on column worker_status.stopped_at is 'When it stopped cleanly; null while it runs (or after it died).';
 
 alter table qgen_workers enable row level security;
 revoke all on table qgen_workers from public, anon, authenticated;
