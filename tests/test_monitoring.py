@@ -47,6 +47,7 @@ def exported() -> dict[str, frozenset[str]]:
     cand = Candidate(None, None, "gemini", "g", "runpod server 500", None, verification="verified")  # type: ignore[arg-type]
     m.round_stored([Verdict(cand, True, None, None, None, None), Verdict(cand, False, None, "near_duplicate", None, None)])
     m.refresh_breakers({"runpod": CircuitBreaker(1, 30)}, 0.0)
+    m.verifier_windows({"gemini": (1, 20)})
     out: dict[str, set[str]] = {}
     families = list(text_string_to_metric_families(m.render().decode()))
     for family in families:

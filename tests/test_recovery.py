@@ -22,9 +22,10 @@ import asyncpg
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from service import bank, db, queue
+from service import bank, db, pipeline, queue
 from service.embedding import Embedder
 from service.errors import JobCancelled
+from service.metrics import WorkerMetrics
 from service.settings import Settings
 from service.worker import Worker, route_wait
 from simulators.knobs import Knobs
@@ -312,6 +313,17 @@ async def _candidates(embedder: Embedder, job: queue.Job) -> list[bank.Candidate
             for k, qq in enumerate(qs)]
 
 
+def _store_round(worker: Worker, conn: asyncpg.Connection, job: queue.Job, cands: list[bank.Candidate]) -> Any:
+    """The job's store transaction as the worker runs it (``pipeline._store_round``), as its last round."""
+    ctx = pipeline.JobContext(
+        job=job, worker_id=worker.worker_id, settings=worker.settings, generator=cast(Any, None),
+        embedder=worker.embedder, verifier=cast(Any, None), prices={}, metrics=WorkerMetrics(), db=worker._db_retry,
+        check=lambda: None,
+    )
+    return pipeline._store_round(conn, ctx=ctx, candidates=cands, free=list(job.slots), last_round=True, refused=[],
+                                 disputes=[], why_short=lambda left, verdicts: f"{len(left)} missing")
+
+
 async def _waiting_on_lock(conn: asyncpg.Connection, pid: int) -> bool:
     return bool(await conn.fetchval("select wait_event_type = 'Lock' from pg_stat_activity where pid = $1", pid))
 
@@ -332,8 +344,7 @@ async def test_no_question_is_stored_after_the_cancel_commits(
         tx = canceller.transaction()
         await tx.start()
         await canceller.execute("update question_requests set status = 'cancelled' where id = $1", r["id"])
-        store = asyncio.create_task(worker._store_round(
-            storer, job=job, candidates=cands, free=list(job.slots), last_round=True, reasons=[], rejected_before=0))
+        store = asyncio.create_task(_store_round(worker, storer, job, cands))
         pid = storer.get_server_pid()
         await until(lambda: _waiting_on_lock(conn, pid), what="the store waiting for the cancel's row lock")
         await tx.commit()
@@ -358,8 +369,7 @@ async def test_no_question_is_stored_after_the_cancel_commits(
         stored = await conn.fetchval("select count(*) from questions where request_id = $1", r["id"])
         assert stored == 2
         with pytest.raises(JobCancelled):  # the job's next store sees the cancel
-            await worker._store_round(storer, job=job, candidates=cands, free=[], last_round=True, reasons=[],
-                                      rejected_before=0)
+            await _store_round(worker, storer, job, [])
     finally:
         await storer.close()
         await canceller.close()
