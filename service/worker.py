@@ -101,7 +101,7 @@ class Worker:
         self._tasks: dict[asyncio.Task[None], JobState] = {}
         self._pool: asyncpg.Pool | None = None
         self._listener: asyncpg.Connection | None = None
-        self.metrics = metrics.WorkerMetrics(in_flight=lambda: len(self._tasks))
+        self.metrics = metrics.WorkerMetrics(in_flight=lambda: len(self._tasks), prices=self.prices)
         if generator is not None:  # queue-only workers (benchmarks, migration checks) generate nothing
             generator.observers += [self.metrics.on_call, logs.log_call, self._note_call]
         # the last failure kind per generation route, named when a job waits for that route's breaker
