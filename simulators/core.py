@@ -159,6 +159,7 @@ class SimCore:
         stop_token_ids: list[int] | None = None,
         skip_special_tokens: bool = True,
         prompt_tokens: int | None = None,
+        temperature: float | None = None,
     ) -> Generation:
         """The answer to ``prompt_text``: a verifier's answer for its ``<solve>`` block (``content.solve``,
         right with probability ``solve_accuracy``), questions for its request block; without either, an
@@ -169,7 +170,11 @@ class SimCore:
         Stopping follows vLLM (vllm/v1/engine/detokenizer.py): stop strings are matched on the
         detokenised text, which leaves special tokens out while ``skip_special_tokens`` is true (the
         default), so '<|im_end|>' as a stop string never matches; ``stop_token_ids`` holding the
-        end-of-turn id stops generation at the token. A grammar ends the output when the JSON closes."""
+        end-of-turn id stops generation at the token. A grammar ends the output when the JSON closes.
+
+        Temperature 0 is greedy decoding (vllm/sampling_params.py: "Zero means greedy sampling"; the seed
+        only seeds a random sampler, and greedy has none): the same prompt gets the same solve whatever the
+        seed, so a model re-solving at temperature 0 repeats its own mistakes."""
         k, s = self.knobs, self.stats
         constrained = schema is not None and schema is not False
         solve_block = parse_solve_block(prompt_text)
@@ -177,8 +182,11 @@ class SimCore:
         p_tokens = prompt_tokens if prompt_tokens is not None else estimate_tokens(prompt_text)
         n_items = 0
         if solve_block is not None:
-            accurate = k.solve_accuracy >= 1 or self.rng.random() < k.solve_accuracy
-            reply = content.solve(solve_block, accurate=accurate, rng=random.Random(self.rng.random()))
+            draw = self.rng
+            if temperature == 0:  # greedy: one answer per question, drawn once
+                draw = random.Random(f"{k.seed}:{solve_block.get('question_text')}:{solve_block.get('options')}")
+            accurate = k.solve_accuracy >= 1 or draw.random() < k.solve_accuracy
+            reply = content.solve(solve_block, accurate=accurate, rng=random.Random(draw.random()))
             text = json.dumps(fit_schema(reply, schema), ensure_ascii=False)
             s.solves_returned += 1
             if k.chat_text_always or (not constrained and k.chat_text_without_schema):

@@ -327,7 +327,8 @@ class GeminiSim:
                     "responseId": f"sim-{core.stats.calls}",
                 }
             )
-        gen = core.generate(prompt, schema=schema, max_tokens=max_tokens - thinking, prompt_tokens=p_tokens)
+        gen = core.generate(prompt, schema=schema, max_tokens=max_tokens - thinking, prompt_tokens=p_tokens,
+                            temperature=gc.get("temperature"))
         await core.finish_latency(requested_count(prompt), started)
         usage: dict[str, Any] = {
             "promptTokenCount": gen.prompt_tokens,

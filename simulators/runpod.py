@@ -398,6 +398,7 @@ class RunpodSim:
             schema=vllm.json_schema_of(body, core),
             max_tokens=max_tokens,
             prompt_tokens=p_tokens,
+            temperature=body.get("temperature"),
             **vllm.stop_fields(body),
         )
         return [vllm.completion_body(core.model, gen)]
@@ -419,7 +420,8 @@ class RunpodSim:
             message = vllm.context_error_message(core.context_limit, p_tokens, max_tokens)
             raise HandlerError({"error": {"object": "error", "message": message, "type": "BadRequestError",
                                           "param": None, "code": 400}})
-        gen = core.generate(prompt, schema=schema, max_tokens=max_tokens, prompt_tokens=p_tokens, **vllm.stop_fields(sp))
+        gen = core.generate(prompt, schema=schema, max_tokens=max_tokens, prompt_tokens=p_tokens,
+                            temperature=sp.get("temperature"), **vllm.stop_fields(sp))
         return [
             {
                 "choices": [{"tokens": [gen.text]}],

@@ -133,6 +133,7 @@ async def answer_chat(body: dict[str, Any], core: SimCore) -> web.Response:
         schema=json_schema_of(body, core),
         max_tokens=int(max_tokens),
         prompt_tokens=p_tokens,
+        temperature=body.get("temperature"),
         **stop_fields(body),
     )
     await core.finish_latency(requested_count(prompt), started)

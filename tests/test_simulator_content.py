@@ -396,6 +396,28 @@ async def test_blind_solve_over_vllm_answers_with_the_true_key_at_accuracy_one_a
         assert sim.stats.solves_returned == 20 and sim.stats.items_returned == 10
 
 
+async def test_a_greedy_solve_repeats_itself_whatever_the_seed() -> None:
+    """vLLM's temperature 0 is greedy decoding: re-solving at temperature 0 with another seed gives the same
+    answer (so it checks nothing); at the model's usual temperature the seeds sample independently."""
+    async with (
+        SimulatorServer("vllm", knobs=Knobs(seed=4, solve_accuracy=0.5)) as sim,
+        httpx.AsyncClient(base_url=sim.base_url) as c,
+    ):
+        mcq = [as_question(it, "mcq") for it in await generated(c, 10, "mcq")]
+
+        async def choices(q: MCQQuestion | NumericQuestion, temperature: float) -> list[int]:
+            out = []
+            for seed in (1, 2, 3):
+                r = await c.post("/chat/completions", json=chat_body(solve_call(q, seed=seed, temperature=temperature)))
+                out.append(SolveMCQ.model_validate_json(r.json()["choices"][0]["message"]["content"]).choice)
+            return out
+
+        greedy = [await choices(q, 0.0) for q in mcq]
+        assert all(len(set(c)) == 1 for c in greedy), greedy
+        sampled = [await choices(q, 0.7) for q in mcq]
+        assert any(len(set(c)) > 1 for c in sampled), sampled
+
+
 async def test_blind_solve_over_gemini_sdk_and_an_unknown_question() -> None:
     async with SimulatorServer("gemini", knobs=Knobs(solve_accuracy=1.0)) as sim:
         client = genai.Client(api_key="k", http_options=types.HttpOptions(base_url=sim.base_url))
