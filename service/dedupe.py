@@ -8,7 +8,8 @@ the value of D?") embed almost identically. ``same_question`` keeps such a pair 
 
 * both texts have a dominant passage (>= ``PASSAGE_DOMINATES_WORDS`` words before the final ask),
 * the two passages are essentially the same (content-term overlap >= ``SHARED_PASSAGE_MIN_OVERLAP``),
-* and the final asks, or for MCQs the option sets, differ (overlap < ``ASK_MIN_OVERLAP``).
+* and the final asks differ (overlap < ``ASK_MIN_OVERLAP``: another unknown, another quantity), or for
+  MCQs the options state other things (``same_statements``: fewer than half of them have a counterpart).
 
 Numbers are the givens of a problem, and two checks read them (``Facets.numbers``, ``variant_key``):
 
@@ -49,6 +50,12 @@ SHARED_PASSAGE_MIN_OVERLAP = 0.8
 # Different asks on one passage overlap 0-0.17 in the hand corpus; a reworded ask 0.50-1.0 there and
 # 0.25-0.43 on GSM8K, where synonyms replace the few terms of a short ask (docs/dedupe.md).
 ASK_MIN_OVERLAP = 0.2
+# An option "has a counterpart" in another option set when one of its options shares at least this share of
+# its content terms. Two sets state the same things when at least half of the options have one. On AGIEval's
+# reading sets, two questions on one passage have 0-1 such options of 4 (one LSAT pair 3, with other asks),
+# reworded copies 3-4 (docs/dedupe.md). Whole option sets overlap 0.22-0.29 on one LSAT passage, as their
+# statements are all about it: a pooled overlap cannot tell another set of statements from a copy.
+OPTION_MATCH_OVERLAP = 0.5
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+(?=[A-Z(\\$\"'])|\n\s*\n?")
 _PUNCT_SPACE = re.compile(r"\s*([{}()\[\]^_=+\-*/,.;:?!<>|])\s*")
@@ -107,7 +114,8 @@ def split_ask(question_text: str) -> tuple[str, str]:
         return question_text.strip(), ""
     # Prefer the last question sentence when a trailing note follows it ("… find v. (Take g = 10.)").
     idx = len(sentences) - 1
-    if "?" not in sentences[idx] and "?" in sentences[idx - 1]:
+    # (only a sentence that ends as a question: a passage's quoted "Yes?" is not the ask)
+    if "?" not in sentences[idx] and sentences[idx - 1].endswith("?"):
         idx -= 1
     ask = " ".join(sentences[idx:])
     return ask, " ".join(sentences[:idx])
@@ -147,6 +155,8 @@ _NUMBER_WORD = "|".join(sorted([*_WORD_VALUE, *_SCALE], key=len, reverse=True))
 _WORD_RUN = re.compile(rf"\b(?:{_NUMBER_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_NUMBER_WORD}))*\b")
 _FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?!\d)")
+# a braced subscript is part of a name: p_{2} is p_2 (another unknown than p_{1}), not the number 2
+_SUBSCRIPT = re.compile(r"_\{\s*(\d+)\s*\}")
 # A number, but not the digits of a name: L_1, PCl_5, x2 are identifiers, not givens.
 _NUMBER = re.compile(r"(?<![a-z_\d.])\d+(?:\.\d+)?")
 # an ordinal's suffix is part of how the number is written: "the 6th second" / "the 3rd second" differ in
@@ -215,6 +225,7 @@ def _number_text(text: str) -> str:
     # separators go; number words become digits. Whitespace is kept, so "2019. 3 people" stays two numbers.
     t = unicodedata.normalize("NFKC", text).lower()
     t = re.sub(r"\\[,;:! ]|\\quad|\\qquad|~", " ", t)
+    t = _SUBSCRIPT.sub(r"_\1", t)
     t = _FRAC.sub(r"\1/\2", t)
     t = t.replace("\\%", "%").replace("\\$", " ").replace("$", " ")
     t = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), t)
@@ -240,12 +251,12 @@ def variant_key(question_text: str, options: Sequence[str] = ()) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def _terms(text: str) -> frozenset[str]:
+def _terms(text: str, *, stop: frozenset[str] = _STOP) -> frozenset[str]:
     out = set()
     for tok in _TERM.findall(normalise_text(text)):
         tok = tok.lstrip("\\")
         tok = _GREEK.get(tok, tok)
-        if tok in _STOP or not tok.strip():
+        if tok in stop or not tok.strip():
             continue
         if len(tok) > 3 and tok.isalpha() and tok.endswith("s") and not tok.endswith("ss"):
             tok = tok[:-1]  # crude plural folding: "roots" / "root"
@@ -260,29 +271,28 @@ class Facets:
 
     passage_terms: frozenset[str]
     ask_terms: frozenset[str]
-    option_terms: frozenset[str]
     passage_dominates: bool
     givens: tuple[float, ...] = ()
     option_numbers: tuple[float, ...] = ()
     variant_key: str = ""
     # the givens of each sentence that states any, in sorted order: two sentences swapped keep them
     statements: tuple[tuple[float, ...], ...] = ()
+    # the content terms of each option, for ``same_statements``
+    option_sets: tuple[frozenset[str], ...] = ()
 
     @classmethod
     def of(cls, question_text: str, options: Sequence[str] = ()) -> Facets:
         ask, passage = split_ask(question_text)
-        option_terms: frozenset[str] = (
-            frozenset().union(*(_terms(o) for o in options)) if options else frozenset()
-        )
         return cls(
             passage_terms=_terms(passage),
             ask_terms=_terms(ask),
-            option_terms=option_terms,
             passage_dominates=len(passage.split()) >= PASSAGE_DOMINATES_WORDS,
             givens=numbers_of(question_text),
             option_numbers=tuple(n for o in sorted(options, key=_number_text) for n in numbers_of(o)),
             variant_key=variant_key(question_text, options),
             statements=tuple(sorted(n for s in _STATEMENT_END.split(question_text) if (n := numbers_of(s)))),
+            # every word of an option counts: "Sample A" and "Sample G" are two statements, not one
+            option_sets=tuple(_terms(o, stop=frozenset()) for o in options),
         )
 
 
@@ -301,9 +311,20 @@ def same_question(a: Facets, b: Facets) -> bool:
         return True  # different passages: the embedding decides
     if overlap(a.ask_terms, b.ask_terms) < ASK_MIN_OVERLAP:
         return False  # another part of a multi-part question
-    if (a.option_terms or b.option_terms) and overlap(a.option_terms, b.option_terms) < ASK_MIN_OVERLAP:
+    if (a.option_sets or b.option_sets) and not same_statements(a, b):
         return False  # the same stem over other options: another part
     return True
+
+
+def same_statements(a: Facets, b: Facets) -> bool:
+    """The two option sets state the same things: at least half of the options of the smaller set have a
+    counterpart in the other (term overlap >= ``OPTION_MATCH_OVERLAP``). Shuffled, reworded or relabelled
+    options keep their counterparts; another question on the same passage offers other statements."""
+    if not (a.option_sets and b.option_sets):
+        return not (a.option_sets or b.option_sets)
+    small, large = sorted((a.option_sets, b.option_sets), key=len)
+    matched = sum(1 for o in small if any(overlap(o, p) >= OPTION_MATCH_OVERLAP for p in large))
+    return 2 * matched >= len(small)
 
 
 def _ask_words(f: Facets) -> frozenset[str]:
