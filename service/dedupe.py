@@ -57,6 +57,21 @@ ASK_MIN_OVERLAP = 0.2
 # statements are all about it: a pooled overlap cannot tell another set of statements from a copy.
 OPTION_MATCH_OVERLAP = 0.5
 
+# Function names: a rewording never swaps one for another, so another one in the ask asks for another
+# quantity ("Compute tan 135°" / "Compute sin 135°").
+_FUNCTIONS = frozenset(
+    "sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh log ln exp det lim gcd lcm".split()
+)
+# A symbol: a function name, a Greek letter, or a single letter with its subscript (p_{2}, p₂, m2) that is
+# not a word on its own (a, A, I) nor the s of a possessive.
+_SYMBOL = re.compile(
+    r"\\?(" + "|".join(sorted(_FUNCTIONS, key=len, reverse=True)) + r")(?![A-Za-z])"
+    r"|\\([a-z]+)"
+    r"|(?<![A-Za-z\\'’])([B-HJ-Zb-z])(?:_\{?([A-Za-z0-9]+)\}?|(\d+))?(?![A-Za-z])"
+)
+# Drawing code that a figure is rendered from: hundreds of word pieces of coordinates, which would
+# otherwise fill the 256 the model reads and make two figures' questions alike (MATH's geometry items).
+_FIGURE_CODE = re.compile(r"\[asy\].*?\[/asy\]", re.DOTALL)
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+(?=[A-Z(\\$\"'])|\n\s*\n?")
 _PUNCT_SPACE = re.compile(r"\s*([{}()\[\]^_=+\-*/,.;:?!<>|])\s*")
 _TERM = re.compile(r"\\?[a-z]+|\d+(?:\.\d+)?|[^\x00-\x7f\s]")
@@ -68,6 +83,7 @@ _GREEK = {
     ).split()
 }
 _GREEK["lambda"] = _GREEK["lamda"]
+_GREEK_LETTERS = frozenset(_GREEK.values())
 # Words that carry no meaning of their own in an ask, including the interchangeable instruction verbs
 # of a rewording ("Find" / "Determine" / "What is the value of").
 _STOP = frozenset(
@@ -108,10 +124,12 @@ def text_hash(question_text: str, options: Sequence[str] = ()) -> str:
 
 
 def split_ask(question_text: str) -> tuple[str, str]:
-    """``(final ask, passage before it)``; a one-sentence question is all ask."""
-    sentences = [s.strip() for s in _SENTENCE_SPLIT.split(question_text.strip()) if s and s.strip()]
+    """``(final ask, passage before it)``; a one-sentence question is all ask. A figure's drawing code
+    (Asymptote's ``[asy] … [/asy]``) is a figure to the student, not words: it becomes ``[figure]``."""
+    text = _FIGURE_CODE.sub(" [figure] ", question_text)
+    sentences = [s.strip() for s in _SENTENCE_SPLIT.split(text.strip()) if s and s.strip()]
     if len(sentences) <= 1:
-        return question_text.strip(), ""
+        return text.strip(), ""
     # Prefer the last question sentence when a trailing note follows it ("… find v. (Take g = 10.)").
     idx = len(sentences) - 1
     # (only a sentence that ends as a question: a passage's quoted "Yes?" is not the ask)
@@ -251,6 +269,23 @@ def variant_key(question_text: str, options: Sequence[str] = ()) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
+def symbols_of(text: str) -> frozenset[str]:
+    """The mathematical symbols a text names: function names, Greek letters, single-letter names with
+    their subscripts (``x``, ``p_2``, ``m_2``)."""
+    out = set()
+    for m in _SYMBOL.finditer(unicodedata.normalize("NFKC", text)):
+        func, command, letter, sub, digits = m.groups()
+        if func:
+            out.add(func)
+        elif command:
+            if command in _GREEK:
+                out.add(_GREEK[command])
+        else:
+            out.add(letter + (f"_{sub or digits}" if (sub or digits) else ""))
+    out.update(ch for ch in text if ch in _GREEK_LETTERS)
+    return frozenset(out)
+
+
 def _terms(text: str, *, stop: frozenset[str] = _STOP) -> frozenset[str]:
     out = set()
     for tok in _TERM.findall(normalise_text(text)):
@@ -279,6 +314,9 @@ class Facets:
     statements: tuple[tuple[float, ...], ...] = ()
     # the content terms of each option, for ``same_statements``
     option_sets: tuple[frozenset[str], ...] = ()
+    # the symbols the final ask names and those of the whole text, for ``another_unknown``
+    ask_symbols: frozenset[str] = frozenset()
+    symbols: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, question_text: str, options: Sequence[str] = ()) -> Facets:
@@ -293,6 +331,8 @@ class Facets:
             statements=tuple(sorted(n for s in _STATEMENT_END.split(question_text) if (n := numbers_of(s)))),
             # every word of an option counts: "Sample A" and "Sample G" are two statements, not one
             option_sets=tuple(_terms(o, stop=frozenset()) for o in options),
+            ask_symbols=symbols_of(ask),
+            symbols=symbols_of(question_text),
         )
 
 
@@ -339,6 +379,20 @@ def another_problem(a: Facets, b: Facets) -> bool:
     return different_givens(a, b) and _ask_words(a) != _ask_words(b)
 
 
+def another_unknown(a: Facets, b: Facets) -> bool:
+    """Each ask names a symbol the other ask does not: another unknown of one problem ("… what is x?" /
+    "… what is y?", where each text names both x and y) or another function ("tan 135°" / "sin 135°").
+
+    A rewording keeps the symbols of its ask; one that renames a letter throughout names the new letter
+    only, which the other text lacks, so it stays a copy.
+    """
+
+    def new(x: Facets, y: Facets) -> set[str]:
+        return {s for s in x.ask_symbols - y.ask_symbols if s in _FUNCTIONS or s in y.symbols}
+
+    return bool(new(a, b) and new(b, a))
+
+
 def different_givens(a: Facets, b: Facets) -> bool:
     """Each question states a number the other does not (compared as multisets): two problems, not a copy.
 
@@ -358,14 +412,14 @@ def relation(a: Facets, b: Facets, similarity: float, threshold: float) -> Relat
 
     One number-masked key: a duplicate when the numbers are the same too (a reformatted copy), else a
     variant, whatever the similarity. Otherwise below the threshold: neither; at or above it, neither
-    for two problems on one story (``another_problem``) or one passage with two asks
-    (``same_question``), else a duplicate.
+    for two problems on one story (``another_problem``), another unknown or function in the ask
+    (``another_unknown``) or one passage with two asks (``same_question``), else a duplicate.
     """
     if a.variant_key and a.variant_key == b.variant_key:
         if (a.statements, a.option_numbers) == (b.statements, b.option_numbers):
             return "duplicate"  # reformatted, or two like sentences swapped
         return "variant"
-    if similarity < threshold or another_problem(a, b):
+    if similarity < threshold or another_problem(a, b) or another_unknown(a, b):
         return None
     return "duplicate" if same_question(a, b) else None
 

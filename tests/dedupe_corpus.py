@@ -557,3 +557,24 @@ def question(item: dict[str, Any]) -> Any:
     from service.questions import validate_item
 
     return validate_item(item, "mcq" if "options" in item else "numeric")
+
+
+async def store_batches(conn: Any, cands: list[Any], settings: Any) -> list[Any]:
+    """bank.store in import-sized batches (as ``qgen import`` does), each committed."""
+    from service import bank
+
+    out: list[Any] = []
+    for k in range(0, len(cands), 256):
+        async with conn.transaction():
+            out += await bank.store(conn, cands[k : k + 256], settings=settings)
+    return out
+
+
+async def judge(conn: Any, cands: list[Any], settings: Any) -> list[Any]:
+    """Verdicts on copies, rolled back afterwards: each kind is judged against the originals alone."""
+    tr = conn.transaction()
+    await tr.start()
+    try:
+        return await store_batches(conn, cands, settings)
+    finally:
+        await tr.rollback()

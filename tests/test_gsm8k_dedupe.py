@@ -79,23 +79,8 @@ async def _corpus(
     return Corpus({p.index: p for p in problems}, items, embeddings, texts, time.monotonic() - started)
 
 
-async def _store(conn: asyncpg.Connection, cands: list[bank.Candidate], settings: Settings) -> list[bank.Verdict]:
-    """bank.store in import-sized batches (as ``qgen import`` does), each committed."""
-    out: list[bank.Verdict] = []
-    for k in range(0, len(cands), 256):
-        async with conn.transaction():
-            out += await bank.store(conn, cands[k : k + 256], settings=settings)
-    return out
-
-
-async def _judge(conn: asyncpg.Connection, cands: list[bank.Candidate], settings: Settings) -> list[bank.Verdict]:
-    """Verdicts on copies, rolled back afterwards: each kind is judged against the originals alone."""
-    tr = conn.transaction()
-    await tr.start()
-    try:
-        return await _store(conn, cands, settings)
-    finally:
-        await tr.rollback()
+_store = dedupe_corpus.store_batches
+_judge = dedupe_corpus.judge
 
 
 @dataclass

@@ -1,0 +1,105 @@
+"""[Dedupe] on real exam sets (AGIEval, ``tests/data/agieval``): several questions on one long passage are
+all kept, reworded copies of each are refused as duplicates of their own original, and on the short sets
+every refusal is one listed, with a teacher's judgement, in ``agieval_corpus.REFUSED`` (docs/dedupe.md).
+
+Real PostgreSQL (bank.store) and the real model. The unmarked test takes the first passages of the two
+reading sets and the listed pairs of the short sets; the full sets are ``slow``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from typing import Any
+
+import asyncpg
+import pytest
+
+from service import bank
+from service.embedding import Embedder
+from service.questions import RequestSpec
+from service.settings import Settings
+from tests import agieval_corpus, dedupe_corpus
+from tests.agieval_corpus import Item
+
+FAST_PASSAGES = {"sat-en": 4, "lsat-rc": 3}
+
+
+@pytest.fixture(scope="session")
+async def embedder() -> Any:
+    return await dedupe_corpus.shared_embedder()
+
+
+def _spec(corpus: str) -> RequestSpec:
+    qtype = "numeric" if corpus == "math" else "mcq"
+    return RequestSpec(subject=f"AGIEval {corpus}", topic=corpus, difficulty="medium", question_type=qtype)
+
+
+async def _candidates(embedder: Embedder, corpus: str, items: list[dict[str, Any]]) -> list[bank.Candidate]:
+    questions = [dedupe_corpus.question(it) for it in items]
+    embeddings = await embedder.embed(questions)
+    return [bank.Candidate(q, _spec(corpus), "import", "import", None, e) for q, e in zip(questions, embeddings, strict=True)]
+
+
+async def _check(
+    conn: asyncpg.Connection, settings: Settings, embedder: Embedder, corpus: str, items: list[Item]
+) -> str:
+    """Store ``items`` as one import; every refusal must be listed, the reading sets must keep 99.5% of their
+    distinct questions and refuse 99% of the reworded copies as copies of their own original."""
+    started = time.monotonic()
+    verdicts = await dedupe_corpus.store_batches(conn, await _candidates(embedder, corpus, [it.item for it in items]), settings)
+    index_of = {v.question_id: it.index for it, v in zip(items, verdicts, strict=True) if v.accepted}
+    refused = {
+        it.index: (v.reason, index_of.get(v.matched_question_id))
+        for it, v in zip(items, verdicts, strict=True)
+        if not v.accepted
+    }
+    listed = agieval_corpus.REFUSED.get(corpus, {})
+    assert {i: r for i, r in refused.items() if (i, *r) not in listed} == {}, "refusals not in agieval_corpus.REFUSED"
+    kept = len(index_of)
+    line = f"{corpus}: kept {kept}/{len(items)}, refused {dict(Counter(r for r, _ in refused.values()))}"
+    if corpus in agieval_corpus.PASSAGE_SETS:
+        distinct = [it for it in items if it.index not in agieval_corpus.TRUE_REPEATS.get(corpus, {})]
+        assert kept >= 0.995 * len(distinct), line
+        ids = {i: qid for qid, i in index_of.items()}
+        copies = [(it.index, c) for it in items if it.index in ids and (c := agieval_corpus.reworded(it))]
+        judged = await dedupe_corpus.judge(conn, await _candidates(embedder, corpus, [c for _, c in copies]), settings)
+        hits = sum(1 for (i, _), v in zip(copies, judged, strict=True)
+                   if v.reason in ("near_duplicate", "exact_duplicate") and v.matched_question_id == ids[i])
+        line += f"; reworded copies refused {hits}/{len(copies)}"
+        assert copies and hits >= 0.99 * len(copies), (line, Counter(v.reason for v in judged))
+    return line + f" ({time.monotonic() - started:.0f} s)"
+
+
+def _first_passages(corpus: str, n: int) -> list[Item]:
+    items = agieval_corpus.load(corpus)
+    passages = sorted({it.passage for it in items if it.passage is not None})[:n]
+    return [it for it in items if it.passage in passages]
+
+
+def _listed_pairs(corpus: str) -> list[Item]:
+    items = agieval_corpus.load(corpus)
+    wanted = {i for refusal in agieval_corpus.REFUSED[corpus] for i in (refusal[0], refusal[2])}
+    return [it for it in items if it.index in wanted]
+
+
+def test_true_repeats_are_the_same_question() -> None:
+    for corpus, repeats in agieval_corpus.TRUE_REPEATS.items():
+        items = agieval_corpus.load(corpus)
+        for i, (j, _) in repeats.items():
+            assert items[i].text == items[j].text and sorted(items[i].item["options"]) == sorted(items[j].item["options"])
+
+
+async def test_agieval_subset(conn: asyncpg.Connection, settings: Settings, embedder: Embedder) -> None:
+    lines = []
+    for corpus, n in FAST_PASSAGES.items():
+        lines.append(await _check(conn, settings, embedder, corpus, _first_passages(corpus, n)))
+    for corpus in ("sat-math", "math"):
+        lines.append(await _check(conn, settings, embedder, corpus, _listed_pairs(corpus)))
+    print("\n" + "\n".join(lines))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("corpus", agieval_corpus.SETS)
+async def test_agieval_full_set(conn: asyncpg.Connection, settings: Settings, embedder: Embedder, corpus: str) -> None:
+    print("\n" + await _check(conn, settings, embedder, corpus, list(agieval_corpus.load(corpus))))
