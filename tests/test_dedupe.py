@@ -269,3 +269,58 @@ def test_variants_inside_one_batch() -> None:
     # other scopes never meet
     d = dedupe.decide(f, hashes, ["s", "t", "u"], sim, none, 0.8)
     assert all(x.accepted for x in d)
+
+
+# --- shared stems: the ask, the statements, the symbols -------------------------------------------
+
+
+def test_another_set_of_statements_on_one_passage_is_another_question() -> None:
+    passage = corpus.ORGANIC_PASSAGE
+    ask = "Which of the following statements is correct?"
+    a = dedupe.Facets.of(f"{passage} {ask}", ["Sample A", "Sample B", "Sample C", "Sample D"])
+    b = dedupe.Facets.of(f"{passage} {ask}", ["Sample G", "Sample H", "Sample I", "Sample J"])
+    # every word of an option counts: the article-like "A" does not make "Sample A" match "Sample G"
+    assert not dedupe.same_statements(a, b) and not dedupe.same_question(a, b)
+    reworded = dedupe.Facets.of(f"{passage} {ask}", ["sample D", "Sample  A", "Sample C", "Sample B"])
+    assert dedupe.same_statements(a, reworded) and dedupe.same_question(a, reworded)
+    # half of the options with a counterpart is the same set; fewer is another
+    half = dedupe.Facets.of(f"{passage} {ask}", ["Sample A", "Sample B", "Sample X", "Sample Y"])
+    one = dedupe.Facets.of(f"{passage} {ask}", ["Sample A", "Sample W", "Sample X", "Sample Y"])
+    assert dedupe.same_statements(a, half) and not dedupe.same_statements(a, one)
+    # an MCQ against a numeric question on the same passage: another question
+    assert not dedupe.same_statements(a, dedupe.Facets.of(f"{passage} {ask}"))
+
+
+def test_a_quoted_question_in_the_passage_is_not_the_ask() -> None:
+    text = 'She stopped. Then: "Mother." "Yes?"\n\nIn the passage, Akira addresses Chie with'
+    assert dedupe.split_ask(text)[0] == "In the passage, Akira addresses Chie with"
+    # a question that ends a sentence, followed by a note, is still the ask
+    assert dedupe.split_ask("A ball falls. How long does it take? (Take g = 10.)")[0].startswith("How long")
+
+
+def test_figure_code_is_not_words() -> None:
+    text = "Find the area of triangle ABC. [asy]\ndraw((0,0)--(4,0)--(0,3)--cycle);\nlabel(\"$A$\", (0,0));\n[/asy]"
+    ask, passage = dedupe.split_ask(text)
+    assert "draw" not in ask + passage and "[figure]" in ask + passage
+
+
+def test_a_braced_subscript_is_a_name_not_a_number() -> None:
+    p1 = "What is the value of $\\frac{625}{4} p_{1}$?"
+    p2 = "What is the value of $\\frac{125}{4} p_{2}$?"
+    assert dedupe.numbers_of(p1) == (625, 4)
+    assert dedupe.variant_key(p1) != dedupe.variant_key(p2)  # another unknown, not other numbers only
+    assert dedupe.symbols_of(p2) == {"p_2"} and dedupe.symbols_of("6m₂ + 4n₂") == {"m_2", "n_2"}
+
+
+def test_another_unknown_or_function_in_the_ask_is_another_question() -> None:
+    stem = "x g of A and y g of B react completely to give 10 g of C and 4 g of D."
+    x, y = _f(f"{stem} What is the value of x?"), _f(f"{stem} What is the value of y?")
+    assert dedupe.another_unknown(x, y) and dedupe.relation(x, y, 0.97, 0.8) is None
+    tan, sin = _f("Compute $\\tan 135^\\circ$."), _f("Compute $\\sin 135^\\circ$.")
+    assert dedupe.another_unknown(tan, sin) and dedupe.relation(tan, sin, 0.83, 0.8) is None
+    # a letter renamed throughout is another name for the same thing: still a copy
+    renamed = _f("t g of A and y g of B react completely to give 10 g of C and 4 g of D. What is the value of t?")
+    assert not dedupe.another_unknown(x, renamed) and dedupe.relation(x, renamed, 0.95, 0.8) == "duplicate"
+    # a reworded ask keeps its symbols
+    reworded = _f(f"{stem} Find x.")
+    assert not dedupe.another_unknown(x, reworded) and dedupe.relation(x, reworded, 0.95, 0.8) == "duplicate"
