@@ -72,6 +72,8 @@ _SYMBOL = re.compile(
 # Drawing code that a figure is rendered from: hundreds of word pieces of coordinates, which would
 # otherwise fill the 256 the model reads and make two figures' questions alike (MATH's geometry items).
 _FIGURE_CODE = re.compile(r"\[asy\].*?\[/asy\]", re.DOTALL)
+# an option's label: "(A)" anywhere, or "A)" / "A." where a line starts
+_OPTION_LABEL = re.compile(r"\((?P<paren>[A-H])\)|(?:^|\n)[ \t]*(?P<line>[A-H])[.)][ \t]", re.MULTILINE)
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+(?=[A-Z(\\$\"'])|\n\s*\n?")
 _PUNCT_SPACE = re.compile(r"\s*([{}()\[\]^_=+\-*/,.;:?!<>|])\s*")
 _TERM = re.compile(r"\\?[a-z]+|\d+(?:\.\d+)?|[^\x00-\x7f\s]")
@@ -123,6 +125,23 @@ def text_hash(question_text: str, options: Sequence[str] = ()) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
+def split_options(question_text: str) -> tuple[str, list[str]]:
+    """``(stem, options)`` of a question whose options are printed at the end of its text, labelled
+    "(A) … (B) … (C) …" (or "A) …" / "A. …" at the start of lines), in order and at least three;
+    else ``(question_text, [])``. Imports of printed exams carry them so."""
+    labels = list(_OPTION_LABEL.finditer(question_text))
+    for start in range(len(labels)):
+        run = labels[start:]
+        letters = [m.group("paren") or m.group("line") for m in run]
+        if len(run) >= 3 and letters == list("ABCDEFGH"[: len(run)]) and run[0].start() > 0:
+            bounds = [m.end() for m in run]
+            ends = [m.start() for m in run[1:]] + [len(question_text)]
+            options = [question_text[b:e].strip() for b, e in zip(bounds, ends, strict=True)]
+            if all(options):
+                return question_text[: run[0].start()].strip(), options
+    return question_text, []
+
+
 def split_ask(question_text: str) -> tuple[str, str]:
     """``(final ask, passage before it)``; a one-sentence question is all ask. A figure's drawing code
     (Asymptote's ``[asy] … [/asy]``) is a figure to the student, not words: it becomes ``[figure]``."""
@@ -146,6 +165,8 @@ def representation_text(question_text: str, options: Sequence[str] = ()) -> str:
     options) come first and only the tail of a long passage is ever cut. Options are sorted so that a
     shuffled copy embeds identically; LaTeX spacing and whitespace are normalised.
     """
+    if not options:
+        question_text, options = split_options(question_text)
     ask, passage = split_ask(question_text)
     parts = [_display_clean(ask)]
     if options:
@@ -320,6 +341,10 @@ class Facets:
 
     @classmethod
     def of(cls, question_text: str, options: Sequence[str] = ()) -> Facets:
+        # the hash and the number-masked key read the text as stored; the ask and the options as a student does
+        key = variant_key(question_text, options)
+        if not options:
+            question_text, options = split_options(question_text)
         ask, passage = split_ask(question_text)
         return cls(
             passage_terms=_terms(passage),
@@ -327,7 +352,7 @@ class Facets:
             passage_dominates=len(passage.split()) >= PASSAGE_DOMINATES_WORDS,
             givens=numbers_of(question_text),
             option_numbers=tuple(n for o in sorted(options, key=_number_text) for n in numbers_of(o)),
-            variant_key=variant_key(question_text, options),
+            variant_key=key,
             statements=tuple(sorted(n for s in _STATEMENT_END.split(question_text) if (n := numbers_of(s)))),
             # every word of an option counts: "Sample A" and "Sample G" are two statements, not one
             option_sets=tuple(_terms(o, stop=frozenset()) for o in options),

@@ -8,7 +8,8 @@ then the question, then the options: ``question_text`` is the passage and the qu
 lose their "(A)" labels. The bank's MCQ holds exactly four distinct options, so a five-option item
 (LSAT, AQuA) keeps its key and the first three other distinct options. A MATH item is numeric: its answer when that is a
 plain number, else 0 with the true answer in the solution (the dedupe rule reads only the text and the
-options). Every question of a set is distinct: the tests check that a bank keeps them.
+options). Every question of a set is distinct: the tests check that a bank keeps them. ``printed``
+gives an MCQ as a printed exam carries it, its labelled options at the end of the text.
 
 ``reworded`` copies (``sat-en``, ``lsat-rc``): the passage, the ask and the options with whole-word
 synonyms swapped (``gsm8k_corpus``'s list and a few words of reading questions), the options in
@@ -91,6 +92,17 @@ def load(corpus: str) -> tuple[Item, ...]:
                     "solution": f"Final answer: {row['answer']}."}
         out.append(Item(corpus, i, p, item))
     return tuple(out)
+
+
+def printed(item: dict[str, Any]) -> dict[str, Any]:
+    """An MCQ as a printed exam carries it: the labelled options at the end of the text, a numeric
+    question whose answer is the keyed option's number (1 for "(A)"). A bank reads the options back
+    out of the text (``dedupe.split_options``)."""
+    if "options" not in item:
+        return item
+    labelled = "\n".join(f"({'ABCD'[k]}){o}" for k, o in enumerate(item["options"]))
+    return {"question_text": f"{item['question_text']}\n{labelled}", "answer": float(item["correct_option_index"] + 1),
+            "unit": None, "solution": item["solution"]}
 
 
 # --- reworded copies ------------------------------------------------------------------------------

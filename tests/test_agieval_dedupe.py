@@ -30,24 +30,29 @@ async def embedder() -> Any:
     return await dedupe_corpus.shared_embedder()
 
 
-def _spec(corpus: str) -> RequestSpec:
-    qtype = "numeric" if corpus == "math" else "mcq"
-    return RequestSpec(subject=f"AGIEval {corpus}", topic=corpus, difficulty="medium", question_type=qtype)
+def _spec(corpus: str, form: str = "items") -> RequestSpec:
+    """One scope per set and form; a printed MCQ is a numeric item."""
+    qtype = "numeric" if corpus == "math" or form == "printed" else "mcq"
+    return RequestSpec(subject=f"AGIEval {corpus} {form}", topic=corpus, difficulty="medium", question_type=qtype)
 
 
-async def _candidates(embedder: Embedder, corpus: str, items: list[dict[str, Any]]) -> list[bank.Candidate]:
+async def _candidates(embedder: Embedder, spec: RequestSpec, items: list[dict[str, Any]]) -> list[bank.Candidate]:
     questions = [dedupe_corpus.question(it) for it in items]
     embeddings = await embedder.embed(questions)
-    return [bank.Candidate(q, _spec(corpus), "import", "import", None, e) for q, e in zip(questions, embeddings, strict=True)]
+    return [bank.Candidate(q, spec, "import", "import", None, e) for q, e in zip(questions, embeddings, strict=True)]
 
 
 async def _check(
-    conn: asyncpg.Connection, settings: Settings, embedder: Embedder, corpus: str, items: list[Item]
+    conn: asyncpg.Connection, settings: Settings, embedder: Embedder, corpus: str, items: list[Item], form: str = "items"
 ) -> str:
-    """Store ``items`` as one import; every refusal must be listed, the reading sets must keep 99.5% of their
-    distinct questions and refuse 99% of the reworded copies as copies of their own original."""
+    """Store ``items`` as one import (``form`` "printed": the options printed in the text); every refusal
+    must be listed, the reading sets must keep 99.5% of their distinct questions and refuse 99% of the
+    reworded copies as copies of their own original."""
     started = time.monotonic()
-    verdicts = await dedupe_corpus.store_batches(conn, await _candidates(embedder, corpus, [it.item for it in items]), settings)
+    shape = agieval_corpus.printed if form == "printed" else dict
+    spec = _spec(corpus, form)
+    cands = await _candidates(embedder, spec, [shape(it.item) for it in items])
+    verdicts = await dedupe_corpus.store_batches(conn, cands, settings)
     index_of = {v.question_id: it.index for it, v in zip(items, verdicts, strict=True) if v.accepted}
     refused = {
         it.index: (v.reason, index_of.get(v.matched_question_id))
@@ -57,13 +62,13 @@ async def _check(
     listed = agieval_corpus.REFUSED.get(corpus, {})
     assert {i: r for i, r in refused.items() if (i, *r) not in listed} == {}, "refusals not in agieval_corpus.REFUSED"
     kept = len(index_of)
-    line = f"{corpus}: kept {kept}/{len(items)}, refused {dict(Counter(r for r, _ in refused.values()))}"
+    line = f"{corpus} ({form}): kept {kept}/{len(items)}, refused {dict(Counter(r for r, _ in refused.values()))}"
     if corpus in agieval_corpus.PASSAGE_SETS:
         distinct = [it for it in items if it.index not in agieval_corpus.TRUE_REPEATS.get(corpus, {})]
         assert kept >= 0.995 * len(distinct), line
         ids = {i: qid for qid, i in index_of.items()}
         copies = [(it.index, c) for it in items if it.index in ids and (c := agieval_corpus.reworded(it))]
-        judged = await dedupe_corpus.judge(conn, await _candidates(embedder, corpus, [c for _, c in copies]), settings)
+        judged = await dedupe_corpus.judge(conn, await _candidates(embedder, spec, [shape(c) for _, c in copies]), settings)
         hits = sum(1 for (i, _), v in zip(copies, judged, strict=True)
                    if v.reason in ("near_duplicate", "exact_duplicate") and v.matched_question_id == ids[i])
         line += f"; reworded copies refused {hits}/{len(copies)}"
@@ -94,12 +99,17 @@ async def test_agieval_subset(conn: asyncpg.Connection, settings: Settings, embe
     lines = []
     for corpus, n in FAST_PASSAGES.items():
         lines.append(await _check(conn, settings, embedder, corpus, _first_passages(corpus, n)))
+        lines.append(await _check(conn, settings, embedder, corpus, _first_passages(corpus, 2), "printed"))
     for corpus in ("sat-math", "math"):
         lines.append(await _check(conn, settings, embedder, corpus, _listed_pairs(corpus)))
     print("\n" + "\n".join(lines))
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("corpus", agieval_corpus.SETS)
-async def test_agieval_full_set(conn: asyncpg.Connection, settings: Settings, embedder: Embedder, corpus: str) -> None:
-    print("\n" + await _check(conn, settings, embedder, corpus, list(agieval_corpus.load(corpus))))
+@pytest.mark.parametrize(
+    ("corpus", "form"), [*((c, "items") for c in agieval_corpus.SETS), *((c, "printed") for c in agieval_corpus.PASSAGE_SETS)]
+)
+async def test_agieval_full_set(
+    conn: asyncpg.Connection, settings: Settings, embedder: Embedder, corpus: str, form: str
+) -> None:
+    print("\n" + await _check(conn, settings, embedder, corpus, list(agieval_corpus.load(corpus)), form))
