@@ -72,8 +72,8 @@ _SYMBOL = re.compile(
 # Drawing code that a figure is rendered from: hundreds of word pieces of coordinates, which would
 # otherwise fill the 256 the model reads and make two figures' questions alike (MATH's geometry items).
 _FIGURE_CODE = re.compile(r"\[asy\].*?\[/asy\]", re.DOTALL)
-# an option's label: "(A)" anywhere, or "A)" / "A." where a line starts
-_OPTION_LABEL = re.compile(r"\((?P<paren>[A-H])\)|(?:^|\n)[ \t]*(?P<line>[A-H])[.)][ \t]", re.MULTILINE)
+# an option's label: "(A)" anywhere but after a name (P(A) is a probability), or "A)" / "A." where a line starts
+_OPTION_LABEL = re.compile(r"(?<![\w)\]])\((?P<paren>[A-H])\)|(?:^|\n)[ \t]*(?P<line>[A-H])[.)][ \t]", re.MULTILINE)
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+(?=[A-Z(\\$\"'])|\n\s*\n?")
 _PUNCT_SPACE = re.compile(r"\s*([{}()\[\]^_=+\-*/,.;:?!<>|])\s*")
 _TERM = re.compile(r"\\?[a-z]+|\d+(?:\.\d+)?|[^\x00-\x7f\s]")

@@ -324,3 +324,15 @@ def test_another_unknown_or_function_in_the_ask_is_another_question() -> None:
     # a reworded ask keeps its symbols
     reworded = _f(f"{stem} Find x.")
     assert not dedupe.another_unknown(x, reworded) and dedupe.relation(x, reworded, 0.95, 0.8) == "duplicate"
+
+
+def test_options_printed_in_the_text_are_read_as_options() -> None:
+    printed = "A long passage. Which choice is right?\n(A)one thing\n(B)two things\n(C)three\n(D)four"
+    options = ["one thing", "two things", "three", "four"]
+    assert dedupe.split_options(printed) == ("A long passage. Which choice is right?", options)
+    assert dedupe.split_options("Which?\nA) one\nB) two\nC) three")[1] == ["one", "two", "three"]
+    # a probability's event is not a label, nor are labels out of order
+    assert dedupe.split_options("For events, P(A) = 1/3, P(B) = 1/4, P(C) = 1/2. Find P.")[1] == []
+    assert dedupe.split_options("Which? (B) one (A) two (C) three")[1] == []
+    # the printed MCQ is judged as the MCQ: the same ask and options, the same representation
+    assert dedupe.representation_text(printed) == dedupe.representation_text("A long passage. Which choice is right?", options)
