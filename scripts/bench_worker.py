@@ -85,7 +85,13 @@ async def _first_question(conn: asyncpg.Connection, i: int) -> float:
         " returning id", f"First question probe {i}",
     )
     t0 = time.perf_counter()
+    polls = 0
     while not await conn.fetchval("select exists (select 1 from questions where request_id = $1)", rid):
+        polls += 1
+        if polls % 50 == 0:  # a request that ended without a question will never show one: say why
+            row = await conn.fetchrow("select status, error from question_requests where id = $1", rid)
+            if row["status"] in TERMINAL:
+                raise RuntimeError(f"probe {i} ended {row['status']} with no question: {row['error']}")
         if time.perf_counter() - t0 > 60:
             raise TimeoutError("no question after 60s")
         await asyncio.sleep(0.002)
@@ -126,7 +132,6 @@ async def end_to_end(cluster: Cluster, embedder: Any, *, questions: int, bank: i
                     t1 = await _wait_terminal(conn, ids, 1800)
                     elapsed = t1 - t0
                     embedded_texts = embedded[0]
-                    firsts = [await _first_question(conn, i) for i in range(first_samples)]
                 finally:
                     worker.stop()
                     await asyncio.wait_for(task, 60)
@@ -143,6 +148,7 @@ async def end_to_end(cluster: Cluster, embedder: Any, *, questions: int, bank: i
         finally:
             embedder.embed_texts = real_embed_texts
             await conn.close()
+    firsts = await _first_questions(cluster, embedder, bank=bank, samples=first_samples)
     stored = len(rows)
     texts = [representation(validate_item(json.loads(r["body"]), r["question_type"])) for r in rows]
     rate = stored / elapsed
@@ -164,6 +170,30 @@ async def end_to_end(cluster: Cluster, embedder: Any, *, questions: int, bank: i
     sec.extra.update(e2e_encode_bounds=bounds, e2e_elapsed_s=elapsed, e2e_stored=stored, first_question_ms=firsts,
                      e2e_sim_calls={"vllm": vllm.stats.calls, "gemini": gem.stats.calls})
     return sec
+
+
+async def _first_questions(cluster: Cluster, embedder: Any, *, bank: int, samples: int) -> list[float]:
+    """First-question latencies of an idle worker, on a database and simulators of their own.
+
+    Not after the end-to-end run in its database: those 1 000 questions used up the simulated pod's Physics
+    problems, so a probe's items could only be variants of stored ones, which the bank refuses
+    (QGEN_VARIANT_POLICY=reject), and a probe request then ended without any question."""
+    async with cluster.database("first") as dsn, SimulatorServer("vllm") as vllm, SimulatorServer("gemini") as gem:
+        await seed_bank(dsn, bank, seed=4)
+        settings = _sim_settings(cluster, dsn, vllm, gem)
+        conn = await db.connect(dsn, settings)
+        try:
+            async with worker_runtime(settings, dsn=dsn, embedder=embedder) as worker:
+                task = asyncio.create_task(worker.run())
+                try:
+                    await asyncio.sleep(0.5)  # LISTEN up, first (empty) claim done
+                    await _first_question(conn, -1)  # warm-up: prepared statements, code paths
+                    return [await _first_question(conn, i) for i in range(samples)]
+                finally:
+                    worker.stop()
+                    await asyncio.wait_for(task, 60)
+        finally:
+            await conn.close()
 
 
 # ---------------------------------------------------------------------------------- memory

@@ -1,10 +1,11 @@
 """Where generation and fallback happen: route, size calls to the context, retry, break, validate, fall back.
 
 The routed provider gets the request split into calls that fit its window (its ``ProviderProfile``
-says how big). Each call has one retry loop (backoff, Retry-After) behind the provider's concurrency
-``Limiter`` and ``CircuitBreaker``. Replies are parsed and validated strictly; valid items are kept
-(also from truncated replies). Only the items still missing go down the fallback chain (``Routes``,
-Gemini by default), each tagged with why. Providers are known only by their route keys and profiles.
+says how big). Each call has one retry loop (backoff, Retry-After) behind the provider's adaptive
+concurrency limit (``concurrency.AdaptiveLimiter``) and ``CircuitBreaker``. Replies are parsed and
+validated strictly; valid items are kept (also from truncated replies). Only the items still missing
+go down the fallback chain (``Routes``, Gemini by default), each tagged with why. Providers are known
+only by their route keys and profiles.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 from . import prompts
+from .concurrency import AdaptiveLimiter, LimitPolicy, signal_of
 from .errors import CircuitOpenError, JobRetry, ProviderError
 from .parsing import parse_items
 from .providers.base import Provider, ProviderCall, ProviderReply
 from .questions import Question, RequestSpec, provider_json_schema, validate_items
-from .resilience import BREAKER_KINDS, CircuitBreaker, Limiter, retry_decision
+from .resilience import BREAKER_KINDS, CircuitBreaker, retry_decision
 from .routing import DEFAULT_KEY, Routes, routes_from
 from .settings import Settings
 
@@ -132,7 +134,10 @@ class Generator:
         self.breakers = {
             key: CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s) for key in providers
         }
-        self.limiters = {key: Limiter(p.profile.max_concurrency) for key, p in providers.items()}
+        # the profile's max_concurrency is the ceiling of a limit learnt from how calls end
+        self.limiters = {
+            key: AdaptiveLimiter(LimitPolicy(ceiling=p.profile.max_concurrency)) for key, p in providers.items()
+        }
         # called with every CallRecord, from every job (metrics); keep them cheap and non-blocking
         self.observers: list[CallObserver] = []
 
@@ -388,7 +393,7 @@ class Generator:
         breaker = self._breaker(pname, purpose)
         if breaker.retry_in(self.clock()) > 0:  # open: fail fast instead of queueing on the limiter
             raise CircuitOpenError(provider.name, breaker.retry_in(self.clock()))
-        async with self.limiters[pname]:
+        async with self.limiters[pname] as slot:
             # checked inside the limiter: a queued call must see the breaker as it is now
             if not breaker.allow(self.clock()):
                 raise CircuitOpenError(provider.name, breaker.retry_in(self.clock()))
@@ -397,6 +402,7 @@ class Generator:
             try:
                 reply = await provider.generate(call)
             except ProviderError as e:
+                slot.observe(time.perf_counter() - started, 0, signal_of(e.kind, e.status))
                 self._record(result, pname, provider, purpose, e.kind, started)
                 if e.kind in BREAKER_KINDS:
                     breaker.record_failure(self.clock())
@@ -411,6 +417,7 @@ class Generator:
                     raise ProviderError(provider.name, "server", f"{type(e).__name__}: {e}") from e
                 raise
             breaker.record_success(self.clock())
+            slot.observe(time.perf_counter() - started, reply.completion_tokens or 0, "ok")
         result.prompt_tokens += reply.prompt_tokens or 0
         result.completion_tokens += reply.completion_tokens or 0
         try:

@@ -1,11 +1,10 @@
-"""Retry, backoff, circuit breaking and concurrency caps for provider calls (pure; clock injected)."""
+"""Retry, backoff and circuit breaking for provider calls (pure; clock injected). The concurrency limit
+lives in ``concurrency``."""
 
 from __future__ import annotations
 
-import asyncio
 import random
 from collections.abc import Callable
-from types import TracebackType
 
 from .errors import FailureKind, ProviderError
 
@@ -126,30 +125,3 @@ class CircuitBreaker:
         self._opened_at = now
         self._probe_in_flight = False
         self.times_opened += 1
-
-
-class Limiter:
-    """At most ``limit`` concurrent calls to one provider; records in-flight and the maximum seen."""
-
-    def __init__(self, limit: int) -> None:
-        if limit < 1:
-            raise ValueError("limit must be >= 1")
-        self.limit = limit
-        self._sem = asyncio.Semaphore(limit)
-        self.in_flight = 0
-        self.max_in_flight = 0
-
-    async def __aenter__(self) -> Limiter:
-        await self._sem.acquire()
-        self.in_flight += 1
-        self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.in_flight -= 1
-        self._sem.release()

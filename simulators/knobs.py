@@ -75,6 +75,19 @@ class Knobs:
     # output tokens a thinking model spends before answering; None: what the request's thinking level spends
     # (simulators/gemini.py THINKING_TOKENS; thinking is on by default, as on Gemini 3)
     thinking_tokens: int | None = None
+    # vLLM pod capacity model (simulators/vllm.py ``PodEngine``); off while max_num_seqs is None. On, a call's
+    # latency comes from the model (latency_s and latency_per_item_s are not used) and the pod proxy's deadline applies.
+    max_num_seqs: int | None = None  # sequences running at once (vLLM --max-num-seqs)
+    max_num_batched_tokens: int = 2048  # tokens per engine step (vLLM's OpenAI-server default below 70 GB)
+    kv_cache_tokens: int | None = None  # KV-cache budget in tokens; None: max_num_seqs full windows (no preemption)
+    kv_block_size: int = 16  # tokens per KV block (vLLM's default block size)
+    step_base_s: float = 0.010  # one decode step of a 7B model, any batch: weights read once per step
+    step_per_seq_s: float = 0.00007  # added per running sequence: its KV cache read per step
+    prefill_per_token_s: float = 0.0001  # per prompt token computed (a prefix-cache hit skips its tokens)
+    prefix_caching: bool = True  # vLLM V1's automatic prefix caching (on by default)
+    prompt_tokens_details: bool = True  # report usage.prompt_tokens_details.cached_tokens (--enable-prompt-tokens-details)
+    proxy_timeout_s: float | None = 100.0  # the RunPod pod proxy answers 524 after this; None: served directly
+    time_scale: float = 1.0  # wall seconds per simulated second (0.01 runs the pod 100x faster)
     seed: int = 0
 
     def update(self, values: dict[str, Any]) -> None:

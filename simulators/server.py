@@ -53,6 +53,8 @@ class SimulatorServer:
         self.core = SimCore(kind, knobs or Knobs(), model or DEFAULT_MODELS[kind])
         self._runner: web.AppRunner | None = None
         self._runpod: runpod.RunpodSim | None = None
+        # the vLLM capacity model (on when knobs.max_num_seqs is set)
+        self.pod: vllm.Pod | None = vllm.Pod(self.core) if kind == "vllm" else None
 
     @property
     def knobs(self) -> Knobs:
@@ -75,6 +77,8 @@ class SimulatorServer:
 
     def reset_stats(self) -> None:
         self.core.reset_stats()
+        if self.pod is not None:
+            self.pod.reset_stats()
 
     @property
     def origin(self) -> str:
@@ -93,7 +97,7 @@ class SimulatorServer:
         app = web.Application(client_max_size=16 * 1024**2)
         core = self.core
         if self.kind == "vllm":
-            vllm.add_routes(app, core)
+            vllm.add_routes(app, core, pod=self.pod)
             app.router.add_get("/health", vllm.health)
         elif self.kind == "runpod":
             self._runpod = runpod.RunpodSim(core)
@@ -120,7 +124,10 @@ class SimulatorServer:
         return web.json_response(self.knobs.to_dict())
 
     async def _get_stats(self, request: web.Request) -> web.Response:
-        return web.json_response(self.stats.to_dict())
+        stats = self.stats.to_dict()
+        if self.pod is not None:
+            stats["pod"] = self.pod.stats_dict()
+        return web.json_response(stats)
 
     async def _reset(self, request: web.Request) -> web.Response:
         self.reset_stats()
@@ -150,6 +157,8 @@ class SimulatorServer:
         return self
 
     async def stop(self) -> None:
+        if self.pod is not None:
+            await self.pod.close()
         if self._runpod is not None:
             await self._runpod.close()
         if self._runner is not None:

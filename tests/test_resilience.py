@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from service.errors import ProviderError
-from service.resilience import CircuitBreaker, Limiter, backoff_delay, retry_decision
+from service.resilience import CircuitBreaker, backoff_delay, retry_decision
 
 
 def test_backoff_is_exponential_full_jitter_and_capped() -> None:
@@ -85,20 +83,3 @@ def test_breaker_abandoned_probe_frees_the_slot() -> None:
     assert b.allow(1) and not b.allow(1)
     b.abandon()
     assert b.allow(1)
-
-
-async def test_limiter_caps_concurrency_and_records_max() -> None:
-    lim = Limiter(3)
-    running = 0
-    seen = 0
-
-    async def work() -> None:
-        nonlocal running, seen
-        async with lim:
-            running += 1
-            seen = max(seen, running)
-            await asyncio.sleep(0.01)
-            running -= 1
-
-    await asyncio.gather(*(work() for _ in range(20)))
-    assert seen == 3 and lim.max_in_flight == 3 and lim.in_flight == 0
