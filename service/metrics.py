@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Literal, get_args
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics, generate_latest
@@ -26,6 +26,7 @@ from .resilience import CircuitBreaker
 
 if TYPE_CHECKING:
     from .bank import Verdict
+    from .concurrency import AdaptiveLimiter
     from .generation import CallRecord
 
 # LLM calls take from a fraction of a second (a cached 4xx) to the 90-120 s call deadlines.
@@ -183,6 +184,12 @@ class WorkerMetrics:
         self.breaker_state = Gauge(
             "qgen_breaker_state", "Circuit breaker per provider: 0 closed, 1 half-open, 2 open.", ["provider"], registry=r
         )
+        self.concurrency_limit = Gauge(
+            "qgen_provider_concurrency_limit",
+            "Calls this worker may have in flight per provider now: the adaptive limit, under its configured ceiling.",
+            ["provider"],
+            registry=r,
+        )
         self.embedding_seconds = Histogram(
             "qgen_embedding_duration_seconds",
             "One batched embedding of a round's questions (waiting for the encoder thread included).",
@@ -243,6 +250,10 @@ class WorkerMetrics:
     def refresh_breakers(self, breakers: dict[str, CircuitBreaker], now: float) -> None:
         for key, b in breakers.items():
             self.breaker_state.labels(key).set(BREAKER_VALUES[breaker_state(b, now)])
+
+    def refresh_limits(self, limiters: Mapping[str, AdaptiveLimiter]) -> None:
+        for key, lim in limiters.items():
+            self.concurrency_limit.labels(key).set(lim.limit)
 
     def render(self) -> bytes:
         """The Prometheus text exposition of this worker's registry."""

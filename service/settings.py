@@ -48,7 +48,10 @@ class Settings(BaseSettings):
     runpod_json_mode: Literal["response_format", "structured_outputs"] = Field(
         "response_format", validation_alias=_env("RUNPOD_JSON_MODE")
     )
-    runpod_max_concurrency: int = Field(4, ge=1, validation_alias=_env("RUNPOD_MAX_CONCURRENCY"))
+    # the ceiling of the adaptive limit (service/concurrency.py), which finds the pod's size by itself: 256 is
+    # vLLM's default max_num_seqs for its OpenAI server (below 70 GB and on A100s, vllm/engine/arg_utils.py),
+    # so more calls in flight than this could only wait in the server's queue
+    runpod_max_concurrency: int = Field(256, ge=1, validation_alias=_env("RUNPOD_MAX_CONCURRENCY"))
     # the whole call, polling included; a pod's proxy cuts requests at 100 s (HTTP 524)
     runpod_timeout_s: float = Field(90.0, gt=0, validation_alias=_env("RUNPOD_TIMEOUT_S"))
     # serverless: how long a call waits for a worker (a job IN_QUEUE, or /health before the OpenAI route)

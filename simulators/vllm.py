@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
 import itertools
 import json
@@ -546,6 +547,9 @@ class PodStats:
             "max_waiting": engine.max_waiting if engine else 0,
             "busy_s": engine.busy_s if engine else 0.0,
             "now_s": engine.now if engine else 0.0,
+            # per finished request: prompt, cached and output tokens, and whether its reply was sent (not 524)
+            "requests": [[s.prompt_tokens, s.cached_tokens, s.output_tokens, s.answered] for s in self.served],
+            "config": dataclasses.asdict(engine.config) if engine else None,
         }
 
 
@@ -593,8 +597,11 @@ class Pod:
         return self.stats.to_dict(self.engine)
 
     def reset_stats(self) -> None:
+        """Zero the counters; an idle engine is replaced (a new pod: empty prefix cache, its clock at now)."""
         self.stats = PodStats()
-        if self.engine is not None:
+        if self.engine is not None and not self.engine.busy:
+            self.engine = None
+        elif self.engine is not None:
             e = self.engine
             e.preemptions, e.busy_s, e.max_running, e.max_waiting = 0, 0.0, len(e.running), len(e.waiting)
 

@@ -204,3 +204,15 @@ async def test_a_cancelled_waiter_gives_its_place_back() -> None:
     assert lim.in_flight == 0
     async with lim:
         assert lim.in_flight == 1
+
+
+def test_the_limit_is_a_gauge_per_provider() -> None:
+    from service.metrics import WorkerMetrics
+
+    m = WorkerMetrics()
+    lim = AdaptiveLimiter(LimitPolicy(ceiling=256))
+    lim.record(Sample(TPOT * 1000, 1000, 16, "ok"))
+    m.refresh_limits({"runpod": lim, "gemini": AdaptiveLimiter(LimitPolicy(ceiling=8))})
+    text = m.render().decode()
+    assert 'qgen_provider_concurrency_limit{provider="runpod"} 17.0' in text
+    assert 'qgen_provider_concurrency_limit{provider="gemini"} 8.0' in text

@@ -357,7 +357,10 @@ class RunPodProvider:
         self._owns_client = client is None
         # connect gets its own short limit so that a dead pod fails fast as 'connect', not 'timeout'
         timeout = httpx.Timeout(self.timeout_s, connect=min(10.0, self.timeout_s))
-        self._client = client or httpx.AsyncClient(timeout=timeout)
+        # the concurrency limiter bounds calls, not the pool: httpx's default of 100 connections would hold calls
+        # past it inside the client, where the wait counts against the call's timeout (+8: polls, health)
+        pool = httpx.Limits(max_connections=settings.runpod_max_concurrency + 8, max_keepalive_connections=32)
+        self._client = client or httpx.AsyncClient(timeout=timeout, limits=pool)
 
     # --- the Provider contract ----------------------------------------------------------------
     async def generate(self, call: ProviderCall) -> ProviderReply:
