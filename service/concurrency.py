@@ -42,7 +42,7 @@ class LimitPolicy:
     """The knobs of one route's limit; the defaults are Netflix's where they carry over."""
 
     ceiling: int  # the configured cap: the limit never goes above it
-    initial: int = 16  # 16 queued calls on a pod of 4 sequences wait about 3 calls' time: far from 100 s
+    initial: int = 32  # on a pod of 8 sequences, 24 calls wait at most 3 calls' time: far from the proxy's 100 s
     floor: int = 1
     smoothing: float = 0.2  # Gradient2's default
     tolerance: float = 2.0  # Gradient2 allows 1.5x its long average; 2x the no-load minimum lets a batch fill
