@@ -140,11 +140,12 @@ async def chat_completions(request: web.Request, core: SimCore, pod: Pod | None 
     if not isinstance(body, dict):
         return vllm_error(400, "Request body must be a JSON object")
     core.record(body)
-    return await answer_chat(body, core)
+    return await answer_chat(body, core, pod)
 
 
-async def answer_chat(body: dict[str, Any], core: SimCore) -> web.Response:
-    """The answer to a parsed chat-completions body (also run as a RunPod OpenAI-route job)."""
+async def answer_chat(body: dict[str, Any], core: SimCore, pod: Pod | None = None) -> web.Response:
+    """The answer to a parsed chat-completions body (also run as a RunPod OpenAI-route job); with the capacity
+    model on, ``pod`` serves it."""
     model = body.get("model") or core.model
     if model != core.model:
         return vllm_error(404, f"The model `{model}` does not exist.")
