@@ -33,17 +33,17 @@ def feed(state: LimitState, samples: int, tpot: float = TPOT, policy: LimitPolic
 
 
 def test_starts_at_the_initial_limit_under_the_ceiling() -> None:
-    assert whole(initial_state(POLICY).limit) == 16
+    assert whole(initial_state(POLICY).limit) == 32
     assert whole(initial_state(LimitPolicy(ceiling=4)).limit) == 4
 
 
 def test_slow_start_grows_by_one_per_good_sample_while_time_per_token_is_flat() -> None:
     state = feed(initial_state(POLICY), 30)
-    assert whole(state.limit) == 16 + 30 and state.slow_start and state.baseline == pytest.approx(TPOT)
+    assert whole(state.limit) == 32 + 30 and state.slow_start and state.baseline == pytest.approx(TPOT)
 
 
 def test_a_call_that_waited_in_the_queue_ends_slow_start_and_lowers_the_limit() -> None:
-    state = feed(initial_state(POLICY), 20)  # limit 36
+    state = feed(initial_state(POLICY), 20)  # limit 52
     queued = next_state(state, ok(state.limit, tpot=TPOT * 3), POLICY)
     assert not queued.slow_start and queued.limit < state.limit
     # a sustained wait keeps lowering it, to where the gradient (2 x 1/3 here) and the queue allowance meet
@@ -70,7 +70,7 @@ def test_a_batch_that_fills_up_is_not_queueing_until_twice_the_no_load_time() ->
 )
 def test_overload_signals_cut_the_limit_multiplicatively(kind: str, status: int | None) -> None:
     assert signal_of(kind, status) == "drop"
-    state = feed(initial_state(POLICY), 24)  # limit 40
+    state = feed(initial_state(POLICY), 8)  # limit 40
     after = next_state(state, Sample(0.5, 0, 40, signal_of(kind, status)), POLICY)
     assert after.limit == pytest.approx(40 * POLICY.backoff_ratio) and not after.slow_start and after.drops == 1
 
@@ -92,7 +92,7 @@ def test_an_unusable_reply_still_counts_as_a_call_that_ran() -> None:
 
 def test_an_app_limited_sample_does_not_grow_the_limit_but_teaches_the_baseline() -> None:
     state = initial_state(POLICY)
-    after = next_state(state, ok(16, in_flight=7, tpot=0.010), POLICY)
+    after = next_state(state, ok(32, in_flight=15, tpot=0.010), POLICY)
     assert after.limit == state.limit and after.baseline == pytest.approx(0.010)
 
 
@@ -138,7 +138,8 @@ def test_the_limit_settles_near_a_pod_it_was_not_told_about(seats: int) -> None:
         state = next_state(state, ok(n, tpot=tpot), POLICY)
         history.append(whole(state.limit))
     settled = history[-100:]
-    assert min(settled) >= seats * 0.8 and max(settled) <= seats * 2 + 8
+    # at most about twice the seats: calls then wait about one call's time (tolerance 2), far from 100 s
+    assert min(settled) >= seats * 0.8 and max(settled) <= seats * 2.5 + 4
 
 
 async def test_limiter_caps_in_flight_calls_at_its_limit_and_records_the_peak() -> None:
@@ -211,8 +212,8 @@ def test_the_limit_is_a_gauge_per_provider() -> None:
 
     m = WorkerMetrics()
     lim = AdaptiveLimiter(LimitPolicy(ceiling=256))
-    lim.record(Sample(TPOT * 1000, 1000, 16, "ok"))
+    lim.record(Sample(TPOT * 1000, 1000, 32, "ok"))
     m.refresh_limits({"runpod": lim, "gemini": AdaptiveLimiter(LimitPolicy(ceiling=8))})
     text = m.render().decode()
-    assert 'qgen_provider_concurrency_limit{provider="runpod"} 17.0' in text
+    assert 'qgen_provider_concurrency_limit{provider="runpod"} 33.0' in text
     assert 'qgen_provider_concurrency_limit{provider="gemini"} 8.0' in text
