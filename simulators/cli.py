@@ -48,6 +48,13 @@ def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-chat-text", action="store_true", help="answer pure JSON even when no schema is sent"
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the simulators' random choices")
+    parser.add_argument(
+        "--max-num-seqs", type=int, help="vLLM pod capacity model: sequences running at once (off when not given)"
+    )
+    parser.add_argument("--kv-cache-tokens", type=int, help="capacity model: KV-cache budget in tokens")
+    parser.add_argument(
+        "--time-scale", type=float, default=1.0, help="capacity model: wall seconds per simulated second"
+    )
 
 
 def knobs_from_args(args: argparse.Namespace) -> Knobs:
@@ -69,6 +76,9 @@ def knobs_from_args(args: argparse.Namespace) -> Knobs:
         expected_api_key=args.api_key,
         chat_text_without_schema=not args.no_chat_text,
         seed=args.seed,
+        max_num_seqs=args.max_num_seqs,
+        kv_cache_tokens=args.kv_cache_tokens,
+        time_scale=args.time_scale,
     )
 
 
