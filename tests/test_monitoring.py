@@ -17,6 +17,7 @@ import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from service.bank import Candidate, Verdict
+from service.concurrency import AdaptiveLimiter, LimitPolicy
 from service.generation import CallRecord
 from service.metrics import WorkerMetrics
 from service.resilience import CircuitBreaker
@@ -47,6 +48,7 @@ def exported() -> dict[str, frozenset[str]]:
     cand = Candidate(None, None, "gemini", "g", "runpod server 500", None, verification="verified")  # type: ignore[arg-type]
     m.round_stored([Verdict(cand, True, None, None, None, None), Verdict(cand, False, None, "near_duplicate", None, None)])
     m.refresh_breakers({"runpod": CircuitBreaker(1, 30)}, 0.0)
+    m.refresh_limits({"runpod": AdaptiveLimiter(LimitPolicy(ceiling=256))})
     m.verifier_windows({"gemini": (1, 20)})
     out: dict[str, set[str]] = {}
     families = list(text_string_to_metric_families(m.render().decode()))
