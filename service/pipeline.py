@@ -27,7 +27,7 @@ from typing import Literal, Protocol, TypeVar
 
 import asyncpg
 
-from . import bank, diversity, queue
+from . import bank, diversity, queue, topic
 from .costs import Prices, cost_usd
 from .embedding import Embedder
 from .errors import JobCancelled, LeaseLost, first_line
@@ -43,12 +43,14 @@ T = TypeVar("T")
 
 # Why a generated item did not become a stored question, counted once each (``Tally``). ``slot_filled``
 # (an earlier run of the job stored that slot) is bookkeeping, not a loss.
-Refusal = Literal["exact_duplicate", "near_duplicate", "batch_duplicate", "variant", "disputed", "slot_filled"]
+Refusal = Literal["exact_duplicate", "near_duplicate", "batch_duplicate", "variant", "off_topic", "disputed",
+                  "slot_filled"]
 _REFUSAL_TEXT: dict[str, tuple[str, str]] = {
     "exact_duplicate": ("exact duplicate", "exact duplicates"),
     "near_duplicate": ("near-duplicate", "near-duplicates"),
     "batch_duplicate": ("duplicate within a round", "duplicates within a round"),
     "variant": ("variant (only the numbers differ)", "variants (only the numbers differ)"),
+    "off_topic": ("off topic (about another subject)", "off topic (about another subject)"),
     "disputed": ("disputed by the answer-key gate", "disputed by the answer-key gate"),
 }
 
@@ -77,6 +79,7 @@ class JobContext:
     metrics: WorkerMetrics
     db: DbRunner  # runs fn on a pooled connection, retrying lost connections (writes re-check the lease)
     check: Callable[[], None]  # raises LeaseLost / JobCancelled as the heartbeat last saw them
+    topics: topic.Screen | None = None  # the on-topic check (service/topic.py); None: off
 
 
 @dataclass
@@ -177,11 +180,13 @@ async def run(ctx: JobContext) -> Tally:
         try:
             new = await _generate(ctx, ask, seed, round_no, free, [*lost_texts[-10:], *_texts(spares), *avoid],
                                   tally, reasons, records) if ask else []
+            new, off_topic = await _on_topic(ctx, new)
             pool = [*spares, *new]
             if ctx.verifier.enabled and pool:
                 chosen, refused, disputes, spares = await _gate(ctx, pool, need, seed, records)
             else:
                 chosen, spares = pool, []
+            refused = [*off_topic, *refused]
         finally:
             # the calls are paid for whatever became of the round (shutdown excepted: not awaited then)
             if records and not _cancelling():
@@ -227,6 +232,19 @@ async def run(ctx: JobContext) -> Tally:
             tally.discarded = len(spares)
             return tally
         round_no += 1
+
+
+async def _on_topic(ctx: JobContext, cands: list[bank.Candidate]) -> tuple[list[bank.Candidate], list[bank.Verdict]]:
+    """The candidates about the request's subject, and the others refused with reason off_topic (their
+    margin in ``similarity``): judged before the dedupe or the verifier spends anything on them."""
+    if ctx.topics is None or not cands:
+        return cands, []
+    spec = ctx.job.spec
+    judged = await ctx.topics.judge(spec.subject, spec.topic, [c.embedding for c in cands])
+    keep = [c for c, j in zip(cands, judged, strict=True) if j.on_topic]
+    refused = [bank.Verdict(c, False, None, "off_topic", None, round(j.margin, 4))
+               for c, j in zip(cands, judged, strict=True) if not j.on_topic]
+    return keep, refused
 
 
 async def _start(conn: asyncpg.Connection, ctx: JobContext) -> tuple[set[int], list[str]]:

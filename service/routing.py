@@ -1,10 +1,19 @@
-"""Which provider serves a request: subject normalisation, route rules, keyword routing (pure)."""
+"""Which provider serves a request: subject names, route rules, keyword routing (pure).
+
+Who routes a subject, first match wins (README, "Subjects and routes"):
+1. a QGEN_ROUTES rule that names it (by its catalogue name or any alias): the operator's override;
+2. its route in the subject catalogue (``qgen_subjects.route``);
+3. QGEN_ROUTES's ``*`` rule (subjects the catalogue does not route, or does not hold when it is open).
+Aliases come from the catalogue (``service.catalogue``); without one, names are only lower-cased.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .catalogue import Catalogue, subject_key
 from .errors import ConfigError
 
 # Route targets: the provider keys ``providers.registry`` can build from settings.
@@ -19,9 +28,30 @@ class Routes:
 
     rules: dict[str, str]
     fallback: tuple[str, ...] = ()
+    # every name the catalogue knows → its subject key (empty: names are only lower-cased)
+    aliases: dict[str, str] = field(default_factory=dict)
 
     def primary(self, subject: str | None, text: str) -> str:
-        return route(subject, text, self.rules)
+        return route(subject, text, self.rules, self.aliases)
+
+    def with_catalogue(self, catalogue: Catalogue) -> Routes:
+        """These rules over ``catalogue``: a QGEN_ROUTES rule naming a subject (or an alias of it) wins,
+        the catalogue's route comes next, ``*`` last. Raises ``ConfigError`` when QGEN_ROUTES routes one
+        subject twice under two of its names."""
+        aliases = catalogue.aliases()
+        rules: dict[str, str] = {}
+        named: dict[str, str] = {}
+        for key, provider in self.rules.items():
+            canonical = key if key == DEFAULT_KEY else aliases.get(key, key)
+            if canonical in rules and rules[canonical] != provider:
+                raise ConfigError(
+                    f"QGEN_ROUTES: subject {canonical!r} is routed twice ({named[canonical]!r} and {key!r} are one subject)"
+                )
+            rules[canonical] = provider
+            named[canonical] = key
+        for key, provider in catalogue.routes().items():
+            rules.setdefault(key, provider)
+        return dataclasses.replace(self, rules=rules, aliases=aliases)
 
     def chain(self, primary: str) -> list[str]:
         """The routed provider, then each fallback once (the primary is not its own fallback)."""
@@ -42,20 +72,6 @@ def routes_from(spec: str, fallback: str, *, fallback_enabled: bool = True) -> R
     """``Routes`` from the QGEN_ROUTES and QGEN_FALLBACK settings."""
     return Routes(parse_routes(spec), parse_fallback(fallback) if fallback_enabled else ())
 
-_ALIASES = {
-    "math": "mathematics",
-    "maths": "mathematics",
-    "mathematics": "mathematics",
-    "mathematic": "mathematics",
-    "phys": "physics",
-    "physic": "physics",
-    "physics": "physics",
-    "chem": "chemistry",
-    "chemistry": "chemistry",
-    "bio": "biology",
-    "biology": "biology",
-}
-
 # Word boundaries on both sides: "aftermath" and "metaphysics" must not route to RunPod,
 # which is exactly what the old substring rule got wrong.
 _KEYWORDS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -66,16 +82,18 @@ _KEYWORDS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def normalise_subject(s: str) -> str:
-    """Canonical subject: 'Maths' → 'mathematics', 'Phys' → 'physics'; unknown → lower-cased, stripped."""
-    key = " ".join(s.split()).lower()
-    return _ALIASES.get(key, key)
+def normalise_subject(s: str, aliases: dict[str, str] | None = None) -> str:
+    """A subject's routing key: lower case, single spaces, and through ``aliases`` (the catalogue's
+    names, ``Catalogue.aliases``) to its subject: 'Maths' → 'mathematics' when the catalogue says so."""
+    key = subject_key(s)
+    return (aliases or {}).get(key, key)
 
 
 def parse_routes(spec: str) -> dict[str, str]:
     """Parse ``"mathematics=runpod,physics=runpod,*=gemini"`` into ``{subject: provider}``.
 
-    Subjects are normalised; a ``*`` default is required; raises ``ConfigError`` on malformed input.
+    Subjects are lower-cased (aliases are resolved against the catalogue by ``Routes.with_catalogue``);
+    a ``*`` default is required; raises ``ConfigError`` on malformed input.
     """
     rules: dict[str, str] = {}
     for raw in spec.split(","):
@@ -108,10 +126,10 @@ def subject_from_text(text: str) -> str | None:
     return None
 
 
-def route(subject: str | None, text: str, rules: dict[str, str]) -> str:
+def route(subject: str | None, text: str, rules: dict[str, str], aliases: dict[str, str] | None = None) -> str:
     """Provider for a request: the structured subject wins; without one, whole-word keywords in ``text``."""
     if subject is not None and subject.strip():
-        key = normalise_subject(subject)
+        key = normalise_subject(subject, aliases)
     else:
         key = subject_from_text(text or "") or DEFAULT_KEY
     return rules.get(key, rules[DEFAULT_KEY])

@@ -134,6 +134,11 @@ class Settings(BaseSettings):
     variant_policy: Literal["reject", "allow"] = Field("reject", validation_alias=_env("QGEN_VARIANT_POLICY"))
     variants_per_original: int = Field(3, ge=0, validation_alias=_env("QGEN_VARIANTS_PER_ORIGINAL"))
 
+    # --- on topic or refused (service/topic.py): an item nearer another catalogue subject than its own by
+    # more than the margin is refused with reason off_topic (calibrated in docs/topic.md)
+    topic_check: bool = Field(True, validation_alias=_env("QGEN_TOPIC_CHECK"))
+    topic_margin: float = Field(0.05, ge=-1, le=2, validation_alias=_env("QGEN_TOPIC_MARGIN"))
+
     # --- answer-key verification (service/verify.py) -----------------------------------------
     verify: Literal["on", "off"] = Field("on", validation_alias=_env("QGEN_VERIFY"))
     # generator[/subject]=verifier: who re-solves whose items ('*' for any generator). Unrouted items, or a

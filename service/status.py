@@ -18,6 +18,7 @@ contract for scripts; README "Operating it" documents them:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import uuid
@@ -29,6 +30,7 @@ from typing import Any
 
 import asyncpg
 
+from . import catalogue
 from .errors import InputError, QgenError
 from .ids import short
 from .sqlfiles import q
@@ -125,7 +127,11 @@ async def workers(conn: asyncpg.Connection, limit: int = 50) -> dict[str, Any]:
 
 
 async def overview(conn: asyncpg.Connection, f: Filters) -> dict[str, Any]:
-    """The matching requests (newest first, at most ``f.limit``), their counts and their open jobs."""
+    """The matching requests (newest first, at most ``f.limit``), their counts and their open jobs.
+
+    A subject the catalogue knows by another name ('Maths') filters by the catalogue's ('Mathematics')."""
+    if f.subject and (canonical := await catalogue.canonical(conn, f.subject)) is not None:
+        f = dataclasses.replace(f, subject=canonical)
     params = f.params()
     counts: dict[str, dict[str, int]] = {"requests": {}, "jobs": {}}
     for r in await conn.fetch(q("status_counts"), *params):

@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import asyncpg
 
-from . import __version__, db, logs, metrics, migrations, pipeline, queue
+from . import __version__, catalogue, db, logs, metrics, migrations, pipeline, queue, topic
 from .costs import parse_prices
 from .embedding import Embedder, check_dimension
 from .errors import DatabaseError, JobCancelled, JobRetry, LeaseLost, QgenError, first_line
@@ -96,6 +96,7 @@ class Worker:
         self.stats = WorkerStats()
         self.prices = parse_prices(settings.prices)
         self.verifier = Verifier(settings, generator)
+        self.topics: topic.Screen | None = None  # the on-topic check, once run() has read the catalogue
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._tasks: dict[asyncio.Task[None], JobState] = {}
@@ -143,6 +144,7 @@ class Worker:
                     raise DatabaseError(f"{len(pending)} migration(s) not applied ({', '.join(pending)}): run `qgen migrate`")
                 await check_dimension(conn, self.embedder)
                 await queue.prune_workers(conn)
+                await self._use_catalogue(await catalogue.load(conn))
             listen_task = asyncio.create_task(self._listen_loop(), name="qgen-listen")
             beat_task = asyncio.create_task(self._beat_loop(), name="qgen-worker-beat")
             try:
@@ -404,6 +406,13 @@ class Worker:
         if state.cancelled:
             raise JobCancelled(f"request {state.job.request_id}")
 
+    async def _use_catalogue(self, cat: catalogue.Catalogue) -> None:
+        """Route by the subject catalogue (under QGEN_ROUTES's overrides) and check items against it."""
+        if self.generator is not None:
+            self.generator.routes = self.generator.routes.with_catalogue(cat)
+        if self.settings.topic_check and self.embedder is not None:
+            self.topics = topic.Screen(cat, self.embedder.embed_texts, self.settings.topic_margin)
+
     def _context(self, state: JobState) -> pipeline.JobContext:
         return pipeline.JobContext(
             job=state.job,
@@ -416,6 +425,7 @@ class Worker:
             metrics=self.metrics,
             db=self._db_retry,
             check=functools.partial(self._check, state),
+            topics=self.topics,
         )
 
     async def _process(self, state: JobState) -> None:

@@ -16,6 +16,8 @@ shapes embed below the bank's dedupe threshold (``tests/test_simulator_content.p
 * ``ContentSource`` is a server's stateful source: it remembers what it served and adds the failure
   modes the knobs ask for: copies of earlier items (``duplicate_rate``, near-copies at cosine >= 0.9),
   items that fail validation (``bad_item_rate``) and mis-keyed items (``wrong_key_rate``).
+* ``off_topic_rate`` swaps an item for one of another subject's shapes (``other_subject_shape``); every
+  such text is kept in a process-wide registry (``is_off_topic``) so that tests can count what was stored.
 * The answer registry (``remember``/``truth_of``) is process-wide: every question a content source in
   this process emitted (normalised text) maps to its TRUE answer, whatever the key says, so that
   ``solve`` (the blind-solve mode) can answer a verifier. Simulators serving one test process share it;
@@ -50,6 +52,7 @@ __all__ = [
     "Truth",
     "bad_item",
     "fmt",
+    "is_off_topic",
     "question_item",
     "remember",
     "reword",
@@ -105,6 +108,22 @@ def truth_of(question_text: str) -> Truth | None:
     """The true answer of a question this process emitted, or None."""
     with _TRUTHS_LOCK:
         return _TRUTHS.get(normalise_text(question_text))
+
+
+_OFF_TOPIC: OrderedDict[str, None] = OrderedDict()
+
+
+def _remember_off_topic(text: str) -> None:
+    with _TRUTHS_LOCK:
+        _OFF_TOPIC[normalise_text(text)] = None
+        while len(_OFF_TOPIC) > REGISTRY_SIZE:
+            _OFF_TOPIC.popitem(last=False)
+
+
+def is_off_topic(question_text: str) -> bool:
+    """Whether a content source in this process served this text as another subject's item."""
+    with _TRUTHS_LOCK:
+        return normalise_text(question_text) in _OFF_TOPIC
 
 
 def clearly_wrong(value: float) -> float:
@@ -172,6 +191,14 @@ def subject_family(subject: str | None) -> str:
         if key in s:
             return family
     return "generic"
+
+
+def other_subject_shape(block: Mapping[str, Any], r: random.Random) -> Shape:
+    """A shape of a family other than the block's subject's (any of the four for a subject outside them)."""
+    family = subject_family(block.get("subject"))
+    numeric = block.get("question_type") == "numeric"
+    pool = [s for s in SHAPES if s.family not in (family, "generic") and (s.numeric or not numeric)]
+    return r.choice(pool)
 
 
 def _hits(topic: str, text: str) -> int:
@@ -518,6 +545,7 @@ class BatchResult:
     duplicates: int = 0
     bad: int = 0
     wrong_keys: int = 0
+    off_topic: int = 0
 
 
 @dataclass
@@ -542,6 +570,7 @@ class ContentSource:
         duplicate_rate: float = 0.0,
         bad_item_rate: float = 0.0,
         wrong_key_rate: float = 0.0,
+        off_topic_rate: float = 0.0,
         rng: random.Random | None = None,
     ) -> BatchResult:
         r = rng or random.Random(item_seed(block, -1, self.seed))
@@ -553,8 +582,14 @@ class ContentSource:
         good: list[Item] = []
         shapes = slot_shapes(block, n, self.seed, self.served)
         for i, shape in enumerate(shapes):
+            off_topic = off_topic_rate > 0 and r.random() < off_topic_rate
+            if off_topic:
+                shape = other_subject_shape(block, r)
+                result.off_topic += 1
             self.served[shape.key] = self.served.get(shape.key, 0) + 1
             item, problem = render(shape, block, random.Random(item_seed(block, i, self.seed)))
+            if off_topic:
+                _remember_off_topic(item["question_text"])
             _index_shape(item["question_text"], shape.key)
             # the value as an honest item keys it (what "answer" holds), so a stored key compares exactly
             value = answer_value(problem.value) if problem.value is not None else None

@@ -1,8 +1,9 @@
 -- Cost per subject and per stored question: what the requests of each subject spent on provider calls
 -- (generation and verification, failed calls included) and what one question that reached the bank cost.
 --
--- Answers: one row per subject as the requests spell it, the most expensive first, then a last row
--- 'all subjects' with the totals. Figures come from the sums the worker keeps on question_requests.
+-- Answers: one row per subject (requests are stored under the catalogue's name: 'Maths' is Mathematics),
+-- the most expensive first, then a last row 'all subjects' with the totals. Figures come from the sums the
+-- worker keeps on question_requests.
 --   cost_usd               estimated from QGEN_PRICES; null when no call of the subject was priced
 --   cost_per_question_usd  cost_usd / questions stored, over priced requests only (an unpriced request
 --                          would otherwise make questions look cheaper than they were)

@@ -7,7 +7,8 @@
 --
 -- Parameters (edit them in the `params` block):
 --   threshold   cosine similarity at or above which a pair is listed (default 0.90)
---   subject     only this subject, ignoring case; null for every subject (default null)
+--   subject     only this subject, by its catalogue name or an alias ('Maths'), ignoring case; null for every
+--               subject (default null)
 --   neighbours  nearest questions examined per question, through the HNSW index (default 10, at most
 --               hnsw.ef_search, 40 unless set)
 --   max_pairs   how many pairs to list (default 100)
@@ -25,7 +26,8 @@ with params as (
            greatest(a.id, n.id) as id_b,
            n.similarity
       from params p
-      join questions a on p.subject is null or lower(a.subject) = lower(p.subject)
+      join questions a on p.subject is null
+                      or lower(a.subject) = lower(coalesce(qgen_canonical_subject(p.subject), p.subject))
      cross join lateral (
            -- a bare nearest-neighbour probe, so that the HNSW index answers it; filters come after
            select b.id, b.scope_key, 1 - (b.embedding <=> a.embedding) as similarity

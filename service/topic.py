@@ -1,0 +1,132 @@
+"""On topic or refused: is a generated question about its request's subject? (the decision is pure)
+
+A question is compared (cosine, the embeddings the worker already computes for dedupe) with short texts
+that describe subjects: the request's own (each chapter of its catalogue subject, and the request's own
+subject and topic) and every other catalogue subject's chapters. It is off topic when some other subject
+describes it better than its own by more than ``margin``:
+
+    refuse  ⇔  max cos(q, other subjects' chapters) − max cos(q, own chapters) > margin
+
+A relative rule, not an absolute floor: MiniLM puts a well-posed word problem only 0.1-0.3 from any
+chapter description, and a floor low enough to keep real exam questions would pass almost anything;
+whether *another* subject is nearer is what separates "a compound-interest question asked for
+Astrology" from a plain one. The margin is calibrated in docs/topic.md (false refusals of real exam
+questions against their own subjects; simulator items drawn from other subjects).
+
+Only the subject is judged: chapters of one subject sit too close together in MiniLM's space to tell a
+definite-integral question from an area-under-a-curve one without refusing real questions (docs/topic.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .catalogue import Catalogue, Topic, subject_key
+
+# Calibrated in docs/topic.md: the largest margin a real exam question against its own subject needed.
+DEFAULT_MARGIN = 0.05
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Embedded descriptions for one request: its own subject's rows and every other subject's rows."""
+
+    own: np.ndarray  # (k, d), L2-normalised
+    others: np.ndarray  # (m, d), L2-normalised; m may be 0
+    other_subjects: tuple[str, ...]  # the subject of each row of ``others``
+
+
+@dataclass(frozen=True)
+class TopicVerdict:
+    on_topic: bool
+    own: float  # best cosine with the request's own subject
+    other: float  # best cosine with another subject (-1 when there is none)
+    other_subject: str | None
+
+    @property
+    def margin(self) -> float:
+        """How much better another subject describes the question (positive: better)."""
+        return self.other - self.own
+
+
+def chapter_text(t: Topic) -> str:
+    return f"{t.subject}: {t.name}. {t.description}"
+
+
+def reference_texts(catalogue: Catalogue, subject: str, topic: str) -> tuple[list[str], list[str], list[str]]:
+    """(own texts, other texts, the subject of each other text) for a request on ``subject``/``topic``.
+
+    Own: the request's subject and topic as written, its chapter's description when the topic is one,
+    and every chapter of its subject (a question on a sub-topic is still about the subject). A subject
+    outside the catalogue (an open catalogue) has only its own name and topic.
+    """
+    own = [f"{subject}: {topic}"]
+    mine = catalogue.subject(subject)
+    if mine is not None:
+        chapter = catalogue.topic(subject, topic)
+        if chapter is not None:
+            own.append(chapter_text(chapter))
+        own += [chapter_text(t) for t in mine.topics if t is not chapter]
+    others: list[str] = []
+    owners: list[str] = []
+    for s in catalogue.subjects.values():
+        if mine is not None and s.name == mine.name:
+            continue
+        for t in s.topics:
+            others.append(chapter_text(t))
+            owners.append(s.name)
+    return own, others, owners
+
+
+def judge(embeddings: np.ndarray, ref: Reference, margin: float) -> list[TopicVerdict]:
+    """One verdict per row of ``embeddings`` (L2-normalised): refused when another subject is nearer
+    than the request's own by more than ``margin``."""
+    q = np.asarray(embeddings, dtype=np.float32).reshape(len(embeddings), -1)
+    if len(q) == 0:
+        return []
+    own = (q @ ref.own.T).max(axis=1)
+    if len(ref.others) == 0:
+        return [TopicVerdict(True, float(o), -1.0, None) for o in own]
+    sims = q @ ref.others.T
+    best = sims.argmax(axis=1)
+    out = []
+    for i, o in enumerate(own):
+        other = float(sims[i, best[i]])
+        out.append(TopicVerdict(other - float(o) <= margin, float(o), other, ref.other_subjects[best[i]]))
+    return out
+
+
+EmbedTexts = Callable[[list[str]], Awaitable[np.ndarray]]
+
+
+class Screen:
+    """The worker's check: references embedded once per (subject, topic) and kept (bounded)."""
+
+    CACHE = 256
+
+    def __init__(self, catalogue: Catalogue, embed: EmbedTexts, margin: float = DEFAULT_MARGIN) -> None:
+        self.catalogue = catalogue
+        self.embed = embed
+        self.margin = margin
+        self._refs: dict[tuple[str, str], Reference] = {}
+
+    async def reference(self, subject: str, topic: str) -> Reference:
+        key = (subject_key(subject), " ".join(topic.split()).lower())
+        ref = self._refs.get(key)
+        if ref is None:
+            own, others, owners = reference_texts(self.catalogue, subject, topic)
+            vectors = await self.embed([*own, *others])
+            ref = Reference(vectors[: len(own)], vectors[len(own) :], tuple(owners))
+            if len(self._refs) >= self.CACHE:
+                self._refs.pop(next(iter(self._refs)))
+            self._refs[key] = ref
+        return ref
+
+    async def judge(self, subject: str, topic: str, embeddings: Sequence[np.ndarray]) -> list[TopicVerdict]:
+        if not embeddings:
+            return []
+        ref = await self.reference(subject, topic)
+        return judge(np.vstack([np.asarray(e).reshape(1, -1) for e in embeddings]), ref, self.margin)
