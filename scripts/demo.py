@@ -1,24 +1,38 @@
 """`make demo`: embedded Postgres, migrations, a handful of sample requests, the worker until they finish,
-then the resulting bank. Runs in simulate mode (the loopback simulators) unless QGEN_SIMULATE=0 is set,
-in which case the configured RUNPOD_BASE_URL / GEMINI_API_KEY are used."""
+then the resulting bank and what it refused, and why. Runs in simulate mode (the loopback simulators)
+unless QGEN_SIMULATE=0 is set, in which case the configured RUNPOD_BASE_URL / GEMINI_API_KEY are used.
+
+In simulate mode the simulators write as a real model does on a long run (DEMO_KNOBS): now and then a
+reworded copy of an earlier question, the same problem with other numbers, a mis-keyed answer, or a
+question on another subject. So the first run already shows what the product does about each: the
+near-duplicate, the variant and the off-topic item refused, the wrong key disputed by the verifier."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import time
+from collections.abc import AsyncIterator
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("QGEN_SIMULATE", "1")  # the demo's choice, said out loud: simulate unless told not to
 
+import asyncpg
+
 from service import db, logs
+from service.embedding import Embedder
 from service.errors import QgenError
+from service.generation import Generator
 from service.migrations import migrate
-from service.runtime import worker_runtime
+from service.providers.registry import build_simulated
+from service.runtime import SIMULATED_BANNER, check_providers, worker_runtime
 from service.settings import Settings
 from service.sqlfiles import q
+from service.worker import Worker
 
 SAMPLES = [
     # subject, topic, subtopic, exam, difficulty, type, count, instructions
@@ -27,9 +41,50 @@ SAMPLES = [
     ("Physics", "Rotational motion", "Moment of inertia", "JEE Main", "medium", "mcq", 5, None),
     ("Chemistry", "Mole concept", "Limiting reagent", "NEET", "easy", "mcq", 5, None),
     ("Chemistry", "Chemical kinetics", None, "JEE Main", "medium", "numeric", 3, None),
+    ("Biology", "Genetics and Evolution", None, "NEET", "medium", "mcq", 5, None),
     # what the web app would see for a bad row: kept, rejected, with the reason
     ("Physics", "", None, None, "impossible", "mcq", 0, None),
+    # a subject outside the catalogue (qgen_subjects): rejected, naming the catalogue
+    ("Astrology/Horoscopes", "Sun signs", None, None, "easy", "mcq", 3, None),
 ]
+
+# How the simulators misbehave in the demo (per generated item; simulators/knobs.py): a reworded copy of an
+# earlier question, an earlier problem with other numbers, a wrong answer key, a question on another subject.
+DEMO_KNOBS: dict[str, Any] = {"duplicate_rate": 0.2, "variant_rate": 0.15, "wrong_key_rate": 0.15, "off_topic_rate": 0.1}
+
+REASONS = {
+    "exact_duplicate": "the same question as one in the bank",
+    "near_duplicate": "a reworded copy of a question in the bank",
+    "batch_duplicate": "a copy of another question of the same reply",
+    "variant": "a question in the bank with other numbers only (QGEN_VARIANT_POLICY=reject)",
+    "off_topic": "about another subject than the one asked for",
+}
+
+
+@contextlib.asynccontextmanager
+async def demo_worker(settings: Settings, dsn: str) -> AsyncIterator[Worker]:
+    """The configured providers' worker, or in simulate mode one whose simulators follow DEMO_KNOBS."""
+    if not settings.simulate:
+        async with worker_runtime(settings, dsn=dsn) as worker:
+            yield worker
+        return
+    from simulators.knobs import Knobs
+    from simulators.server import SimulatorServer
+
+    print(f"simulators: {SIMULATED_BANNER.split(': ', 1)[1]}")
+    print(f"simulator knobs for the demo: {DEMO_KNOBS}")
+    async with (
+        SimulatorServer("vllm", model=settings.runpod_model, knobs=Knobs(**DEMO_KNOBS)) as vllm,
+        SimulatorServer("gemini", model=settings.gemini_model, knobs=Knobs(**DEMO_KNOBS)) as gemini,
+    ):
+        providers = build_simulated(settings, {"runpod": vllm.base_url, "gemini": gemini.base_url})
+        try:
+            await check_providers(providers)
+            embedder = await Embedder.load(settings)
+            yield Worker(settings, dsn=dsn, generator=Generator(settings, providers), embedder=embedder)
+        finally:
+            for p in providers.values():
+                await p.aclose()
 
 
 async def main() -> int:
@@ -49,7 +104,7 @@ async def main() -> int:
             print(f"enqueued {row['id']} {subject}/{topic or '<empty>'} x{count}: {row['status']}"
                   + (f" ({row['error']})" if row["error"] else ""))
     started = time.monotonic()
-    async with worker_runtime(settings, dsn=dsn) as worker:
+    async with demo_worker(settings, dsn) as worker:
         worker.install_signal_handlers()
         await worker.run(drain=True)
     elapsed = time.monotonic() - started
@@ -57,27 +112,59 @@ async def main() -> int:
         print(f"\nworker finished in {elapsed:.1f}s\n")
         print("requests:")
         for rid in ids:
-            r = await conn.fetchrow("select * from question_requests where id = $1", rid)
+            r = await conn.fetchrow(q("demo_request"), rid)
             assert r is not None
             print(f"  {str(rid)[:8]} {r['status']:<9} {r['produced']}/{r['count']} {r['subject']} / {r['topic'] or '<empty>'}"
                   + (f"\n           {r['error']}" if r["error"] else ""))
         print("\nbank (this demo's questions):")
-        rows = await conn.fetch(
-            """select r.subject as req_subject, q.slot, q.question_type, q.provider, q.fallback_reason, q.question_text, q.body
-                 from questions q join question_requests r on r.id = q.request_id
-                where q.request_id = any($1::uuid[]) order by r.created_at, q.slot""",
-            ids,
-        )
+        rows = await conn.fetch(q("demo_questions"), ids)
         for row in rows:
             text = " ".join(row["question_text"].split())
             fb = f" (fallback: {row['fallback_reason']})" if row["fallback_reason"] else ""
             print(f"  [{row['req_subject']} #{row['slot']} {row['question_type']} via {row['provider']}{fb}]")
             print(f"    {text[:160]}{'…' if len(text) > 160 else ''}")
-        total = await conn.fetchval("select count(*) from questions")
-        rejects = await conn.fetchval("select count(*) from question_rejects")
-        print(f"\n{len(rows)} questions from this run; {total} in the bank; {rejects} near-duplicates refused so far")
+        await show_refusals(conn, ids)
+        totals = await conn.fetchrow(q("demo_totals"))
+        assert totals is not None
+        print(f"\n{len(rows)} questions from this run; {totals['questions']} in the bank; {totals['refused']} refused and "
+              f"{totals['disputed']} disputed so far (qgen report has them all)")
     await write_report(settings)
     return 0
+
+
+def _short(text: str, n: int = 150) -> str:
+    text = " ".join(text.split())
+    return f"{text[:n]}…" if len(text) > n else text
+
+
+async def show_refusals(conn: asyncpg.Connection, ids: list[object]) -> None:
+    """What the bank refused for this run's requests and why (question_rejects), and what the answer-key
+    gate disputed (question_disputes): one example of each reason, with the question it collided with."""
+    print("\nrefused, and why (question_rejects):")
+    seen: set[str] = set()
+    for r in await conn.fetch(q("demo_refusals"), ids):
+        if r["reason"] in seen:
+            continue
+        seen.add(r["reason"])
+        why = REASONS.get(r["reason"], r["reason"])
+        score = ""
+        if r["similarity"] is not None:
+            score = f", margin {r['similarity']:+.2f}" if r["reason"] == "off_topic" else f", cosine {r['similarity']:.2f}"
+        print(f"  {r['reason']} x{r['n']}: {why}{score} ({r['subject']} / {r['topic']})")
+        print(f"    refused: {_short(r['question_text'])}")
+        if r["matched_text"]:
+            print(f"    in bank: {_short(r['matched_text'])}")
+    if not seen:
+        print("  nothing")
+    print("\ndisputed by the answer-key gate (held for review in question_disputes):")
+    disputes = await conn.fetch(q("demo_disputes"), ids)
+    for d in disputes[:3]:
+        print(f"  {d['reason']} (verifier: {d['verifier_provider']}; {d['subject']} / {d['topic']})")
+        print(f"    {_short(d['question_text'])}")
+    if len(disputes) > 3:
+        print(f"  … and {len(disputes) - 3} more")
+    if not disputes:
+        print("  nothing")
 
 
 async def write_report(settings: Settings) -> None:

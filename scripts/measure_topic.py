@@ -77,9 +77,12 @@ def simulator_items() -> list[tuple[str, str, str, list[str]]]:
     return out
 
 
-async def margins(screen: topic.Screen, embedder: Embedder, rows: list[tuple[str, str, str, list[str]]]) -> np.ndarray:
+async def margins(
+    screen: topic.Screen, embedder: Embedder, rows: list[tuple[str, str, str, list[str]]], vecs: np.ndarray | None = None
+) -> np.ndarray:
     """other − own for each row (the quantity the check compares with the margin)."""
-    vecs = await embedder.embed_texts([dedupe.representation_text(t, o) for _, _, t, o in rows])
+    if vecs is None:
+        vecs = await embedder.embed_texts([dedupe.representation_text(t, o) for _, _, t, o in rows])
     out = np.zeros(len(rows), dtype=np.float32)
     by_request: dict[tuple[str, str], list[int]] = {}
     for i, (s, tp, _, _) in enumerate(rows):
@@ -116,10 +119,13 @@ async def main() -> None:
         for i in worst:
             print(f"|   worst: {m[i]:+.3f} {' '.join(rows[i][2].split())[:90]!r}")
     sim = simulator_items()
-    m_own = await margins(screen, embedder, sim)
+    sim_vecs = await embedder.embed_texts([dedupe.representation_text(t, o) for _, _, t, o in sim])
+    m_own = await margins(screen, embedder, sim, sim_vecs)
     print(line("simulators, own subject", m_own, False))
-    crossed = [(other, tp, t, o) for s, tp, t, o in sim for other in FAMILY_SUBJECT.values() if other != s]
-    m_off = await margins(screen, embedder, [(other, "any", t, o) for other, _tp, t, o in crossed])
+    pairs = [(i, other) for i, (s, _tp, _t, _o) in enumerate(sim) for other in FAMILY_SUBJECT.values() if other != s]
+    crossed = [(other, sim[i][1], sim[i][2], sim[i][3]) for i, other in pairs]
+    m_off = await margins(screen, embedder, [(other, "any", t, o) for other, _tp, t, o in crossed],
+                          np.vstack([sim_vecs[i] for i, _ in pairs]))
     print(line("simulators, another subject's request", m_off, True))
     for t in MARGINS:
         missed = [crossed[i] for i in np.where(m_off <= t)[0]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import bank, db
+from . import bank, catalogue, db
 from .embedding import Embedder, check_dimension
 from .errors import InputError
 from .prompts import MAX_FIELD_CHARS
@@ -115,6 +116,11 @@ async def import_file(
             report.problems.append(f"line {number}: {e}")
     async with db.connection(settings) as conn:
         await check_dimension(conn, embedder)
+        # stored under the catalogue's name ('Maths' is Mathematics); an operator's import may also bring
+        # subjects the catalogue does not hold, which are kept as written
+        names = await catalogue.load(conn)
+        valid = [(dataclasses.replace(spec, subject=names.canonical(spec.subject) or spec.subject), question)
+                 for spec, question in valid]
         for start in range(0, len(valid), BATCH_SIZE):
             chunk = valid[start : start + BATCH_SIZE]
             embeddings = await embedder.embed([question for _, question in chunk])

@@ -84,9 +84,9 @@ def reference_texts(catalogue: Catalogue, subject: str, topic: str) -> tuple[lis
 def judge(embeddings: np.ndarray, ref: Reference, margin: float) -> list[TopicVerdict]:
     """One verdict per row of ``embeddings`` (L2-normalised): refused when another subject is nearer
     than the request's own by more than ``margin``."""
-    q = np.asarray(embeddings, dtype=np.float32).reshape(len(embeddings), -1)
-    if len(q) == 0:
+    if len(embeddings) == 0:
         return []
+    q = np.asarray(embeddings, dtype=np.float32).reshape(len(embeddings), -1)
     own = (q @ ref.own.T).max(axis=1)
     if len(ref.others) == 0:
         return [TopicVerdict(True, float(o), -1.0, None) for o in own]

@@ -16,6 +16,7 @@ shapes embed below the bank's dedupe threshold (``tests/test_simulator_content.p
 * ``ContentSource`` is a server's stateful source: it remembers what it served and adds the failure
   modes the knobs ask for: copies of earlier items (``duplicate_rate``, near-copies at cosine >= 0.9),
   items that fail validation (``bad_item_rate``) and mis-keyed items (``wrong_key_rate``).
+* ``variant_rate`` serves a problem this server served before with new numbers only (a variant).
 * ``off_topic_rate`` swaps an item for one of another subject's shapes (``other_subject_shape``); every
   such text is kept in a process-wide registry (``is_off_topic``) so that tests can count what was stored.
 * The answer registry (``remember``/``truth_of``) is process-wide: every question a content source in
@@ -546,6 +547,7 @@ class BatchResult:
     bad: int = 0
     wrong_keys: int = 0
     off_topic: int = 0
+    variants: int = 0
 
 
 @dataclass
@@ -561,6 +563,7 @@ class ContentSource:
     seed: int = 0
     history: deque[Item] = field(default_factory=lambda: deque(maxlen=500))
     served: dict[str, int] = field(default_factory=dict)
+    shape_log: deque[str] = field(default_factory=lambda: deque(maxlen=500))  # shapes served, oldest first
 
     def batch(
         self,
@@ -571,6 +574,7 @@ class ContentSource:
         bad_item_rate: float = 0.0,
         wrong_key_rate: float = 0.0,
         off_topic_rate: float = 0.0,
+        variant_rate: float = 0.0,
         rng: random.Random | None = None,
     ) -> BatchResult:
         r = rng or random.Random(item_seed(block, -1, self.seed))
@@ -581,13 +585,22 @@ class ContentSource:
         result = BatchResult(items=[])
         good: list[Item] = []
         shapes = slot_shapes(block, n, self.seed, self.served)
+        family = shapes[0].family if shapes else None
         for i, shape in enumerate(shapes):
+            numbers = random.Random(item_seed(block, i, self.seed))
+            earlier = [k for k in self.shape_log if SHAPES_BY_KEY[k].family == family
+                       and (SHAPES_BY_KEY[k].numeric or qtype == "mcq")]
+            if variant_rate > 0 and earlier and r.random() < variant_rate:
+                shape = SHAPES_BY_KEY[r.choice(earlier)]
+                numbers = random.Random(r.getrandbits(64))  # the same problem, other numbers
+                result.variants += 1
             off_topic = off_topic_rate > 0 and r.random() < off_topic_rate
             if off_topic:
                 shape = other_subject_shape(block, r)
                 result.off_topic += 1
             self.served[shape.key] = self.served.get(shape.key, 0) + 1
-            item, problem = render(shape, block, random.Random(item_seed(block, i, self.seed)))
+            self.shape_log.append(shape.key)
+            item, problem = render(shape, block, numbers)
             if off_topic:
                 _remember_off_topic(item["question_text"])
             _index_shape(item["question_text"], shape.key)

@@ -204,10 +204,12 @@ class SimCore:
                 bad_item_rate=k.bad_item_rate,
                 wrong_key_rate=k.wrong_key_rate,
                 off_topic_rate=k.off_topic_rate,
+                variant_rate=k.variant_rate,
                 rng=random.Random(self.rng.random()),
             )
             s.duplicates_returned += res.duplicates
             s.off_topic_returned += res.off_topic
+            s.variants_returned += res.variants
             s.bad_items_returned += res.bad
             s.wrong_keys_returned += res.wrong_keys
             n_items = len(res.items)

@@ -41,6 +41,9 @@ class Knobs:
     # per-item probability of an item from another subject (a physics problem in a biology request; for a
     # subject outside the four families, any of them): what the worker's on-topic check must refuse
     off_topic_rate: float = 0.0
+    # per-item probability of a variant: a problem this server served before, with new numbers only (what a
+    # model out of ideas writes; the bank refuses it as a variant under QGEN_VARIANT_POLICY=reject)
+    variant_rate: float = 0.0
     # blind-solve mode (a <solve> block in the prompt): probability that the verifier's answer is right
     solve_accuracy: float = 1.0
     # vLLM/RunPod: Aryabhata does not stop on its own; without a grammar and without its end-of-turn id
@@ -131,6 +134,7 @@ class Stats:
     bad_items_returned: int = 0
     wrong_keys_returned: int = 0
     off_topic_returned: int = 0
+    variants_returned: int = 0
     solves_returned: int = 0  # replies to <solve> blocks
     schemas_refused: int = 0  # Gemini: reply schemas refused as "too many states"
     requests: deque[Any] = field(default_factory=lambda: deque(maxlen=REQUESTS_KEPT))

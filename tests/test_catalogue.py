@@ -4,13 +4,19 @@ written before the catalogue are mapped to their canonical subject by its migrat
 
 from __future__ import annotations
 
+import json
 import uuid
+from pathlib import Path
 
 import asyncpg
 import pytest
 
-from service import catalogue, migrations, status
+from service import catalogue, importer, migrations, status
+from service.embedding import Embedder
+from service.settings import Settings
 from service.sqlfiles import migration_files
+from simulators.content import shape_item
+from simulators.vocab import SHAPES
 
 from .pg import insert_row
 from .test_rls import ALICE, Denied, acting_as, user_request
@@ -150,3 +156,17 @@ async def test_rows_written_before_the_catalogue_are_mapped(empty_dsn: str) -> N
         assert await conn.fetch("select distinct subject from bank_coverage") == [("Mathematics",)]
     finally:
         await conn.close()
+
+
+async def test_an_import_is_stored_under_the_canonical_subject(
+    conn: asyncpg.Connection, settings: Settings, embedder: Embedder, tmp_path: Path
+) -> None:
+    items = [shape_item(s.key) for s in SHAPES if s.family == "mathematics"][:2]
+    path = tmp_path / "bank.jsonl"
+    path.write_text("".join(
+        json.dumps({"subject": subject, "topic": "Limits", "difficulty": "easy", "question_type": "mcq", **item}) + "\n"
+        for subject, item in zip(("maths", "Astrology"), items, strict=True)))  # fmt: skip
+    report = await importer.import_file(path, settings, embedder)
+    assert report.inserted == 2, report.problems
+    rows = await conn.fetch("select subject, scope_key from questions order by subject")
+    assert [tuple(r) for r in rows] == [("Astrology", "subject:astrology"), ("Mathematics", "subject:mathematics")]

@@ -1,0 +1,45 @@
+"""The on-topic check end to end: simulators that serve a tenth of their items from another subject
+(``off_topic_rate``), the worker refuses them (question_rejects reason off_topic), and the bank holds at
+most 1% of items about another subject."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from service.embedding import Embedder
+from service.settings import Settings
+from simulators.content import is_off_topic
+from simulators.knobs import Knobs
+
+from .helpers import assert_bank_consistent, insert_request, running_worker, simulators, wait_terminal, with_simulators
+
+REQUESTS = [
+    ("Mathematics", "Integral Calculus"), ("Maths", "Trigonometry"), ("Physics", "Kinematics"),
+    ("Physics", "Current Electricity"), ("Chemistry", "Chemical Kinetics"), ("Chemistry", "Atomic Structure"),
+    ("Biology", "Genetics and Evolution"), ("Biology", "Human Physiology"),
+]  # fmt: skip
+
+
+async def test_a_tenth_off_topic_leaves_at_most_one_percent_in_the_bank(
+    settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
+) -> None:
+    knobs = {"off_topic_rate": 0.1, "seed": 17}
+    async with simulators(Knobs(**knobs), Knobs(**knobs)) as (vllm, gem):
+        s = with_simulators(settings, vllm, gem, concurrency=4)
+        async with running_worker(s, db_dsn, embedder):
+            ids = [(await insert_request(conn, subject=subj, topic=top, count=15))["id"] for subj, top in REQUESTS]
+            done = [await wait_terminal(conn, rid, timeout=600) for rid in ids]
+        served = vllm.stats.off_topic_returned + gem.stats.off_topic_returned
+        items = vllm.stats.items_returned + gem.stats.items_returned
+    assert all(d["status"] in ("succeeded", "partial") for d in done), [d["error"] for d in done]
+    stored = [r["question_text"] for r in await conn.fetch("select question_text from questions")]
+    rows = await conn.fetch("select question_text from question_rejects where reason = 'off_topic'")
+    refused = [r["question_text"] for r in rows]
+    assert len(stored) >= 100
+    assert served >= 0.05 * items  # the knob did serve about a tenth from other subjects
+    off_stored = [t for t in stored if is_off_topic(t)]
+    assert len(off_stored) <= 0.01 * len(stored), off_stored
+    assert sum(is_off_topic(t) for t in refused) >= 0.9 * served  # refused, and recorded as such
+    false_refusals = [t for t in refused if not is_off_topic(t)]
+    assert len(false_refusals) <= 0.02 * len(stored), false_refusals
+    await assert_bank_consistent(conn)
