@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import sys
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -23,7 +26,7 @@ os.environ.setdefault("QGEN_SIMULATE", "1")  # the demo's choice, said out loud:
 
 import asyncpg
 
-from service import db, logs
+from service import db, importer, logs
 from service.embedding import Embedder
 from service.errors import QgenError
 from service.generation import Generator
@@ -107,7 +110,15 @@ async def main() -> int:
     async with demo_worker(settings, dsn) as worker:
         worker.install_signal_handlers()
         await worker.run(drain=True)
-    elapsed = time.monotonic() - started
+        elapsed = time.monotonic() - started
+        await show_run(settings, ids, elapsed)
+        await teacher_import(settings, worker.embedder)
+    await write_report(settings)
+    return 0
+
+
+async def show_run(settings: Settings, ids: list[object], elapsed: float) -> None:
+    """The requests, the bank they filled, and what was refused or disputed, and why."""
     async with db.connection(settings) as conn:
         print(f"\nworker finished in {elapsed:.1f}s\n")
         print("requests:")
@@ -128,8 +139,6 @@ async def main() -> int:
         assert totals is not None
         print(f"\n{len(rows)} questions from this run; {totals['questions']} in the bank; {totals['refused']} refused and "
               f"{totals['disputed']} disputed so far (qgen report has them all)")
-    await write_report(settings)
-    return 0
 
 
 def _short(text: str, n: int = 150) -> str:
@@ -165,6 +174,41 @@ async def show_refusals(conn: asyncpg.Connection, ids: list[object]) -> None:
         print(f"  … and {len(disputes) - 3} more")
     if not disputes:
         print("  nothing")
+
+
+# A teacher's own questions, imported after the run: one the bank takes, then a reworded copy of it and the
+# same problem with other numbers, which it refuses (service/importer.py runs the bank's own dedupe).
+TEACHER_SHAPE = "complex.complex_modulus_quotient"
+
+
+def teacher_files(directory: Path) -> tuple[Path, Path]:
+    from simulators.content import shape_item
+
+    original = {"subject": "Maths", "topic": "Complex Numbers and Quadratic Equations", "difficulty": "easy",
+                "question_type": "mcq", **shape_item(TEACHER_SHAPE, seed=1)}  # fmt: skip
+    reworded = {**original, "question_text": original["question_text"].replace("Find ", "Determine ", 1),
+                "options": list(reversed(original["options"])),
+                "correct_option_index": 3 - original["correct_option_index"]}  # fmt: skip
+    other_numbers = {**original, **shape_item(TEACHER_SHAPE, seed=2)}
+    directory.mkdir(parents=True, exist_ok=True)
+    first, second = directory / "teacher-1.jsonl", directory / "teacher-2.jsonl"
+    first.write_text(json.dumps(original) + "\n")
+    second.write_text("".join(json.dumps(x) + "\n" for x in (reworded, other_numbers)))
+    return first, second
+
+
+async def teacher_import(settings: Settings, embedder: Embedder) -> None:
+    started = datetime.now(UTC)
+    print("\na teacher imports their own questions (qgen import), then a reworded copy and a copy with other numbers:")
+    for path in teacher_files(settings.qgen_home / "demo"):
+        report = await importer.import_file(path, settings, embedder)
+        print(f"  {report.summary()}")
+    async with db.connection(settings) as conn:
+        for r in await conn.fetch(q("demo_import_refusals"), started):
+            print(f"  {r['reason']}: {REASONS.get(r['reason'], r['reason'])}, cosine {r['similarity']:.2f}")
+            print(f"    refused: {_short(r['question_text'])}")
+            if r["matched_text"]:
+                print(f"    in bank: {_short(r['matched_text'])}")
 
 
 async def write_report(settings: Settings) -> None:

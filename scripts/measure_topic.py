@@ -1,6 +1,7 @@
 """Measure the on-topic check (service/topic.py) and choose QGEN_TOPIC_MARGIN.
 
-Usage: python scripts/measure_topic.py   (offline; the bundled all-MiniLM-L6-v2; an embedded PostgreSQL in
+Usage: python scripts/measure_topic.py [set ...]   (default: every set and the simulators)
+(offline; the bundled all-MiniLM-L6-v2; an embedded PostgreSQL in
 QGEN_HOME, or DATABASE_URL, migrated for the subject catalogue it reads)
 
 Real corpora, each question against its own subject (a refusal here is a false refusal):
@@ -112,12 +113,18 @@ async def main() -> None:
     screen = topic.Screen(catalogue, embedder.embed_texts, margin=0.0)
     print("| set | items | " + " | ".join(f"margin {t:+.2f}" for t in MARGINS) + " |")
     print("|---|---|" + "---|" * len(MARGINS))
+    only = set(sys.argv[1:])
     for name, rows in corpora().items():
+        if only and name not in only:
+            continue
         m = await margins(screen, embedder, rows)
         print(line(name, m, False))
         worst = np.argsort(-m)[:3]
         for i in worst:
             print(f"|   worst: {m[i]:+.3f} {' '.join(rows[i][2].split())[:90]!r}")
+    if only and "simulators" not in only:
+        embedder.close()
+        return
     sim = simulator_items()
     sim_vecs = await embedder.embed_texts([dedupe.representation_text(t, o) for _, _, t, o in sim])
     m_own = await margins(screen, embedder, sim, sim_vecs)

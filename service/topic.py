@@ -13,8 +13,9 @@ whether *another* subject is nearer is what separates "a compound-interest quest
 Astrology" from a plain one. The margin is calibrated in docs/topic.md (false refusals of real exam
 questions against their own subjects; simulator items drawn from other subjects).
 
-Only the subject is judged: chapters of one subject sit too close together in MiniLM's space to tell a
-definite-integral question from an area-under-a-curve one without refusing real questions (docs/topic.md).
+The chapter counts only against other subjects: a question for 'Chemical Kinetics' must be nearer that
+chapter than any chapter of Physics or Biology, but may be nearer another chemistry chapter (chapters of
+one subject sit too close together in MiniLM's space to refuse on that without refusing real questions).
 """
 
 from __future__ import annotations
@@ -25,9 +26,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from .catalogue import Catalogue, Topic, subject_key
-
-# Calibrated in docs/topic.md: the largest margin a real exam question against its own subject needed.
-DEFAULT_MARGIN = 0.05
 
 
 @dataclass(frozen=True)
@@ -59,17 +57,16 @@ def chapter_text(t: Topic) -> str:
 def reference_texts(catalogue: Catalogue, subject: str, topic: str) -> tuple[list[str], list[str], list[str]]:
     """(own texts, other texts, the subject of each other text) for a request on ``subject``/``topic``.
 
-    Own: the request's subject and topic as written, its chapter's description when the topic is one,
-    and every chapter of its subject (a question on a sub-topic is still about the subject). A subject
-    outside the catalogue (an open catalogue) has only its own name and topic.
+    Own: the request's subject and topic as written, and the chapter the topic names; when the topic is not
+    a chapter (a sub-topic such as 'Definite integrals'), every chapter of its subject. The subject's other
+    chapters are then neither own nor other: the question must be nearer its chapter than any other
+    subject. A subject outside the catalogue (an open catalogue) has only its own name and topic.
     """
     own = [f"{subject}: {topic}"]
     mine = catalogue.subject(subject)
     if mine is not None:
         chapter = catalogue.topic(subject, topic)
-        if chapter is not None:
-            own.append(chapter_text(chapter))
-        own += [chapter_text(t) for t in mine.topics if t is not chapter]
+        own += [chapter_text(chapter)] if chapter is not None else [chapter_text(t) for t in mine.topics]
     others: list[str] = []
     owners: list[str] = []
     for s in catalogue.subjects.values():
@@ -107,7 +104,7 @@ class Screen:
 
     CACHE = 256
 
-    def __init__(self, catalogue: Catalogue, embed: EmbedTexts, margin: float = DEFAULT_MARGIN) -> None:
+    def __init__(self, catalogue: Catalogue, embed: EmbedTexts, margin: float) -> None:
         self.catalogue = catalogue
         self.embed = embed
         self.margin = margin

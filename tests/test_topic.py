@@ -50,9 +50,12 @@ CATALOGUE = Catalogue.of([MATHS, BIO])
 
 def test_references_name_the_request_its_chapter_its_subject_and_the_other_subjects() -> None:
     own, others, owners = topic.reference_texts(CATALOGUE, "maths", "integral calculus")
-    assert own == ["maths: integral calculus", "Mathematics: Integral Calculus. definite integrals",
-                   "Mathematics: Trigonometry. identities"]  # fmt: skip
+    assert own == ["maths: integral calculus", "Mathematics: Integral Calculus. definite integrals"]
     assert (others, owners) == (["Biology: Ecology. ecosystems"], ["Biology"])
+    # a topic that is not a chapter: every chapter of its subject is its own
+    own, _, _ = topic.reference_texts(CATALOGUE, "Mathematics", "Definite integrals")
+    assert own == ["Mathematics: Definite integrals", "Mathematics: Integral Calculus. definite integrals",
+                   "Mathematics: Trigonometry. identities"]  # fmt: skip
     # a subject outside the catalogue (an open catalogue): its own words only, every catalogue subject is another
     own, others, owners = topic.reference_texts(CATALOGUE, "Astrology/Horoscopes", "Sun signs")
     assert own == ["Astrology/Horoscopes: Sun signs"] and owners == ["Mathematics", "Mathematics", "Biology"]
@@ -70,4 +73,4 @@ async def test_the_screen_embeds_each_reference_once() -> None:
     again = await screen.judge(" maths ", "trigonometry", [unit(0, 1)])
     assert [v.on_topic for v in first] == [False, True] and [v.on_topic for v in again] == [False]
     assert [v.other_subject for v in first] == ["Biology", "Biology"]
-    assert len(calls) == 1 and len(calls[0]) == 4  # 3 own texts and 1 other, embedded together once
+    assert len(calls) == 1 and len(calls[0]) == 3  # 2 own texts and 1 other, embedded together once

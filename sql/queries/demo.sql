@@ -29,3 +29,11 @@ select d.reason, d.question_text, d.subject, d.topic, d.verifier_provider, d.sto
 select (select count(*) from questions)::int as questions,
        (select count(*) from question_rejects where reason <> 'slot_filled')::int as refused,
        (select count(*) from question_disputes)::int as disputed;
+
+-- name: demo_import_refusals --
+-- What the bank refused from an import (provider 'import') since $1, with the stored question it matched.
+select x.reason, x.similarity, x.question_text, m.question_text as matched_text
+  from question_rejects x
+  left join questions m on m.id = x.matched_question_id
+ where x.provider = 'import' and x.created_at >= $1
+ order by x.id;
