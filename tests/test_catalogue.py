@@ -113,6 +113,7 @@ async def test_rows_written_before_the_catalogue_are_mapped(empty_dsn: str) -> N
     conn = await asyncpg.connect(empty_dsn)
     try:
         await migrations.migrate(conn, before)
+        await conn.execute("set search_path = public, extensions")  # where 20261204000100 keeps vector
         ids: dict[str, uuid.UUID] = {}
         for subject in ("Maths", "maths ", "Mathematics", "Physics", "Astrology"):
             ids[subject] = (await insert_row(conn, {"subject": subject, "topic": "Limits", "count": 3}))["id"]
