@@ -111,20 +111,23 @@ def truth_of(question_text: str) -> Truth | None:
         return _TRUTHS.get(normalise_text(question_text))
 
 
-_OFF_TOPIC: OrderedDict[str, None] = OrderedDict()
+_OFF_TOPIC: OrderedDict[str, str] = OrderedDict()  # text served as another subject's item -> its family
 
 
-def _remember_off_topic(text: str) -> None:
+def _remember_off_topic(text: str, family: str) -> None:
     with _TRUTHS_LOCK:
-        _OFF_TOPIC[normalise_text(text)] = None
+        _OFF_TOPIC[normalise_text(text)] = family
         while len(_OFF_TOPIC) > REGISTRY_SIZE:
             _OFF_TOPIC.popitem(last=False)
 
 
-def is_off_topic(question_text: str) -> bool:
-    """Whether a content source in this process served this text as another subject's item."""
+def is_off_topic(question_text: str, subject: str | None = None) -> bool:
+    """Whether a content source in this process served this text as another subject's item; with
+    ``subject``, whether it is off topic *there* (a problem without numbers to vary is served with the
+    same text to its own subject's requests too)."""
     with _TRUTHS_LOCK:
-        return normalise_text(question_text) in _OFF_TOPIC
+        family = _OFF_TOPIC.get(normalise_text(question_text))
+    return family is not None and (subject is None or subject_family(subject) != family)
 
 
 def clearly_wrong(value: float) -> float:
@@ -602,7 +605,7 @@ class ContentSource:
             self.shape_log.append(shape.key)
             item, problem = render(shape, block, numbers)
             if off_topic:
-                _remember_off_topic(item["question_text"])
+                _remember_off_topic(item["question_text"], shape.family)
             _index_shape(item["question_text"], shape.key)
             # the value as an honest item keys it (what "answer" holds), so a stored key compares exactly
             value = answer_value(problem.value) if problem.value is not None else None

@@ -32,14 +32,17 @@ async def test_a_tenth_off_topic_leaves_at_most_one_percent_in_the_bank(
         served = vllm.stats.off_topic_returned + gem.stats.off_topic_returned
         items = vllm.stats.items_returned + gem.stats.items_returned
     assert all(d["status"] in ("succeeded", "partial") for d in done), [d["error"] for d in done]
-    stored = [r["question_text"] for r in await conn.fetch("select question_text from questions")]
-    rows = await conn.fetch("select question_text from question_rejects where reason = 'off_topic'")
-    refused = [r["question_text"] for r in rows]
+    stored = [(r["question_text"], r["subject"]) for r in await conn.fetch("select question_text, subject from questions")]
+    rows = await conn.fetch(
+        "select x.question_text, r.subject from question_rejects x join question_requests r on r.id = x.request_id"
+        " where x.reason = 'off_topic'"
+    )
+    refused = [(r["question_text"], r["subject"]) for r in rows]
     assert len(stored) >= 100
     assert served >= 0.05 * items  # the knob did serve about a tenth from other subjects
-    off_stored = [t for t in stored if is_off_topic(t)]
+    off_stored = [t for t, subject in stored if is_off_topic(t, subject)]
     assert len(off_stored) <= 0.01 * len(stored), off_stored
-    assert sum(is_off_topic(t) for t in refused) >= 0.9 * served  # refused, and recorded as such
-    false_refusals = [t for t in refused if not is_off_topic(t)]
+    assert sum(is_off_topic(t, subject) for t, subject in refused) >= 0.9 * served  # refused, and recorded as such
+    false_refusals = [t for t, subject in refused if not is_off_topic(t, subject)]
     assert len(false_refusals) <= 0.02 * len(stored), false_refusals
     await assert_bank_consistent(conn)
