@@ -137,7 +137,7 @@ class Settings(BaseSettings):
     # --- on topic or refused (service/topic.py): an item nearer another catalogue subject than its own by
     # more than the margin is refused with reason off_topic (calibrated in docs/topic.md)
     topic_check: bool = Field(True, validation_alias=_env("QGEN_TOPIC_CHECK"))
-    topic_margin: float = Field(0.10, ge=-1, le=2, validation_alias=_env("QGEN_TOPIC_MARGIN"))
+    topic_margin: float = Field(0.05, ge=-1, le=2, validation_alias=_env("QGEN_TOPIC_MARGIN"))
 
     # --- answer-key verification (service/verify.py) -----------------------------------------
     verify: Literal["on", "off"] = Field("on", validation_alias=_env("QGEN_VERIFY"))
