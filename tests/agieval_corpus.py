@@ -162,30 +162,30 @@ TRUE_REPEATS: dict[str, dict[int, tuple[int, str]]] = {
     "sat-en": {101: (100, "the same passage, question and options as 100, with another key (a data error)")},
 }
 
-# Every refusal of a whole set imported into one scope: (index, reason, index of the question it is held
-# to repeat) -> a teacher's judgement. Variants (other numbers only) are refused by the default policy.
+# Every refusal of a whole set imported into one scope: (index, "duplicate" or "variant", index of the
+# question it is held to repeat) -> a teacher's judgement. Variants (other numbers only) are refused by the default policy.
 # The test fails on a refusal that is not here; docs/dedupe.md prints the same list.
 REFUSED: dict[str, dict[tuple[int, str, int], str]] = {
-    "sat-en": {(101, "batch_duplicate", 100): "right: a repeat in the data (TRUE_REPEATS)"},
+    "sat-en": {(101, "duplicate", 100): "right: a repeat in the data (TRUE_REPEATS)"},
     "lsat-rc": {},
     "aqua-rat": {},
     "sat-math": {
-        (110, "batch_duplicate", 79): "right: the linear f from a table of values, other values (a variant in another layout)",
-        (149, "batch_duplicate", 45): "wrong: two different polynomial expressions to rewrite",
-        (178, "batch_duplicate", 7): "right: one ratio manipulation, numbers moved (2a/b = 1/2 -> b/a; a/b = 2 -> 4b/a)",
+        (110, "duplicate", 79): "right: the linear f from a table of values, other values (a variant in another layout)",
+        (149, "duplicate", 45): "wrong: two different polynomial expressions to rewrite",
+        (178, "duplicate", 7): "right: one ratio manipulation, numbers moved (2a/b = 1/2 -> b/a; a/b = 2 -> 4b/a)",
     },
     "math": {
-        (137, "batch_duplicate", 98): "wrong: the matrix of a reflection / the image of one vector under another reflection",
-        (143, "batch_duplicate", 136): "right: the same probability (sum > product, numbers up to 5), with replacement / without",
-        (158, "batch_duplicate", 35): "wrong: the parity of f·g (both even) / of a nested composition of odd and even functions",
-        (304, "batch_duplicate", 78): "wrong: two different trigonometric expressions to simplify",
-        (449, "batch_duplicate", 31): "right: det(AB) from det A and det B, other numbers (a variant with A and B swapped)",
-        (687, "batch_duplicate", 601): "wrong: two different minimisation problems in a, b, c",
-        (724, "batch_duplicate", 265): "right: the same parameterised line to y = mx + b, other numbers (signs moved)",
-        (752, "batch_duplicate", 473): "right: rational roots of an integer polynomial, degree 4 / 3 (one method, other numbers)",
-        (783, "batch_duplicate", 86): "right: diagonals of a pentagon / a hexagon (other numbers only)",
-        (828, "batch_duplicate", 457): "right: numbers formed from 4 / 3 digits (other numbers only)",
-        (982, "batch_duplicate", 909): "right: interior angles of octagon - hexagon / decagon - pentagon (other numbers only)",
+        (137, "duplicate", 98): "wrong: the matrix of a reflection / the image of one vector under another reflection",
+        (143, "duplicate", 136): "right: the same probability (sum > product, numbers up to 5), with replacement / without",
+        (158, "duplicate", 35): "wrong: the parity of f·g (both even) / of a nested composition of odd and even functions",
+        (304, "duplicate", 78): "wrong: two different trigonometric expressions to simplify",
+        (449, "duplicate", 31): "right: det(AB) from det A and det B, other numbers (a variant with A and B swapped)",
+        (687, "duplicate", 601): "wrong: two different minimisation problems in a, b, c",
+        (724, "duplicate", 265): "right: the same parameterised line to y = mx + b, other numbers (signs moved)",
+        (752, "duplicate", 473): "right: rational roots of an integer polynomial, degree 4 / 3 (one method, other numbers)",
+        (783, "duplicate", 86): "right: diagonals of a pentagon / a hexagon (other numbers only)",
+        (828, "duplicate", 457): "right: numbers formed from 4 / 3 digits (other numbers only)",
+        (982, "duplicate", 909): "right: interior angles of octagon - hexagon / decagon - pentagon (other numbers only)",
         (509, "variant", 212): "variant: a^2 - b^2 with other numbers",
         (536, "variant", 268): "variant: factor a cubic, other coefficients",
         (538, "variant", 305): "variant: simplify a square root, another radicand",

@@ -55,7 +55,8 @@ async def _check(
     verdicts = await dedupe_corpus.store_batches(conn, cands, settings)
     index_of = {v.question_id: it.index for it, v in zip(items, verdicts, strict=True) if v.accepted}
     refused = {
-        it.index: (v.reason, index_of.get(v.matched_question_id))
+        # a copy of an earlier batch's question is a near_duplicate, of its own batch's a batch_duplicate
+        it.index: ("variant" if v.reason == "variant" else "duplicate", index_of.get(v.matched_question_id))
         for it, v in zip(items, verdicts, strict=True)
         if not v.accepted
     }
