@@ -155,6 +155,15 @@ def request(n: int, layers: Layers) -> Bound:
     return Bound(gen, verify, tokens, wall)
 
 
+def outage_calls(breaker_failures: int, concurrency: int, cooldown_s: float, seconds: float) -> int | None:
+    """Most calls that reach a provider failing every call in ``seconds``, per worker and breaker (generation's,
+    or the verifier's): the consecutive failures that open it, the calls already let through when it opened,
+    then one half-open probe per cooldown. None: a zero cooldown bounds nothing."""
+    if cooldown_s <= 0:
+        return None
+    return breaker_failures + concurrency - 1 + math.floor(seconds / cooldown_s)
+
+
 # --- the layers as the settings make them ------------------------------------------------------------
 
 
@@ -205,7 +214,7 @@ def layers_for(subject: str, s: Settings, *, job_size: int = JOB_SIZE, max_attem
 
 def main(argv: list[str]) -> None:
     n = int(argv[0]) if argv else 30
-    s = Settings(_env_file=None)  # type: ignore[call-arg]  # the defaults, not this machine's .env
+    s = Settings(_env_file=None)  # the defaults, not this machine's .env
     for subject, self_check in (("Mathematics", False), ("Chemistry", True)):
         b = request(n, layers_for(subject, s, self_check=self_check))
         gen = ", ".join(f"{k} {v:,}" for k, v in b.generate_calls.items())

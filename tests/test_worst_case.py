@@ -51,7 +51,7 @@ def test_a_request_multiplies_jobs_rounds_and_attempts() -> None:
 
 def test_the_documented_example_is_what_the_functions_give() -> None:
     """docs/worst-case.md quotes these figures for N = 30 at the default settings."""
-    s = Settings(_env_file=None)  # type: ignore[call-arg]
+    s = Settings(_env_file=None)
     math = wc.request(30, wc.layers_for("Mathematics", s))
     chem = wc.request(30, wc.layers_for("Chemistry", s, self_check=True))
     assert (math.generate_calls, math.verify_calls) == ({"runpod": 19_080, "gemini": 19_080}, 4_770)
@@ -118,3 +118,28 @@ async def test_every_item_disputed_stays_within_the_bound(
     assert seen["runpod"] + seen["gemini"] <= bound.calls
     # a top-up ran: more was asked for than the three slots of the first round
     assert seen["solves"] > 3
+
+
+async def test_the_breaker_caps_what_reaches_a_failing_provider(
+    settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
+) -> None:
+    """Every call 500, breakers that open after two failures: the job's later attempts fail fast, so the
+    simulators see no more than the outage bound, fewer than the retry layers alone would allow."""
+    await conn.execute("update qgen_settings set value = '3' where key = 'max_attempts'")
+    always_500 = Knobs(error_rate=1.0)
+    async with simulators(always_500, always_500) as (vllm, gem):
+        s = with_simulators(settings, vllm, gem, call_attempts=2, breaker_failures=2, breaker_cooldown_s=3600,
+                            job_retry_base_s=0.01, backoff_base_s=0.0)
+        async with running_worker(s, db_dsn, embedder):
+            vllm.reset_stats()
+            gem.reset_stats()
+            req = await insert_request(conn, subject="Mathematics", topic="Quadratic equations", count=3)
+            row = await wait_terminal(conn, req["id"], timeout=120)
+        seen = {"runpod": vllm.stats.calls, "gemini": gem.stats.calls}
+    assert row["status"] == "failed", row["error"]
+    assert await conn.fetchval("select sum(attempts) from qgen_jobs where request_id = $1", req["id"]) == 3
+    for key, concurrency in (("runpod", s.runpod_max_concurrency), ("gemini", s.gemini_max_concurrency)):
+        bound = wc.outage_calls(s.breaker_failures, concurrency, s.breaker_cooldown_s, 120)
+        assert bound is not None and 0 < seen[key] <= bound
+        assert seen[key] < 3 * s.call_attempts  # without the breaker: every attempt's whole retry loop
+    assert wc.outage_calls(5, 4, 0, 60) is None
