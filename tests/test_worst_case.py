@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
+from pathlib import Path
 
 import asyncpg
 
@@ -56,6 +58,13 @@ def test_the_documented_example_is_what_the_functions_give() -> None:
     chem = wc.request(30, wc.layers_for("Chemistry", s, self_check=True))
     assert (math.generate_calls, math.verify_calls) == ({"runpod": 19_080, "gemini": 19_080}, 4_770)
     assert (chem.generate_calls, chem.verify_calls) == ({"gemini": 6_840}, 9_540)
+    no_shrinks = dataclasses.replace(wc.layers_for("Mathematics", s), shrinks=0)
+    one_round = dataclasses.replace(no_shrinks, topup_rounds=0)
+    doc = (Path(__file__).parent.parent / "docs" / "worst-case.md").read_text()
+    for figure in (math.calls, chem.calls, wc.request(30, no_shrinks).calls, wc.request(30, one_round).calls,
+                   *math.generate_calls.values(), math.verify_calls, *chem.generate_calls.values(), chem.verify_calls):
+        assert f"{figure:,}" in doc
+    assert f"{math.wall_s / 3600:,.0f} h" in doc and f"{chem.wall_s / 3600:,.0f} h" in doc
 
 
 async def _calls(conn: asyncpg.Connection, request_id: uuid.UUID) -> dict[tuple[str, str], int]:
