@@ -21,15 +21,6 @@ log = logging.getLogger(__name__)
 
 _LOCK_KEY = 0x7167656E  # 'qgen': serialises concurrent `qgen migrate` runs
 
-_CREATE = """
-create table if not exists qgen_migrations (
-    name text primary key,
-    checksum text not null,
-    applied_at timestamptz not null default now()
-)
-"""
-
-
 def checksum(sql: str) -> str:
     """What ``qgen_migrations.checksum`` records for a migration's text."""
     return hashlib.sha256(sql.encode()).hexdigest()
@@ -56,10 +47,10 @@ async def migrate(conn: asyncpg.Connection, files: Sequence[Traversable] | None 
     ordered = sorted(migration_files() if files is None else files, key=lambda p: p.name)
     applied: list[str] = []
     search_path = await conn.fetchval(q("search_path"))
-    await conn.execute("select pg_advisory_lock($1)", _LOCK_KEY)
+    await conn.execute(q("migrations_lock"), _LOCK_KEY)
     try:
-        await conn.execute(_CREATE)
-        done = {r["name"]: r["checksum"] for r in await conn.fetch("select name, checksum from qgen_migrations")}
+        await conn.execute(q("create_migrations_table"))
+        done = {r["name"]: r["checksum"] for r in await conn.fetch(q("applied_migrations"))}
         _drift(done, ordered)
         for path in ordered:
             if path.name in done:
@@ -68,15 +59,13 @@ async def migrate(conn: asyncpg.Connection, files: Sequence[Traversable] | None 
             try:
                 async with conn.transaction():
                     await conn.execute(sql)
-                    await conn.execute(
-                        "insert into qgen_migrations (name, checksum) values ($1, $2)", path.name, checksum(sql)
-                    )
+                    await conn.execute(q("record_migration"), path.name, checksum(sql))
             except asyncpg.PostgresError as e:
                 raise DatabaseError(f"migration {path.name} failed: {e}") from e
             log.info("applied migration %s", path.name)
             applied.append(path.name)
     finally:
-        await conn.execute("select pg_advisory_unlock($1)", _LOCK_KEY)
+        await conn.execute(q("migrations_unlock"), _LOCK_KEY)
         await conn.execute(q("set_search_path"), search_path)
     return applied
 
@@ -87,9 +76,9 @@ async def check_applied(conn: asyncpg.Connection, files: Sequence[Traversable] |
     A database migrated by the Supabase CLI has no ``qgen_migrations`` (the CLI keeps its own history):
     there is nothing to compare, so nothing is reported.
     """
-    if await conn.fetchval("select to_regclass('qgen_migrations')") is None:
+    if await conn.fetchval(q("migrations_table")) is None:
         return []
     files = migration_files() if files is None else files
-    done = {r["name"]: r["checksum"] for r in await conn.fetch("select name, checksum from qgen_migrations")}
+    done = {r["name"]: r["checksum"] for r in await conn.fetch(q("applied_migrations"))}
     _drift(done, files)
     return sorted(p.name for p in files if p.name not in done)

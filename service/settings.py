@@ -117,7 +117,7 @@ class Settings(BaseSettings):
     concurrency: int = Field(4, ge=1, le=256, validation_alias=_env("QGEN_CONCURRENCY"))
     poll_interval_s: float = Field(2.0, gt=0, validation_alias=_env("QGEN_POLL_INTERVAL_S"))
     lease_s: float = Field(30.0, gt=0, validation_alias=_env("QGEN_LEASE_S"))
-    max_attempts: int = Field(5, ge=1, validation_alias=_env("QGEN_MAX_ATTEMPTS"))
+    # a job's attempts are not a setting here: qgen_settings.max_attempts, copied to each job as it is split
     job_retry_base_s: float = Field(5.0, ge=0, validation_alias=_env("QGEN_JOB_RETRY_BASE_S"))
     topup_rounds: int = Field(3, ge=0, validation_alias=_env("QGEN_TOPUP_ROUNDS"))
 

@@ -104,8 +104,10 @@ async def test_verifier_down_stores_unverified_and_loses_nothing(
 async def test_wait_policy_retries_the_job_until_the_verifier_is_back(
     settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
 ) -> None:
+    # a job's attempts are qgen_settings.max_attempts (copied to each job): enough to outlast the outage
+    await conn.execute("update qgen_settings set value = '50' where key = 'max_attempts'")
     async with simulators(Knobs(), Knobs(error_rate=1.0, error_status=503)) as (vllm, gem):
-        s = with_simulators(settings, vllm, gem, call_attempts=1, verify_unavailable="wait", max_attempts=50)
+        s = with_simulators(settings, vllm, gem, call_attempts=1, verify_unavailable="wait")
         async with running_worker(s, db_dsn, embedder):
             r = await insert_request(conn, subject="Mathematics", topic="Limits", count=4)
             deadline = time.monotonic() + 60
