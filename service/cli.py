@@ -30,7 +30,6 @@ from .terminal import Output, WaitView, jobs_table, questions_table, requests_ta
 
 log = logging.getLogger("qgen")
 
-TERMINAL = watch.TERMINAL
 NO_JSON = {"worker", "simulate", "db psql"}  # long-running servers, and psql: not one JSON document
 
 

@@ -89,7 +89,9 @@ def _archetypes(subject: str) -> list[str]:
 def make_plan(spec: RequestSpec, n: int, seed: int, *, offset: int = 0) -> list[str]:
     """``n`` distinct plan entries for ``spec``; different for another ``seed`` or ``offset``.
 
-    Entries are distinct for n up to archetypes x angles (80); beyond that a variant number is added.
+    Entries are distinct for n up to archetypes x angles (80); beyond that a pair comes round again, numbered
+    and asking for a new situation: never for the same question with other numbers, which the dedupe refuses
+    as a variant (``docs/glossary.md``).
     """
     if n <= 0:
         return []
@@ -104,5 +106,5 @@ def make_plan(spec: RequestSpec, n: int, seed: int, *, offset: int = 0) -> list[
         a, b = pairs[idx % len(pairs)]
         lap = idx // len(pairs)
         entry = f"{focus}: {a}, {b}"
-        out.append(entry if lap == 0 else f"{entry} (variant {lap + 1})")
+        out.append(entry if lap == 0 else f"{entry} (#{lap + 1}: a new situation, not an earlier one with other numbers)")
     return out

@@ -34,9 +34,9 @@ from . import catalogue
 from .errors import InputError, QgenError
 from .ids import short
 from .sqlfiles import q
+from .statuses import REQUEST_STATUSES
 from .verify import IMPLAUSIBLE_WINDOW, implausible
 
-REQUEST_STATUSES = ("queued", "running", "succeeded", "partial", "failed", "rejected", "cancelled")
 REQUEST_KEYS = ("id", "short_id", "created_at", "updated_at", "finished_at", "status", "subject", "topic", "subtopic",
                 "exam", "difficulty", "question_type", "count", "produced", "error", "jobs")
 DETAIL_KEYS = ("instructions", "priority", "run_after", "requested_by")

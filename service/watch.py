@@ -23,10 +23,10 @@ import asyncpg
 from .errors import DatabaseError, QgenError
 from .settings import Settings
 from .sqlfiles import q
+from .statuses import TERMINAL_STATUSES
 
 CHANNEL = "qgen_requests"
 POLL_S = 2.0  # the slow poll when LISTEN is unavailable: one single-row read every 2 s
-TERMINAL = frozenset({"succeeded", "partial", "failed", "rejected", "cancelled"})
 UNCLAIMED = "no worker has claimed this request: is `qgen worker` running?"
 
 Source = Literal["start", "notify", "poll", "timer"]
@@ -45,7 +45,7 @@ class Snapshot:
 
     @property
     def done(self) -> bool:
-        return self.status in TERMINAL
+        return self.status in TERMINAL_STATUSES
 
 
 class WaitTimeout(QgenError):

@@ -11,6 +11,7 @@ from postgrest import APIError
 from supabase import Client, ClientOptions, create_client
 
 from .errors import QgenError
+from .statuses import TERMINAL_STATUSES
 
 TABLE = "question_requests"
 # What the app shows for a request; nothing the service owns is ever sent, only read.
@@ -29,7 +30,6 @@ COLUMNS = (
     "created_at",
     "finished_at",
 )
-FINISHED = frozenset({"succeeded", "partial", "failed", "rejected", "cancelled"})
 
 
 class WebAppError(QgenError):
@@ -103,7 +103,7 @@ class WebAppClient:
         deadline = time.monotonic() + timeout
         while True:
             row = self.get_request(request_id)
-            if row["status"] in FINISHED:
+            if row["status"] in TERMINAL_STATUSES:
                 return row
             left = deadline - time.monotonic()
             if left <= 0:

@@ -14,13 +14,13 @@ import asyncpg
 from service.embedding import Embedder
 from service.runtime import worker_runtime
 from service.settings import Settings
+from service.statuses import TERMINAL_STATUSES
 from service.worker import Worker
 from simulators.knobs import Knobs
 from simulators.server import SimulatorServer
 
 from .pg import insert_row
 
-TERMINAL = ("succeeded", "partial", "failed", "rejected", "cancelled")
 FAKE_GEMINI_KEY = "test-gemini-key-0123456789"
 
 
@@ -73,7 +73,7 @@ async def wait_terminal(conn: asyncpg.Connection, request_id: uuid.UUID, timeout
     while time.monotonic() < deadline:
         row = await conn.fetchrow("select * from question_requests where id = $1", request_id)
         assert row is not None
-        if row["status"] in TERMINAL:
+        if row["status"] in TERMINAL_STATUSES:
             return row
         await asyncio.sleep(0.05)
     raise AssertionError(f"request {request_id} not terminal after {timeout}s: {dict(row)}")

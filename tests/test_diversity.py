@@ -25,5 +25,15 @@ def test_subject_specific_archetypes_and_large_n() -> None:
     chem = make_plan(RequestSpec(subject="Chemistry", topic="Equilibrium"), 80, seed=0)
     assert len(set(chem)) == 80
     assert any("predict the product" in p for p in chem)
-    assert len(set(make_plan(SPEC, 100, seed=0))) == 100  # wraps with variant numbers
+    assert len(set(make_plan(SPEC, 100, seed=0))) == 100  # a pair's second turn is numbered
     assert make_plan(SPEC, 0, seed=0) == []
+
+
+def test_a_plan_never_asks_for_a_variant() -> None:
+    """The dedupe refuses a question that differs from another only in its numbers (a variant, QGEN_VARIANT_POLICY
+    reject): a plan that wraps round its pairs asks for a new situation instead."""
+    plan = make_plan(SPEC, 200, seed=5)
+    assert not any("variant" in p.lower() for p in plan)
+    again = plan[80:]
+    assert again and all("a new situation, not an earlier one with other numbers" in p for p in again)
+    assert all("#2" in p for p in plan[80:160]) and all("#3" in p for p in plan[160:])

@@ -15,6 +15,7 @@ from service import db, watch
 from service import queue as jobs
 from service.embedding import Embedder
 from service.settings import Settings
+from service.statuses import REQUEST_STATUSES, TERMINAL_STATUSES
 from service.terminal import Output, WaitView
 from simulators.knobs import Knobs
 
@@ -114,3 +115,12 @@ async def test_cli_wait_without_a_worker_says_so_once_and_times_out_in_one_line(
     assert_one_line_failure(p, 1, "timed out after 2s waiting for request")
     assert p.stdout.count(watch.UNCLAIMED) == 1, p.stdout
     assert re.match(r"request [0-9a-f-]{36} queued\n", p.stdout), p.stdout
+
+
+async def test_the_request_statuses_are_the_schemas(conn: asyncpg.Connection) -> None:
+    """service/statuses.py is the one list of request statuses: exactly what the table's check allows."""
+    check = await conn.fetchval(
+        "select pg_get_constraintdef(oid) from pg_constraint where conname = 'question_requests_status_check'"
+    )
+    assert set(re.findall(r"'(\w+)'", check)) == set(REQUEST_STATUSES)
+    assert TERMINAL_STATUSES == set(REQUEST_STATUSES) - {"queued", "running"}
