@@ -52,6 +52,7 @@ class Layers:
     max_attempts: int = MAX_ATTEMPTS  # qgen_settings.max_attempts
     backoff_max_s: float = 20.0  # QGEN_BACKOFF_MAX_S
     job_retry_base_s: float = 5.0  # QGEN_JOB_RETRY_BASE_S
+    breaker_cooldown_s: float = 30.0  # QGEN_BREAKER_COOLDOWN_S: a retry waits at least until a breaker half-opens
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,9 @@ def job_attempt(slots: int, layers: Layers) -> Bound:
 
 def request(n: int, layers: Layers) -> Bound:
     """A request of ``n`` questions: its jobs of ``job_size`` slots, each claimed up to ``max_attempts``
-    times, with the job retry delay between attempts. Wall time: the jobs one after another."""
+    times, with the job retry delay between attempts (stretched to the route's breaker cooldown). Wall time:
+    the jobs one after another, without the time a job waits unclaimed for open breakers (``worker._run_job``
+    defers it without spending an attempt or making a call, for as long as the outage lasts)."""
     sizes = [layers.job_size] * (n // layers.job_size) + ([n % layers.job_size] if n % layers.job_size else [])
     gen: dict[str, int] = {}
     verify = tokens = 0
@@ -150,7 +153,8 @@ def request(n: int, layers: Layers) -> Bound:
         verify += one.verify_calls * layers.max_attempts
         tokens += one.tokens * layers.max_attempts
         wall += one.wall_s * layers.max_attempts + sum(
-            min(JOB_RETRY_MAX_S, layers.job_retry_base_s * 2 ** (a - 1)) for a in range(1, layers.max_attempts)
+            max(min(JOB_RETRY_MAX_S, layers.job_retry_base_s * 2 ** (a - 1)), layers.breaker_cooldown_s)
+            for a in range(1, layers.max_attempts)
         )
     return Bound(gen, verify, tokens, wall)
 
@@ -209,7 +213,8 @@ def layers_for(subject: str, s: Settings, *, job_size: int = JOB_SIZE, max_attem
                           min(v.concurrency for v in verifiers))
     return Layers(chain=chain, verifier=verifier, call_attempts=s.call_attempts, topup_rounds=s.topup_rounds,
                   solves_per_item=s.verify_self_solves if self_check else 1, job_size=job_size,
-                  max_attempts=max_attempts, backoff_max_s=s.backoff_max_s, job_retry_base_s=s.job_retry_base_s)
+                  max_attempts=max_attempts, backoff_max_s=s.backoff_max_s, job_retry_base_s=s.job_retry_base_s,
+                  breaker_cooldown_s=s.breaker_cooldown_s)
 
 
 def main(argv: list[str]) -> None:

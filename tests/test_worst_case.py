@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 import uuid
 from pathlib import Path
 
@@ -132,23 +133,26 @@ async def test_every_item_disputed_stays_within_the_bound(
 async def test_the_breaker_caps_what_reaches_a_failing_provider(
     settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
 ) -> None:
-    """Every call 500, breakers that open after two failures: the job's later attempts fail fast, so the
+    """Every call 500, breakers that open after two failures: after the first attempt each later one makes
+    only the half-open probe (a job whose breakers are all open waits without spending an attempt), so the
     simulators see no more than the outage bound, fewer than the retry layers alone would allow."""
     await conn.execute("update qgen_settings set value = '3' where key = 'max_attempts'")
     always_500 = Knobs(error_rate=1.0)
     async with simulators(always_500, always_500) as (vllm, gem):
-        s = with_simulators(settings, vllm, gem, call_attempts=2, breaker_failures=2, breaker_cooldown_s=3600,
+        s = with_simulators(settings, vllm, gem, call_attempts=2, breaker_failures=2, breaker_cooldown_s=0.3,
                             job_retry_base_s=0.01, backoff_base_s=0.0)
         async with running_worker(s, db_dsn, embedder):
             vllm.reset_stats()
             gem.reset_stats()
+            started = time.monotonic()
             req = await insert_request(conn, subject="Mathematics", topic="Quadratic equations", count=3)
             row = await wait_terminal(conn, req["id"], timeout=120)
+            elapsed = time.monotonic() - started
         seen = {"runpod": vllm.stats.calls, "gemini": gem.stats.calls}
     assert row["status"] == "failed", row["error"]
     assert await conn.fetchval("select sum(attempts) from qgen_jobs where request_id = $1", req["id"]) == 3
     for key, concurrency in (("runpod", s.runpod_max_concurrency), ("gemini", s.gemini_max_concurrency)):
-        bound = wc.outage_calls(s.breaker_failures, concurrency, s.breaker_cooldown_s, 120)
+        bound = wc.outage_calls(s.breaker_failures, concurrency, s.breaker_cooldown_s, elapsed)
         assert bound is not None and 0 < seen[key] <= bound
         assert seen[key] < 3 * s.call_attempts  # without the breaker: every attempt's whole retry loop
     assert wc.outage_calls(5, 4, 0, 60) is None
