@@ -28,7 +28,8 @@ MAX_ATTEMPTS = 5
 @dataclass(frozen=True)
 class Limits:
     """What one provider allows a call: questions per call (None: sized to a window shared by prompt and
-    output, so as few as one), most tokens (prompt and output), longest wait, and calls in flight."""
+    output, so as few as one), most tokens (prompt and output) of a generation call and of a blind solve,
+    longest wait, and calls in flight."""
 
     key: str
     per_call: int | None
