@@ -22,6 +22,7 @@ from .parsing import parse_items
 from .providers.base import Provider, ProviderCall
 from .questions import MCQQuestion, Question, RequestSpec, provider_json_schema, validate_items
 from .settings import Settings
+from .sqlfiles import q
 from .verify import VERIFY_TOKENS, agrees, parse_solve, parse_verify_model, parse_verify_routes, plan_check, solve_call
 
 CHECK_TIMEOUT_S = 60.0
@@ -62,8 +63,8 @@ async def _check_database(settings: Settings) -> tuple[bool, str]:
     from . import db
 
     async with db.connection(settings, vector=False) as conn:
-        version = await conn.fetchval("show server_version")
-        ext = await conn.fetchval("select extversion from pg_extension where extname='vector'")
+        version = await conn.fetchval(q("server_version"))
+        ext = await conn.fetchval(q("vector_version"))
     if ext is None:
         return False, f"PostgreSQL {version}; vector extension missing (run `qgen migrate`)"
     return True, f"PostgreSQL {version}, pgvector {ext}"

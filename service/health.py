@@ -60,7 +60,7 @@ async def database_check(pool: asyncpg.Pool | None, timeout: float = DB_TIMEOUT_
         return Check(False, "not connected yet")
     try:
         async with asyncio.timeout(timeout), pool.acquire() as conn:
-            await conn.fetchval("select 1")
+            await conn.fetchval(q("ping"))
     except TimeoutError:
         return Check(False, f"no answer within {timeout:g}s")
     except Exception as e:  # any failure is "not ready", never a 500 from the probe itself

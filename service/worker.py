@@ -27,6 +27,7 @@ from .generation import CallRecord, Generator
 from .queue import Job
 from .resilience import CircuitBreaker, backoff_delay
 from .settings import Settings
+from .sqlfiles import q
 from .verify import Verifier
 
 log = logging.getLogger(__name__)
@@ -234,7 +235,7 @@ class Worker:
                     if not lost.is_set() and not self._listener.is_closed():
                         # a cheap round trip notices a half-dead socket that never reported termination
                         try:
-                            await asyncio.wait_for(self._listener.execute("select 1"), timeout=5)
+                            await asyncio.wait_for(self._listener.execute(q("ping")), timeout=5)
                         except CONNECTION_OR_TIMEOUT:
                             lost.set()
                 if not self._stopping.is_set():
