@@ -37,7 +37,7 @@ demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
 
 test: $(STAMP) $(SUPABASE_STAMP)
-	$(BIN)/python -m pytest -q -ra
+	$(BIN)/python -m pytest -q -ra --durations=20
 
 test-fast: $(STAMP) $(SUPABASE_STAMP)
 	$(BIN)/python -m pytest -q -ra -m "not slow"

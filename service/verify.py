@@ -278,11 +278,14 @@ class VerifyRoutes:
 
     rules: dict[tuple[str, str | None], str]
 
-    def target(self, generator: str, subject: str | None) -> str | None:
-        subj = normalise_subject(subject) if subject else None
+    def target(self, generator: str, subject: str | None, aliases: dict[str, str] | None = None) -> str | None:
+        """The verifier of ``generator``'s items on ``subject``; names compared through ``aliases`` (the
+        subject catalogue's, ``Routes.aliases``), so 'gemini/maths' and a Mathematics request meet."""
+        subj = normalise_subject(subject, aliases) if subject else None
+        rules = {(g, normalise_subject(s, aliases) if s else None): v for (g, s), v in self.rules.items()}
         for key in ((generator, subj), (generator, None), ("*", subj), ("*", None)):
-            if key in self.rules:
-                return self.rules[key]
+            if key in rules:
+                return rules[key]
         return None
 
 
@@ -336,12 +339,13 @@ def plan_check(
     models: Mapping[str, str],
     verify_model: tuple[str, str] | None,
     self_solves: int,
+    aliases: dict[str, str] | None = None,
 ) -> Plan | None:
     """Who checks an item of ``generator`` (which wrote it with ``generator_model``) on ``subject``, given the
     configured providers' models (``models``: key -> model). Another provider, or another model of the same
     one (``verify_model``), solves once (``cross``); the generator's own model solves ``self_solves`` times
     at its usual sampling, and only answers it repeats count (``self_consistency``). None: nobody can."""
-    target = routes.target(generator, subject)
+    target = routes.target(generator, subject, aliases)
     if target is None or target not in models:
         target = generator
     if target not in models:
@@ -398,6 +402,7 @@ class Verifier:
             models=models,
             verify_model=self.verify_model,
             self_solves=self.settings.verify_self_solves,
+            aliases=self.generator.routes.aliases,
         )
 
     def warnings(self, labels: Collection[str]) -> list[str]:

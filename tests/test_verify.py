@@ -139,8 +139,10 @@ def test_parse_solve_rejects_unusable_replies() -> None:
 
 def test_verify_routes_are_data() -> None:
     routes = parse_verify_routes("runpod=gemini,gemini/Maths=runpod,gemini=gemini")
-    assert routes.rules == {("runpod", None): "gemini", ("gemini", "mathematics"): "runpod", ("gemini", None): "gemini"}
-    assert routes.target("gemini", "Mathematics") == "runpod"
+    assert routes.rules == {("runpod", None): "gemini", ("gemini", "maths"): "runpod", ("gemini", None): "gemini"}
+    # the catalogue's aliases meet a rule and a request under two names of one subject
+    assert routes.target("gemini", "Mathematics", ALIASES) == "runpod"
+    assert routes.target("gemini", "Maths") == "runpod"
     assert routes.target("gemini", "Chemistry") == "gemini"
     assert parse_verify_routes("*=runpod").target("gemini", None) == "runpod"
     assert parse_verify_routes("").target("gemini", "Physics") is None
@@ -150,13 +152,14 @@ def test_verify_routes_are_data() -> None:
 
 
 MODELS = {"runpod": "PhysicsWallahAI/Aryabhata-1.0", "gemini": "gemini-3.5-flash"}
+ALIASES = {"maths": "mathematics", "math": "mathematics", "mathematics": "mathematics", "physics": "physics"}
 
 
 def plan(generator: str, subject: str, models: dict[str, str] = MODELS, spec: str | None = None,
          verify_model: str | None = None) -> Plan | None:
     routes = parse_verify_routes(spec if spec is not None else Settings().verify_routes)
     return plan_check(generator, MODELS[generator], subject, routes=routes, models=models,
-                      verify_model=parse_verify_model(verify_model), self_solves=2)
+                      verify_model=parse_verify_model(verify_model), self_solves=2, aliases=ALIASES)
 
 
 def test_by_default_nobody_grades_their_own_items_when_two_providers_are_configured() -> None:
