@@ -19,14 +19,11 @@ the request has fewer calls than the pod has seats. Fill time is wall time divid
 from __future__ import annotations
 
 import asyncio
-import signal
 import sys
 import time
 from dataclasses import dataclass
-from typing import Any
 
-import httpx
-from bench_common import Section
+from bench_common import Section, SimulateProcess
 
 from service import diversity
 from service.generation import Generator
@@ -90,7 +87,7 @@ def all_at_once_s(config: PodConfig, served: list[Served]) -> float:
     return engine.run_to_completion()
 
 
-async def fill(vllm: PodProcess, gem: SimulatorServer, pod: int, *, questions: int, time_scale: float,
+async def fill(vllm: SimulateProcess, gem: SimulatorServer, pod: int, *, questions: int, time_scale: float,
                settings: Settings, cap: str) -> Fill:
     """One fill by a fresh ``Generator`` against a fresh pod of ``pod`` sequences (reset: new engine, empty
     prefix cache)."""
@@ -128,40 +125,6 @@ async def fill(vllm: PodProcess, gem: SimulatorServer, pod: int, *, questions: i
     )
 
 
-class PodProcess:
-    """``qgen simulate`` serving the vLLM simulator in a process of its own: its answer building does not
-    compete with the client for this process's event loop, which would add to every call's latency."""
-
-    async def __aenter__(self) -> PodProcess:
-        self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "service.cli", "simulate", "--vllm-port", "0", "--no-chat-text",
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
-        )
-        assert self.proc.stdout is not None
-        self.base_url = ""
-        while not self.base_url:
-            line = (await asyncio.wait_for(self.proc.stdout.readline(), timeout=120)).decode()
-            if not line:
-                raise RuntimeError("qgen simulate exited before printing its URL")
-            if line.startswith("RUNPOD_BASE_URL="):
-                self.base_url = line.split("=", 1)[1].strip()
-        self.origin = self.base_url.rsplit("/v1", 1)[0]
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self.proc.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(self.proc.wait(), timeout=30)
-
-    async def set_knobs(self, **values: Any) -> None:
-        async with httpx.AsyncClient() as c:
-            (await c.post(f"{self.origin}/_sim/knobs", json=values)).raise_for_status()
-            (await c.post(f"{self.origin}/_sim/reset")).raise_for_status()
-
-    async def stats(self) -> dict[str, Any]:
-        async with httpx.AsyncClient(timeout=60) as c:
-            return dict((await c.get(f"{self.origin}/_sim/stats")).json())
-
-
 def _note(f: Fill) -> str:
     return (f"{f.questions} questions in {f.calls} calls, {f.sim_s:.0f} s simulated (full batch {f.full_batch_s:.0f} s, "
             f"all at once {f.all_at_once_s:.0f} s = {f.ratio_all_at_once:.2f}); peak {f.peak_in_flight} in flight, "
@@ -183,7 +146,7 @@ async def run(*, questions: int, speed: float = 1.0) -> Section:
     # today's fixed cap: RUNPOD_MAX_CONCURRENCY=4 is now the ceiling, so the limit stays at 4; four calls in
     # flight leave the client idle most of the time, so a fast clock is safe there
     fixed = base.model_copy(update={"runpod_max_concurrency": 4})
-    async with PodProcess() as vllm, SimulatorServer("gemini") as gem:
+    async with SimulateProcess("--vllm-port", "0", "--no-chat-text") as vllm, SimulatorServer("gemini") as gem:
         for pod in POD_SIZES:
             fills.append(await fill(vllm, gem, pod, questions=questions, time_scale=time_scale(pod, speed),
                                     settings=base, cap="adaptive"))
@@ -210,7 +173,6 @@ async def run(*, questions: int, speed: float = 1.0) -> Section:
 
 
 def _main() -> None:  # pragma: no cover - a manual run: python scripts/bench_capacity.py [questions] [scale]
-    import sys
 
     questions = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     speed = float(sys.argv[2]) if len(sys.argv) > 2 else 1.0

@@ -3,11 +3,14 @@ cloned per figure, timing helpers and the statistics every figure reports (media
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import math
 import os
 import shutil
+import signal
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 
 from service import migrations
 from service.settings import Settings
@@ -155,3 +159,47 @@ class Section:
     def add(self, key: str, value: float, *, reference: str = "", target: str = "", ok: bool | None = None,
             note: str = "") -> None:
         self.figures.append(Figure(key, float(value), reference, target, ok, note))
+
+
+class SimulateProcess:
+    """``qgen simulate ARGS`` in a process of its own, as a real pod is another machine: its answer building
+    does not compete with the client for this process's event loop, which would add to every call's latency.
+    ``base_url`` is the vLLM route it prints; ``origin`` the server root with the ``/_sim`` controls."""
+
+    def __init__(self, *args: str) -> None:
+        self.args = list(args)
+        self.base_url = ""
+        self.origin = ""
+
+    async def __aenter__(self) -> SimulateProcess:
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "service.cli", "simulate", *self.args,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+        )
+        assert self.proc.stdout is not None
+        while not self.base_url:
+            line = (await asyncio.wait_for(self.proc.stdout.readline(), timeout=120)).decode()
+            if not line:
+                raise RuntimeError("qgen simulate exited before printing its URL")
+            if line.startswith("RUNPOD_BASE_URL="):
+                self.base_url = line.split("=", 1)[1].strip()
+        self.origin = self.base_url.rsplit("/v1", 1)[0]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(self.proc.wait(), timeout=30)
+
+    async def stats(self) -> dict[str, Any]:
+        async with httpx.AsyncClient(timeout=60) as c:
+            return dict((await c.get(f"{self.origin}/_sim/stats")).json())
+
+    async def set_knobs(self, **values: Any) -> None:
+        """Set knobs and reset the counters."""
+        async with httpx.AsyncClient() as c:
+            (await c.post(f"{self.origin}/_sim/knobs", json=values)).raise_for_status()
+            (await c.post(f"{self.origin}/_sim/reset")).raise_for_status()
+
+    async def reset(self) -> None:
+        async with httpx.AsyncClient() as c:
+            (await c.post(f"{self.origin}/_sim/reset")).raise_for_status()

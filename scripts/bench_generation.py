@@ -17,13 +17,11 @@ Tokens per question: the simulator's token accounting (``stats.prompt_tokens``,
 from __future__ import annotations
 
 import asyncio
-import signal
-import sys
 import time
 from typing import Any
 
 import httpx
-from bench_common import Section
+from bench_common import Section, SimulateProcess
 
 from service import diversity, prompts
 from service.errors import ProviderError
@@ -109,41 +107,15 @@ async def _unbounded_run(settings: Settings, vllm: Any, questions: int) -> dict[
     return {"elapsed": elapsed, "questions": questions, "calls": questions, "failures": failures[0]}
 
 
-class PodProcess:
-    """The simulated pod in a process of its own (`qgen simulate`), as a real pod is another machine:
-    its answer building does not compete with the client for this process's event loop."""
+class PodProcess(SimulateProcess):
+    """The simulated pod of ``capacity`` sequences and ``latency_s`` per call, in a process of its own."""
 
     def __init__(self, capacity: int, latency_s: float) -> None:
-        self.args = ["--vllm-port", "0", "--capacity", str(capacity), "--latency", str(latency_s)]
-        self.base_url = ""
-
-    async def __aenter__(self) -> PodProcess:
-        self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "service.cli", "simulate", *self.args,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
-        )
-        assert self.proc.stdout is not None
-        while not self.base_url:
-            line = (await asyncio.wait_for(self.proc.stdout.readline(), timeout=60)).decode()
-            if not line:
-                raise RuntimeError("qgen simulate exited before printing its URL")
-            if line.startswith("RUNPOD_BASE_URL="):
-                self.base_url = line.split("=", 1)[1].strip()
-        self.origin = self.base_url.rsplit("/v1", 1)[0]
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self.proc.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(self.proc.wait(), timeout=30)
+        super().__init__("--vllm-port", "0", "--capacity", str(capacity), "--latency", str(latency_s))
 
     async def status_counts(self) -> dict[int, int]:
-        async with httpx.AsyncClient() as c:
-            stats = (await c.get(f"{self.origin}/_sim/stats")).json()
+        stats = await self.stats()
         return {int(k): int(v) for k, v in stats["status_counts"].items()}
-
-    async def reset(self) -> None:
-        async with httpx.AsyncClient() as c:
-            (await c.post(f"{self.origin}/_sim/reset")).raise_for_status()
 
 
 async def overload(*, questions: int, capacity: int, latency_s: float) -> Section:
