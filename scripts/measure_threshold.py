@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from service import dedupe
 from service.embedding import Embedder, representation
+from service.facets import Facets, options_of, representation_text, split_ask, text_hash
 from service.questions import validate_item
 from service.settings import Settings
 from tests import agieval_corpus as agieval
@@ -56,8 +57,8 @@ def _q(item: dict[str, Any]) -> Any:
     return validate_item(item, "mcq" if "options" in item else "numeric")
 
 
-def _facets(x: Any) -> dedupe.Facets:
-    return dedupe.Facets.of(x.question_text, dedupe.options_of(x))
+def _facets(x: Any) -> Facets:
+    return Facets.of(x.question_text, options_of(x))
 
 
 async def hand_corpus(embedder: Embedder) -> tuple[dict[float, tuple[int, int, int]], float]:
@@ -124,14 +125,14 @@ async def gsm8k_figures(embedder: Embedder) -> dict[float, dict[str, tuple[int, 
     texts = {"original": [(p.index, p.question) for p in problems]}
     texts |= {kind: [(p.index, t) for p in problems if (t := f(p))] for kind, f in make.items()}
     started = time.monotonic()
-    emb = {kind: await embedder.embed_texts([dedupe.representation_text(t) for _, t in rows]) for kind, rows in texts.items()}
+    emb = {kind: await embedder.embed_texts([representation_text(t) for _, t in rows]) for kind, rows in texts.items()}
     n_texts = sum(len(rows) for rows in texts.values())
     took = time.monotonic() - started
     print(f"\nGSM8K: {len(problems)} problems; {n_texts} texts embedded in {took:.0f} s ({n_texts / took:.0f}/s)")
     row_of = {i: k for k, (i, _) in enumerate(texts["original"])}
     orig = emb["original"]
-    facets = {kind: [dedupe.Facets.of(t) for _, t in rows] for kind, rows in texts.items()}
-    hashes = {kind: [dedupe.text_hash(t) for _, t in rows] for kind, rows in texts.items()}
+    facets = {kind: [Facets.of(t) for _, t in rows] for kind, rows in texts.items()}
+    hashes = {kind: [text_hash(t) for _, t in rows] for kind, rows in texts.items()}
     by_key: dict[str, list[int]] = defaultdict(list)
     for k, f in enumerate(facets["original"]):
         by_key[f.variant_key].append(k)
@@ -170,8 +171,8 @@ async def gsm8k_figures(embedder: Embedder) -> dict[float, dict[str, tuple[int, 
     return out
 
 
-def _item_facets(item: dict[str, Any]) -> dedupe.Facets:
-    return dedupe.Facets.of(item["question_text"], item.get("options") or [])
+def _item_facets(item: dict[str, Any]) -> Facets:
+    return Facets.of(item["question_text"], item.get("options") or [])
 
 
 async def agieval_figures(embedder: Embedder) -> dict[float, dict[str, tuple[int, int]]]:
@@ -187,12 +188,12 @@ async def agieval_figures(embedder: Embedder) -> dict[float, dict[str, tuple[int
         started = time.monotonic()
         emb = await embedder.embed([_q(it.item) for it in items])
         facets = [_item_facets(it.item) for it in items]
-        hashes = [dedupe.text_hash(it.text, dedupe.options_of(it.item)) for it in items]
+        hashes = [text_hash(it.text, options_of(it.item)) for it in items]
         sim = emb @ emb.T
         copies = [(k, c) for k, it in enumerate(items) if name in agieval.PASSAGE_SETS and (c := agieval.reworded(it))]
         cemb = await embedder.embed([_q(c) for _, c in copies]) if copies else np.zeros((0, emb.shape[1]))
         cfacets = [_item_facets(c) for _, c in copies]
-        chashes = [dedupe.text_hash(c["question_text"], c.get("options") or []) for _, c in copies]
+        chashes = [text_hash(c["question_text"], c.get("options") or []) for _, c in copies]
         csim = cemb @ emb.T
         print(f"\nAGIEval {name}: {len(items)} questions ({len(repeats)} repeats in the data), {len(copies)} reworded"
               f" copies; embedded in {time.monotonic() - started:.0f} s")
@@ -220,7 +221,7 @@ async def agieval_figures(embedder: Embedder) -> dict[float, dict[str, tuple[int
         async def views(rows: list[dict[str, Any]], stored: np.ndarray) -> dict[str, np.ndarray]:
             printed = [r["question_text"] + "\n" + "\n".join(r.get("options") or []) for r in rows]
             tails = [tok.decode(tok(p, add_special_tokens=False)["input_ids"][-254:]) for p in printed]
-            asks = [dedupe.representation_text(dedupe.split_ask(r["question_text"])[0], r.get("options") or []) for r in rows]
+            asks = [representation_text(split_ask(r["question_text"])[0], r.get("options") or []) for r in rows]
             return {
                 "first 256 (stored)": stored,
                 "last 256": await embedder.embed_texts(tails),

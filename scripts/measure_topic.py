@@ -29,8 +29,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from service import catalogue as cat
-from service import db, dedupe, topic
+from service import db, topic
 from service.embedding import Embedder
+from service.facets import representation_text
 from service.migrations import migrate
 from service.settings import Settings
 
@@ -83,7 +84,7 @@ async def margins(
 ) -> np.ndarray:
     """other − own for each row (the quantity the check compares with the margin)."""
     if vecs is None:
-        vecs = await embedder.embed_texts([dedupe.representation_text(t, o) for _, _, t, o in rows])
+        vecs = await embedder.embed_texts([representation_text(t, o) for _, _, t, o in rows])
     out = np.zeros(len(rows), dtype=np.float32)
     by_request: dict[tuple[str, str], list[int]] = {}
     for i, (s, tp, _, _) in enumerate(rows):
@@ -126,7 +127,7 @@ async def main() -> None:
         embedder.close()
         return
     sim = simulator_items()
-    sim_vecs = await embedder.embed_texts([dedupe.representation_text(t, o) for _, _, t, o in sim])
+    sim_vecs = await embedder.embed_texts([representation_text(t, o) for _, _, t, o in sim])
     m_own = await margins(screen, embedder, sim, sim_vecs)
     print(line("simulators, own subject", m_own, False))
     pairs = [(i, other) for i, (s, _tp, _t, _o) in enumerate(sim) for other in FAMILY_SUBJECT.values() if other != s]

@@ -15,6 +15,7 @@ import asyncpg
 import numpy as np
 
 from . import dedupe
+from . import facets as text
 from .errors import ConfigError
 from .questions import Question, RequestSpec, body_json
 from .settings import Settings
@@ -82,7 +83,7 @@ def vector_literal(v: np.ndarray) -> str:
 
 def text_hash(question: Question) -> str:
     """The exact-duplicate key stored in ``questions.text_hash``."""
-    return dedupe.text_hash(question.question_text, dedupe.options_of(question))
+    return text.text_hash(question.question_text, text.options_of(question))
 
 
 async def store(
@@ -112,7 +113,7 @@ async def store(
     candidates = list(candidates)  # slots are assigned on copies; the caller's list is left alone
     scopes = [scope_key(c.spec, settings.dedup_scope) for c in candidates]
     hashes = [text_hash(c.question) for c in candidates]
-    facets = [dedupe.Facets.of(c.question.question_text, dedupe.options_of(c.question)) for c in candidates]
+    facets = [text.Facets.of(c.question.question_text, text.options_of(c.question)) for c in candidates]
     embeddings = np.vstack([np.asarray(c.embedding, dtype=np.float32).reshape(1, -1) for c in candidates])
     async with conn.transaction():
         row = await conn.fetchrow(q("lock_scopes"), sorted(set(scopes)), str(settings.dedup_ef_search))
@@ -215,7 +216,7 @@ async def _probe(
     conn: asyncpg.Connection,
     scopes: Sequence[str],
     hashes: Sequence[str],
-    facets: Sequence[dedupe.Facets],
+    facets: Sequence[text.Facets],
     embeddings: np.ndarray,
     settings: Settings,
     small_scopes: set[str],
@@ -256,7 +257,7 @@ async def _probe(
         by_id[r["id"]] = dedupe.BankMatch(
             question_id=r["id"],
             similarity=float(r["similarity"]),
-            facets=dedupe.Facets.of(r["question_text"], dedupe.options_of(body)),
+            facets=text.Facets.of(r["question_text"], text.options_of(body)),
             exact=r["kind"] == "exact",
             variant_of=r["variant_of"],
             root_variants=r["root_variants"],
@@ -345,4 +346,4 @@ async def avoid_list(
 ) -> list[str]:
     """Recent questions in the spec's scope (its own topic first), summarised ask-first for the prompt."""
     rows = await conn.fetch(q("avoid_list"), scope_key(spec, settings.dedup_scope), spec.topic, limit)
-    return [dedupe.short_summary(r["question_text"]) for r in rows]
+    return [text.short_summary(r["question_text"]) for r in rows]

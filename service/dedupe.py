@@ -1,4 +1,5 @@
-"""Duplicate decisions, no I/O: the exact-duplicate hash, question facets, and the verdict rule.
+"""Duplicate decisions, no I/O: the verdict rule over question facets (``facets``: what the text
+compares; ``numbers``: how its numbers are read).
 
 The rule: two questions in a scope whose embeddings have cosine similarity >= the threshold are
 duplicates. The embedding decides, except for the one case it cannot see: the same passage with a
@@ -27,9 +28,6 @@ ask, two long questions with different passages.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,11 +35,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .questions import normalise_text
+from .facets import FUNCTIONS, Facets, overlap
 
-# A passage "dominates" when the text before the final ask has at least this many words: at that
-# length the ask is a small share of the 256 pooled word pieces.
-PASSAGE_DOMINATES_WORDS = 40
 # Share of content terms two passages must have in common to be "the same passage". Copies of one
 # passage, lightly edited, overlap 0.93-1.0 in the corpus; a passage rewritten sentence by sentence
 # still overlaps 0.65 and must not shelter a reworded ask (docs/dedupe.md).
@@ -56,316 +51,6 @@ ASK_MIN_OVERLAP = 0.2
 # reworded copies 3-4 (docs/dedupe.md). Whole option sets overlap 0.22-0.29 on one LSAT passage, as their
 # statements are all about it: a pooled overlap cannot tell another set of statements from a copy.
 OPTION_MATCH_OVERLAP = 0.5
-
-# Function names: a rewording never swaps one for another, so another one in the ask asks for another
-# quantity ("Compute tan 135°" / "Compute sin 135°").
-_FUNCTIONS = frozenset(
-    "sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh log ln exp det lim gcd lcm".split()
-)
-# A symbol: a function name, a Greek letter, or a single letter with its subscript (p_{2}, p₂, m2) that is
-# not a word on its own (a, A, I) nor the s of a possessive.
-_SYMBOL = re.compile(
-    r"\\?(" + "|".join(sorted(_FUNCTIONS, key=len, reverse=True)) + r")(?![A-Za-z])"
-    r"|\\([a-z]+)"
-    r"|(?<![A-Za-z\\'’])([B-HJ-Zb-z])(?:_\{?([A-Za-z0-9]+)\}?|(\d+))?(?![A-Za-z])"
-)
-# Drawing code that a figure is rendered from: hundreds of word pieces of coordinates, which would
-# otherwise fill the 256 the model reads and make two figures' questions alike (MATH's geometry items).
-_FIGURE_CODE = re.compile(r"\[asy\].*?\[/asy\]", re.DOTALL)
-# an option's label: "(A)" anywhere but after a name (P(A) is a probability), or "A)" / "A." where a line starts
-_OPTION_LABEL = re.compile(r"(?<![\w)\]])\((?P<paren>[A-H])\)|(?:^|\n)[ \t]*(?P<line>[A-H])[.)][ \t]", re.MULTILINE)
-_SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+(?=[A-Z(\\$\"'])|\n\s*\n?")
-_PUNCT_SPACE = re.compile(r"\s*([{}()\[\]^_=+\-*/,.;:?!<>|])\s*")
-_TERM = re.compile(r"\\?[a-z]+|\d+(?:\.\d+)?|[^\x00-\x7f\s]")
-_GREEK = {
-    name: unicodedata.lookup(f"GREEK SMALL LETTER {name.upper()}")
-    for name in (
-        "alpha beta gamma delta epsilon zeta eta theta iota kappa lamda mu nu xi omicron pi rho sigma tau "
-        "upsilon phi chi psi omega"
-    ).split()
-}
-_GREEK["lambda"] = _GREEK["lamda"]
-_GREEK_LETTERS = frozenset(_GREEK.values())
-# Words that carry no meaning of their own in an ask, including the interchangeable instruction verbs
-# of a rewording ("Find" / "Determine" / "What is the value of").
-_STOP = frozenset(
-    """a an the of to in on at by for with from and or as is are was were be been being it its this that these
-    those then than there their which what whose who whom how many much does do did has have had if into
-    find determine calculate compute evaluate obtain estimate work out give state write show identify
-    value values equal equals corresponding given following respectively required answer nearly approximately
-    about correct option options among choose select will would can could shall should may might must
-    expression quantity number magnitude one such so also only hence thus here per""".split()
-)
-
-
-def _display_clean(text: str, *, squeeze: bool = True) -> str:
-    # LaTeX spacing and '$' carry no meaning; whitespace around punctuation neither (the tokenizer
-    # splits it off anyway), so reformatted copies give the same text.
-    t = unicodedata.normalize("NFKC", text)
-    t = re.sub(r"\\[,;:! ]|\\quad|\\qquad|~", " ", t)
-    t = t.replace("$", "")
-    if squeeze:
-        t = _PUNCT_SPACE.sub(r"\1", t)
-    return re.sub(r"\s+", " ", t).strip()
-
-
-def options_of(q: Any) -> list[str]:
-    """The options of an MCQ (a Question or a body dict), else []."""
-    opts = q.get("options") if isinstance(q, dict) else getattr(q, "options", None)
-    return [str(o) for o in opts] if opts else []
-
-
-def text_hash(question_text: str, options: Sequence[str] = ()) -> str:
-    """Exact-duplicate key: SHA-256 of the normalised text plus the *sorted* normalised options.
-
-    Options are part of the key so that a generic stem ("Which of the following is correct?") with
-    different options is not an exact duplicate; sorting them makes shuffled options hash alike.
-    """
-    parts = [normalise_text(question_text), *sorted(normalise_text(o) for o in options)]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-
-
-def split_options(question_text: str) -> tuple[str, list[str]]:
-    """``(stem, options)`` of a question whose options are printed at the end of its text, labelled
-    "(A) … (B) … (C) …" (or "A) …" / "A. …" at the start of lines), in order and at least three;
-    else ``(question_text, [])``. Imports of printed exams carry them so."""
-    labels = list(_OPTION_LABEL.finditer(question_text))
-    for start in range(len(labels)):
-        run = labels[start:]
-        letters = [m.group("paren") or m.group("line") for m in run]
-        if len(run) >= 3 and letters == list("ABCDEFGH"[: len(run)]) and run[0].start() > 0:
-            bounds = [m.end() for m in run]
-            ends = [m.start() for m in run[1:]] + [len(question_text)]
-            options = [question_text[b:e].strip() for b, e in zip(bounds, ends, strict=True)]
-            if all(options):
-                return question_text[: run[0].start()].strip(), options
-    return question_text, []
-
-
-def split_ask(question_text: str) -> tuple[str, str]:
-    """``(final ask, passage before it)``; a one-sentence question is all ask. A figure's drawing code
-    (Asymptote's ``[asy] … [/asy]``) is a figure to the student, not words: it becomes ``[figure]``."""
-    text = _FIGURE_CODE.sub(" [figure] ", question_text)
-    sentences = [s.strip() for s in _SENTENCE_SPLIT.split(text.strip()) if s and s.strip()]
-    if len(sentences) <= 1:
-        return text.strip(), ""
-    # Prefer the last question sentence when a trailing note follows it ("… find v. (Take g = 10.)").
-    idx = len(sentences) - 1
-    # (only a sentence that ends as a question: a passage's quoted "Yes?" is not the ask)
-    if "?" not in sentences[idx] and sentences[idx - 1].endswith("?"):
-        idx -= 1
-    ask = " ".join(sentences[idx:])
-    return ask, " ".join(sentences[:idx])
-
-
-def representation_text(question_text: str, options: Sequence[str] = ()) -> str:
-    """The text that is embedded: final ask, then sorted options, then the passage.
-
-    The model truncates at 256 word pieces, so the parts that tell questions apart (the ask and the
-    options) come first and only the tail of a long passage is ever cut. Options are sorted so that a
-    shuffled copy embeds identically; LaTeX spacing and whitespace are normalised.
-    """
-    if not options:
-        question_text, options = split_options(question_text)
-    ask, passage = split_ask(question_text)
-    parts = [_display_clean(ask)]
-    if options:
-        parts.append(
-            "Options: " + "; ".join(sorted((_display_clean(o) for o in options), key=normalise_text))
-        )
-    if passage:
-        parts.append(_display_clean(passage))
-    return "\n".join(parts)
-
-
-# --- numbers: the givens of a problem, and its number-masked form ----------------------------------
-
-_UNIT_WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen"
-).split()
-_WORD_VALUE = {w: i for i, w in enumerate(_UNIT_WORDS)} | {
-    w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())
-}
-_SCALE = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
-_NUMBER_WORD = "|".join(sorted([*_WORD_VALUE, *_SCALE], key=len, reverse=True))
-# a run of number words holding one number ("one hundred and twenty-five") or several ("days one and
-# two"); _parse_words splits it
-_WORD_RUN = re.compile(rf"\b(?:{_NUMBER_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_NUMBER_WORD}))*\b")
-_FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
-_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?!\d)")
-# a braced subscript is part of a name: p_{2} is p_2 (another unknown than p_{1}), not the number 2
-_SUBSCRIPT = re.compile(r"_\{\s*(\d+)\s*\}")
-# A number, but not the digits of a name: L_1, PCl_5, x2 are identifiers, not givens.
-_NUMBER = re.compile(r"(?<![a-z_\d.])\d+(?:\.\d+)?")
-# an ordinal's suffix is part of how the number is written: "the 6th second" / "the 3rd second" differ in
-# their number only
-_ORDINAL = re.compile(r"(?<![a-z_\d.])(\d+)(?:st|nd|rd|th)\b")
-# where a sentence ends, whatever starts the next one ("2 thirds of ..." after a reformatting)
-_STATEMENT_END = re.compile(r"(?<=[.?!])\s+")
-# whitespace next to anything but a letter or digit (punctuation, #, €, quotes) is formatting
-_MASKED_SPACE = re.compile(r"\s*([^\w\s])\s*")
-# which word may continue a number after a word of each kind: "twenty" + "five", "hundred" + "and"...
-_NEXT = {
-    "unit": {"hundred", "scale"},
-    "teen": {"hundred", "scale"},
-    "tens": {"unit", "hundred", "scale"},
-    "hundred": {"unit", "teen", "tens", "and", "scale"},
-    "scale": {"unit", "teen", "tens", "and"},
-    "and": {"unit", "teen", "tens"},
-}
-
-
-def _kind(word: str) -> str:
-    if word == "and" or word == "hundred":
-        return word
-    if word in _SCALE:
-        return "scale"
-    value = _WORD_VALUE[word]
-    return "unit" if value < 10 else "teen" if value < 20 else "tens"
-
-
-def _parse_words(run: str) -> str:
-    """A run of number words as digits: "forty-two" -> "42", "one hundred and five" -> "105", "one and
-    two" -> "1 and 2" (a word that cannot continue the number so far starts the next one)."""
-    parts = re.split(r"([\s-]+)", run)
-    out: list[str] = []
-    total = current = 0
-    last, held = "", ""  # held: an "and" not yet known to be part of the number
-    for word, sep in zip(parts[0::2], ["", *parts[1::2]], strict=True):
-        kind = _kind(word)
-        if last and kind in _NEXT[last]:
-            held = sep + word if kind == "and" else ""
-        else:
-            if last:  # close the number so far
-                out.append(f"{total + current}{held}")
-                total = current = 0
-                held = ""
-            out.append(sep)
-            if kind == "and":
-                out.append(word)
-                last = ""
-                continue
-        if kind == "hundred":
-            current = max(current, 1) * 100
-        elif kind == "scale":
-            total += max(current, 1) * _SCALE[word]
-            current = 0
-        elif kind != "and":
-            current += _WORD_VALUE[word]
-        last = kind
-    if last:
-        out.append(f"{total + current}{held}")
-    return "".join(out)
-
-
-def _number_text(text: str) -> str:
-    # One spelling per number: LaTeX spacing, $ (math or currency), \% and \frac go; thousands
-    # separators go; number words become digits. Whitespace is kept, so "2019. 3 people" stays two numbers.
-    t = unicodedata.normalize("NFKC", text).lower()
-    t = re.sub(r"\\[,;:! ]|\\quad|\\qquad|~", " ", t)
-    t = _SUBSCRIPT.sub(r"_\1", t)
-    t = _FRAC.sub(r"\1/\2", t)
-    t = t.replace("\\%", "%").replace("\\$", " ").replace("$", " ")
-    t = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), t)
-    t = _WORD_RUN.sub(lambda m: _parse_words(m.group(0)), t)
-    t = _ORDINAL.sub(r"\1", t)
-    return re.sub(r"\s+", " ", t).strip()
-
-
-def numbers_of(text: str) -> tuple[float, ...]:
-    """The numbers a text states, in order, however written ("3", "three", "$3.00", "3,000", "\\frac{3}{4}")."""
-    return tuple(float(f"{float(x):.9g}") for x in _NUMBER.findall(_number_text(text)))
-
-
-def masked_text(text: str) -> str:
-    """The text with every number replaced by ``#`` and formatting normalised: equal for variants."""
-    return _MASKED_SPACE.sub(r"\1", _NUMBER.sub("#", _number_text(text)))
-
-
-def variant_key(question_text: str, options: Sequence[str] = ()) -> str:
-    """Number-masked key (stored in ``questions.variant_key``): SHA-256 of the masked text plus the
-    sorted masked options. Two questions with one key differ at most in their numbers."""
-    parts = [masked_text(question_text), *sorted(masked_text(o) for o in options)]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-
-
-def symbols_of(text: str) -> frozenset[str]:
-    """The mathematical symbols a text names: function names, Greek letters, single-letter names with
-    their subscripts (``x``, ``p_2``, ``m_2``)."""
-    out = set()
-    for m in _SYMBOL.finditer(unicodedata.normalize("NFKC", text)):
-        func, command, letter, sub, digits = m.groups()
-        if func:
-            out.add(func)
-        elif command:
-            if command in _GREEK:
-                out.add(_GREEK[command])
-        else:
-            out.add(letter + (f"_{sub or digits}" if (sub or digits) else ""))
-    out.update(ch for ch in text if ch in _GREEK_LETTERS)
-    return frozenset(out)
-
-
-def _terms(text: str, *, stop: frozenset[str] = _STOP) -> frozenset[str]:
-    out = set()
-    for tok in _TERM.findall(normalise_text(text)):
-        tok = tok.lstrip("\\")
-        tok = _GREEK.get(tok, tok)
-        if tok in stop or not tok.strip():
-            continue
-        if len(tok) > 3 and tok.isalpha() and tok.endswith("s") and not tok.endswith("ss"):
-            tok = tok[:-1]  # crude plural folding: "roots" / "root"
-        out.add(tok)
-    return frozenset(out)
-
-
-@dataclass(frozen=True)
-class Facets:
-    """What the text checks compare: terms of the passage, of the final ask and of the options; the
-    numbers the question states (``givens``, in order) and those of its sorted options; ``variant_key``."""
-
-    passage_terms: frozenset[str]
-    ask_terms: frozenset[str]
-    passage_dominates: bool
-    givens: tuple[float, ...] = ()
-    option_numbers: tuple[float, ...] = ()
-    variant_key: str = ""
-    # the givens of each sentence that states any, in sorted order: two sentences swapped keep them
-    statements: tuple[tuple[float, ...], ...] = ()
-    # the content terms of each option, for ``same_statements``
-    option_sets: tuple[frozenset[str], ...] = ()
-    # the symbols the final ask names and those of the whole text, for ``another_unknown``
-    ask_symbols: frozenset[str] = frozenset()
-    symbols: frozenset[str] = frozenset()
-
-    @classmethod
-    def of(cls, question_text: str, options: Sequence[str] = ()) -> Facets:
-        # the hash and the number-masked key read the text as stored; the ask and the options as a student does
-        key = variant_key(question_text, options)
-        if not options:
-            question_text, options = split_options(question_text)
-        ask, passage = split_ask(question_text)
-        return cls(
-            passage_terms=_terms(passage),
-            ask_terms=_terms(ask),
-            passage_dominates=len(passage.split()) >= PASSAGE_DOMINATES_WORDS,
-            givens=numbers_of(question_text),
-            option_numbers=tuple(n for o in sorted(options, key=_number_text) for n in numbers_of(o)),
-            variant_key=key,
-            statements=tuple(sorted(n for s in _STATEMENT_END.split(question_text) if (n := numbers_of(s)))),
-            # every word of an option counts: "Sample A" and "Sample G" are two statements, not one
-            option_sets=tuple(_terms(o, stop=frozenset()) for o in options),
-            ask_symbols=symbols_of(ask),
-            symbols=symbols_of(question_text),
-        )
-
-
-def overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    """Jaccard overlap; two empty sets are the same (1.0)."""
-    if not a and not b:
-        return 1.0
-    return len(a & b) / len(a | b)
 
 
 def same_question(a: Facets, b: Facets) -> bool:
@@ -413,7 +98,7 @@ def another_unknown(a: Facets, b: Facets) -> bool:
     """
 
     def new(x: Facets, y: Facets) -> set[str]:
-        return {s for s in x.ask_symbols - y.ask_symbols if s in _FUNCTIONS or s in y.symbols}
+        return {s for s in x.ask_symbols - y.ask_symbols if s in FUNCTIONS or s in y.symbols}
 
     return bool(new(a, b) and new(b, a))
 
@@ -612,10 +297,3 @@ def similarity_matrix(embeddings: np.ndarray) -> np.ndarray:
     """Cosine similarities of L2-normalised rows."""
     e = np.asarray(embeddings, dtype=np.float32)
     return e @ e.T if len(e) else np.zeros((0, 0), dtype=np.float32)
-
-
-def short_summary(question_text: str, limit: int = 160) -> str:
-    """A prompt-sized reminder of a question: the ask first, so long shared passages stay distinguishable."""
-    ask, passage = split_ask(question_text)
-    text = _display_clean(ask if not passage else f"{ask} [on: {passage}]", squeeze=False)
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -10,8 +10,9 @@ from typing import Any, Literal
 import asyncpg
 import numpy as np
 
-from . import dedupe, metrics
+from . import metrics
 from .errors import ConfigError, first_line
+from .facets import options_of, representation_text
 from .questions import Question
 from .settings import Settings
 
@@ -21,8 +22,8 @@ BUNDLED_NAMES = frozenset({"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM
 
 
 def representation(q: Question) -> str:
-    """The text embedded for ``q``: ask, sorted options, passage (see ``dedupe.representation_text``)."""
-    return dedupe.representation_text(q.question_text, dedupe.options_of(q))
+    """The text embedded for ``q``: ask, sorted options, passage (see ``representation_text``)."""
+    return representation_text(q.question_text, options_of(q))
 
 
 def resolve_model(name: str) -> str:

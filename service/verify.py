@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from .errors import ConfigError, JobRetry, ProviderError
 from .generation import CallRecord, GenerationResult, Generator
+from .numbers import number_of
 from .parsing import strip_wrappers
 from .providers.base import ProviderCall, ProviderReply
 from .questions import MCQQuestion, NumericQuestion, Question, for_grammar
@@ -61,57 +62,9 @@ class Check:
 
 # --- cheap checks (pure) -----------------------------------------------------------------------------
 
-_FRAC = re.compile(r"^\\[dt]?frac\{([^{}]+)\}\{([^{}]+)\}$")
-_SCI = re.compile(r"^(.+?)\s*(?:\\times|×|x|\*)\s*10\^\{?([+-]?\d+)\}?$")
-_NUM = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
-# a unit after a number ('m/s^2', 'kg m²', 'J mol⁻¹', 'cm³'): letters, '/', '·', spaces, exponents only;
-# never an operator, a bare digit or a function ('2x - 1', '3 ln 2' are expressions, not quantities)
-_UNIT_TAIL = re.compile(r"^(.*?\d)\s*([a-zA-Zμ°Ω](?:[a-zA-Zμ°Ω/·\s]|\^\{?-?\d+\}?|[²³⁻¹])*)$")
-_NOT_UNITS = frozenset({"x", "y", "z", "t", "n", "e", "i", "pi", "ln", "log", "sin", "cos", "tan", "sec", "cot", "csc",
-                        "exp", "sqrt"})
 _BOXED = re.compile(r"\\boxed\{((?:[^{}]|\{[^{}]*\})*)\}")
 # "the answer is 121.5 m." : up to a full stop that ends the sentence (not a decimal point)
 _ANSWER_IS = re.compile(r"(?:answer|result)\s*(?:is|=|:)\s*\$?([^$\n;]+?)\$?\s*(?:\.(?!\d)|$)", re.IGNORECASE)
-
-
-def number_of(text: str | None, *, percent: bool = True) -> float | None:
-    """The single number a short answer text stands for: '0.5', '1/2', '50%', '\\frac{1}{2}', '-3',
-    '1.2 \\times 10^{3}', '2.5 m' (a trailing unit is ignored); None when it is not one number.
-
-    ``percent``: '50%' is 0.5 (options compared with each other); False: 50 (a numeric answer in %)."""
-    if text is None:
-        return None
-    t = text.strip().strip("$").strip()
-    t = t.replace(",", "").replace("−", "-").replace("\\left", "").replace("\\right", "").replace("\\,", "")
-    t = re.sub(r"\\(?:text|mathrm)\{[^{}]*\}", "", t).strip()
-    is_percent = percent and (t.endswith("%") or t.endswith("\\%"))
-    t = t.removesuffix("\\%").removesuffix("%").strip()
-    sign = -1.0 if t.startswith("-\\") else 1.0  # '-\frac{9}{2}'
-    t = t[1:] if sign < 0 else t
-    value = _plain_number(t)
-    if value is None and (unit := _UNIT_TAIL.match(t)) and not _NOT_UNITS & set(re.findall(r"[a-zA-Z]+", unit.group(2))):
-        value = _plain_number(unit.group(1).strip())  # '2.5 m/s^2' -> 2.5
-    if value is None or not math.isfinite(value):
-        return None
-    value *= sign
-    return value / 100 if is_percent else value
-
-
-def _plain_number(t: str) -> float | None:
-    """A decimal, a fraction (a/b or \\frac), or a×10^n; None for anything else."""
-    value: float | None = None
-    if _NUM.match(t):
-        value = float(t)
-    elif m := _FRAC.match(t):
-        a, b = number_of(m.group(1)), number_of(m.group(2))
-        value = a / b if a is not None and b not in (None, 0) else None
-    elif re.fullmatch(r"[+-]?\d+\s*/\s*\d+", t):
-        a_s, b_s = (x.strip() for x in t.split("/"))
-        value = float(a_s) / float(b_s) if float(b_s) != 0 else None
-    elif m := _SCI.match(t):
-        mant = number_of(m.group(1))
-        value = mant * 10 ** int(m.group(2)) if mant is not None else None
-    return value
 
 
 def final_value(solution: str) -> str | None:

@@ -42,7 +42,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from service.dedupe import short_summary
+from service.facets import short_summary
 from service.questions import normalise_text
 
 from .vocab import FAMILIES, SHAPES, TOPIC_KEYWORDS, Problem, Shape, fmt, num

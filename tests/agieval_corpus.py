@@ -97,7 +97,7 @@ def load(corpus: str) -> tuple[Item, ...]:
 def printed(item: dict[str, Any]) -> dict[str, Any]:
     """An MCQ as a printed exam carries it: the labelled options at the end of the text, a numeric
     question whose answer is the keyed option's number (1 for "(A)"). A bank reads the options back
-    out of the text (``dedupe.split_options``)."""
+    out of the text (``facets.split_options``)."""
     if "options" not in item:
         return item
     labelled = "\n".join(f"({'ABCD'[k]}){o}" for k, o in enumerate(item["options"]))

@@ -7,38 +7,51 @@ import uuid
 import numpy as np
 
 from service import dedupe
+from service.facets import (
+    PASSAGE_DOMINATES_WORDS,
+    Facets,
+    overlap,
+    representation_text,
+    short_summary,
+    split_ask,
+    split_options,
+    symbols_of,
+    text_hash,
+    variant_key,
+)
+from service.numbers import masked_text, numbers_of
 from tests import dedupe_corpus as corpus
 
 
-def facets(item: dict) -> dedupe.Facets:  # type: ignore[type-arg]
-    return dedupe.Facets.of(item["question_text"], item.get("options", []))
+def facets(item: dict) -> Facets:  # type: ignore[type-arg]
+    return Facets.of(item["question_text"], item.get("options", []))
 
 
 def test_hash_ignores_formatting_and_option_order_but_not_options() -> None:
     a = corpus.SHORT["Quadratic equations"][0][0]
-    assert dedupe.text_hash(a["question_text"], a["options"]) == dedupe.text_hash(
+    assert text_hash(a["question_text"], a["options"]) == text_hash(
         corpus.reformat(a)["question_text"], corpus.shuffled(a)["options"]
     )
-    assert dedupe.text_hash(a["question_text"], a["options"]) != dedupe.text_hash(
+    assert text_hash(a["question_text"], a["options"]) != text_hash(
         a["question_text"], ["1", "2", "3", "4"]
     )
 
 
 def test_representation_puts_the_ask_and_sorted_options_first() -> None:
     item = corpus.multipart_mcq()[1]
-    rep = dedupe.representation_text(item["question_text"], item["options"])
+    rep = representation_text(item["question_text"], item["options"])
     assert rep.startswith(
         "Which of the following is the carboxylic acid U?\nOptions: Benzoic acid; Ethanoic acid;"
     )
-    assert rep == dedupe.representation_text(
+    assert rep == representation_text(
         corpus.reformat(item)["question_text"], corpus.shuffled(item)["options"]
     )
-    ask, passage = dedupe.split_ask(corpus.multipart_numeric()[1]["question_text"])
+    ask, passage = split_ask(corpus.multipart_numeric()[1]["question_text"])
     assert ask == "What is the value of $D$?" and passage.startswith("Comprehension.")
 
 
 def test_trailing_note_does_not_hide_the_ask() -> None:
-    ask, passage = dedupe.split_ask(
+    ask, passage = split_ask(
         "A ball is thrown up at 20 m/s. What is the maximum height? (Take g = 10 m/s^2.)"
     )
     assert ask.startswith("What is the maximum height?") and passage == "A ball is thrown up at 20 m/s."
@@ -76,8 +89,8 @@ def test_long_questions_with_different_passages_are_duplicates() -> None:
     a, b = corpus.multipart_numeric()[4], corpus.multipart_numeric_paraphrased()[0]
     fa, fb = facets(a), facets(b)
     assert fa.passage_dominates and fb.passage_dominates
-    assert dedupe.overlap(fa.ask_terms, fb.ask_terms) < dedupe.ASK_MIN_OVERLAP
-    assert dedupe.overlap(fa.passage_terms, fb.passage_terms) < dedupe.SHARED_PASSAGE_MIN_OVERLAP
+    assert overlap(fa.ask_terms, fb.ask_terms) < dedupe.ASK_MIN_OVERLAP
+    assert overlap(fa.passage_terms, fb.passage_terms) < dedupe.SHARED_PASSAGE_MIN_OVERLAP
     assert dedupe.same_question(fa, fb)
     # two unrelated passages with unrelated asks, should they ever embed above the threshold
     c = corpus.multipart_mcq()[0]
@@ -91,25 +104,25 @@ def test_shared_passage_needs_both_passages_long_and_alike() -> None:
     long_a, long_b = corpus.multipart_numeric()[0], corpus.multipart_numeric()[1]
     assert not dedupe.same_question(facets(long_a), facets(long_b))  # one passage, two asks: kept
     # the same ask with the passage cut short (under PASSAGE_DOMINATES_WORDS) is no longer exempt
-    ask_b, passage = dedupe.split_ask(long_b["question_text"])
-    short_b = " ".join(passage.split()[: dedupe.PASSAGE_DOMINATES_WORDS - 1]) + " " + ask_b
+    ask_b, passage = split_ask(long_b["question_text"])
+    short_b = " ".join(passage.split()[: PASSAGE_DOMINATES_WORDS - 1]) + " " + ask_b
     assert not facets({"question_text": short_b}).passage_dominates
     assert dedupe.same_question(facets(long_a), facets({"question_text": short_b}))
 
 
 def test_overlap() -> None:
-    assert dedupe.overlap(frozenset(), frozenset()) == 1.0
-    assert dedupe.overlap(frozenset({"a", "b"}), frozenset({"b", "c"})) == 1 / 3
+    assert overlap(frozenset(), frozenset()) == 1.0
+    assert overlap(frozenset({"a", "b"}), frozenset({"b", "c"})) == 1 / 3
 
 
-def _f(text: str) -> dedupe.Facets:
-    return dedupe.Facets.of(text)
+def _f(text: str) -> Facets:
+    return Facets.of(text)
 
 
 def test_decide_bank_exact_near_and_batch() -> None:
     texts = ["Find x if 2x = 4.", "Determine x when 2x = 4.", "Find y if 3y = 9.", "Find x if 2x = 4."]
     f = [_f(t) for t in texts]
-    hashes = [dedupe.text_hash(t) for t in texts]
+    hashes = [text_hash(t) for t in texts]
     scopes = ["s", "s", "s", "s"]
     sim = np.array(
         [[1, 0.95, 0.5, 1], [0.95, 1, 0.5, 0.95], [0.5, 0.5, 1, 0.5], [1, 0.95, 0.5, 1]], dtype=np.float32
@@ -141,7 +154,7 @@ def test_decide_bank_exact_near_and_batch() -> None:
 def test_shared_passage_with_another_ask_is_kept_above_the_threshold() -> None:
     a, b = corpus.multipart_numeric()[0], corpus.multipart_numeric()[1]
     fa, fb = facets(a), facets(b)
-    assert dedupe.overlap(fa.passage_terms, fb.passage_terms) >= dedupe.SHARED_PASSAGE_MIN_OVERLAP
+    assert overlap(fa.passage_terms, fb.passage_terms) >= dedupe.SHARED_PASSAGE_MIN_OVERLAP
     d = dedupe.decide([fb], ["h"], ["s"], np.ones((1, 1)), [[dedupe.BankMatch(uuid.uuid4(), 0.97, fa)]], 0.8)
     assert d[0].accepted
     # a reworded copy of the same part is not: same passage, same ask
@@ -157,7 +170,7 @@ def test_shared_passage_with_another_ask_is_kept_above_the_threshold() -> None:
 
 
 def test_short_summary_leads_with_the_ask() -> None:
-    s = dedupe.short_summary(corpus.multipart_numeric()[1]["question_text"])
+    s = short_summary(corpus.multipart_numeric()[1]["question_text"])
     assert s.startswith("What is the value of D? [on: Comprehension.") and len(s) <= 160
 
 
@@ -165,12 +178,12 @@ def test_short_summary_leads_with_the_ask() -> None:
 
 
 def test_numbers_are_read_however_they_are_written() -> None:
-    assert dedupe.numbers_of("He buys forty-two 75-pound bales for $1,200.50 and \\frac{3}{4} of 12%.") == (
+    assert numbers_of("He buys forty-two 75-pound bales for $1,200.50 and \\frac{3}{4} of 12%.") == (
         42, 75, 1200.5, 3, 4, 12,
     )
-    assert dedupe.numbers_of("On days one and two he saw one hundred and five birds.") == (1, 2, 105)
-    assert dedupe.numbers_of("Take L_1, PCl_5 and x2; the year 2019. 3 people came.") == (2019, 3)
-    assert dedupe.numbers_of("Three pens cost $4.00.") == dedupe.numbers_of("$3$ pens cost \\$4.")
+    assert numbers_of("On days one and two he saw one hundred and five birds.") == (1, 2, 105)
+    assert numbers_of("Take L_1, PCl_5 and x2; the year 2019. 3 people came.") == (2019, 3)
+    assert numbers_of("Three pens cost $4.00.") == numbers_of("$3$ pens cost \\$4.")
 
 
 def test_masked_text_keeps_the_words_and_hides_the_numbers() -> None:
@@ -178,12 +191,12 @@ def test_masked_text_keeps_the_words_and_hides_the_numbers() -> None:
     reformatted = "  Janet's ducks lay $16$ eggs per day.  She eats 3 for breakfast and sells the rest for \\$2 each. \n"
     other_numbers = "Janet's ducks lay 26 eggs per day. She eats four for breakfast and sells the rest for $3 each."
     reworded = "Janet's ducks lay 16 eggs daily. She eats three for breakfast and sells the rest for $2 each."
-    assert dedupe.masked_text(a) == dedupe.masked_text(reformatted) == dedupe.masked_text(other_numbers)
-    assert dedupe.masked_text(a) != dedupe.masked_text(reworded)
+    assert masked_text(a) == masked_text(reformatted) == masked_text(other_numbers)
+    assert masked_text(a) != masked_text(reworded)
     # options are part of the key, as of text_hash: a generic stem over other options is another question
     stem = "Which of the following is a prime number?"
-    assert dedupe.variant_key(stem, ["4", "6", "7", "9"]) == dedupe.variant_key(stem, ["8", "10", "11", "12"])
-    assert dedupe.variant_key(stem, ["4", "6", "7", "9"]) != dedupe.variant_key(stem, ["a", "b", "c", "d"])
+    assert variant_key(stem, ["4", "6", "7", "9"]) == variant_key(stem, ["8", "10", "11", "12"])
+    assert variant_key(stem, ["4", "6", "7", "9"]) != variant_key(stem, ["a", "b", "c", "d"])
 
 
 def test_different_givens_need_a_number_on_each_side() -> None:
@@ -227,7 +240,7 @@ def test_variants_refused_by_default_and_kept_up_to_n_per_original_when_allowed(
         "In 3 hours a car covers 90 km. Find its average speed.",  # a reworded copy of the first
     ]
     f = [_f(t) for t in texts]
-    hashes = [dedupe.text_hash(t) for t in texts]
+    hashes = [text_hash(t) for t in texts]
     sim = np.array([[1, 0.97, 0.97, 0.93], [0.97, 1, 0.97, 0.9], [0.97, 0.97, 1, 0.9], [0.93, 0.9, 0.9, 1]])
     original = uuid.uuid4()
     bank_row = _f("A car travels 60 km in 2 hours. What is its average speed?")
@@ -258,7 +271,7 @@ def test_variants_refused_by_default_and_kept_up_to_n_per_original_when_allowed(
 def test_variants_inside_one_batch() -> None:
     texts = [f"A tank holds {n} litres and leaks 5 litres an hour. When is it empty?" for n in (100, 200, 300)]
     f = [_f(t) for t in texts]
-    hashes = [dedupe.text_hash(t) for t in texts]
+    hashes = [text_hash(t) for t in texts]
     sim = np.full((3, 3), 0.98)
     none: list[list[dedupe.BankMatch]] = [[], [], []]
     d = dedupe.decide(f, hashes, ["s"] * 3, sim, none, 0.8)
@@ -277,39 +290,39 @@ def test_variants_inside_one_batch() -> None:
 def test_another_set_of_statements_on_one_passage_is_another_question() -> None:
     passage = corpus.ORGANIC_PASSAGE
     ask = "Which of the following statements is correct?"
-    a = dedupe.Facets.of(f"{passage} {ask}", ["Sample A", "Sample B", "Sample C", "Sample D"])
-    b = dedupe.Facets.of(f"{passage} {ask}", ["Sample G", "Sample H", "Sample I", "Sample J"])
+    a = Facets.of(f"{passage} {ask}", ["Sample A", "Sample B", "Sample C", "Sample D"])
+    b = Facets.of(f"{passage} {ask}", ["Sample G", "Sample H", "Sample I", "Sample J"])
     # every word of an option counts: the article-like "A" does not make "Sample A" match "Sample G"
     assert not dedupe.same_statements(a, b) and not dedupe.same_question(a, b)
-    reworded = dedupe.Facets.of(f"{passage} {ask}", ["sample D", "Sample  A", "Sample C", "Sample B"])
+    reworded = Facets.of(f"{passage} {ask}", ["sample D", "Sample  A", "Sample C", "Sample B"])
     assert dedupe.same_statements(a, reworded) and dedupe.same_question(a, reworded)
     # half of the options with a counterpart is the same set; fewer is another
-    half = dedupe.Facets.of(f"{passage} {ask}", ["Sample A", "Sample B", "Sample X", "Sample Y"])
-    one = dedupe.Facets.of(f"{passage} {ask}", ["Sample A", "Sample W", "Sample X", "Sample Y"])
+    half = Facets.of(f"{passage} {ask}", ["Sample A", "Sample B", "Sample X", "Sample Y"])
+    one = Facets.of(f"{passage} {ask}", ["Sample A", "Sample W", "Sample X", "Sample Y"])
     assert dedupe.same_statements(a, half) and not dedupe.same_statements(a, one)
     # an MCQ against a numeric question on the same passage: another question
-    assert not dedupe.same_statements(a, dedupe.Facets.of(f"{passage} {ask}"))
+    assert not dedupe.same_statements(a, Facets.of(f"{passage} {ask}"))
 
 
 def test_a_quoted_question_in_the_passage_is_not_the_ask() -> None:
     text = 'She stopped. Then: "Mother." "Yes?"\n\nIn the passage, Akira addresses Chie with'
-    assert dedupe.split_ask(text)[0] == "In the passage, Akira addresses Chie with"
+    assert split_ask(text)[0] == "In the passage, Akira addresses Chie with"
     # a question that ends a sentence, followed by a note, is still the ask
-    assert dedupe.split_ask("A ball falls. How long does it take? (Take g = 10.)")[0].startswith("How long")
+    assert split_ask("A ball falls. How long does it take? (Take g = 10.)")[0].startswith("How long")
 
 
 def test_figure_code_is_not_words() -> None:
     text = "Find the area of triangle ABC. [asy]\ndraw((0,0)--(4,0)--(0,3)--cycle);\nlabel(\"$A$\", (0,0));\n[/asy]"
-    ask, passage = dedupe.split_ask(text)
+    ask, passage = split_ask(text)
     assert "draw" not in ask + passage and "[figure]" in ask + passage
 
 
 def test_a_braced_subscript_is_a_name_not_a_number() -> None:
     p1 = "What is the value of $\\frac{625}{4} p_{1}$?"
     p2 = "What is the value of $\\frac{125}{4} p_{2}$?"
-    assert dedupe.numbers_of(p1) == (625, 4)
-    assert dedupe.variant_key(p1) != dedupe.variant_key(p2)  # another unknown, not other numbers only
-    assert dedupe.symbols_of(p2) == {"p_2"} and dedupe.symbols_of("6m₂ + 4n₂") == {"m_2", "n_2"}
+    assert numbers_of(p1) == (625, 4)
+    assert variant_key(p1) != variant_key(p2)  # another unknown, not other numbers only
+    assert symbols_of(p2) == {"p_2"} and symbols_of("6m₂ + 4n₂") == {"m_2", "n_2"}
 
 
 def test_another_unknown_or_function_in_the_ask_is_another_question() -> None:
@@ -329,10 +342,10 @@ def test_another_unknown_or_function_in_the_ask_is_another_question() -> None:
 def test_options_printed_in_the_text_are_read_as_options() -> None:
     printed = "A long passage. Which choice is right?\n(A)one thing\n(B)two things\n(C)three\n(D)four"
     options = ["one thing", "two things", "three", "four"]
-    assert dedupe.split_options(printed) == ("A long passage. Which choice is right?", options)
-    assert dedupe.split_options("Which?\nA) one\nB) two\nC) three")[1] == ["one", "two", "three"]
+    assert split_options(printed) == ("A long passage. Which choice is right?", options)
+    assert split_options("Which?\nA) one\nB) two\nC) three")[1] == ["one", "two", "three"]
     # a probability's event is not a label, nor are labels out of order
-    assert dedupe.split_options("For events, P(A) = 1/3, P(B) = 1/4, P(C) = 1/2. Find P.")[1] == []
-    assert dedupe.split_options("Which? (B) one (A) two (C) three")[1] == []
+    assert split_options("For events, P(A) = 1/3, P(B) = 1/4, P(C) = 1/2. Find P.")[1] == []
+    assert split_options("Which? (B) one (A) two (C) three")[1] == []
     # the printed MCQ is judged as the MCQ: the same ask and options, the same representation
-    assert dedupe.representation_text(printed) == dedupe.representation_text("A long passage. Which choice is right?", options)
+    assert representation_text(printed) == representation_text("A long passage. Which choice is right?", options)

@@ -11,6 +11,7 @@ import asyncpg
 
 from service import dedupe
 from service.embedding import Embedder
+from service.facets import Facets, options_of
 from service.runtime import worker_runtime
 from service.settings import Settings
 from simulators.knobs import Knobs
@@ -33,8 +34,8 @@ async def refusable_pairs(conn: asyncpg.Connection, threshold: float) -> list[tu
     """
     out = []
     for r in await conn.fetch(PAIRS_AT_OR_ABOVE, threshold):
-        a = dedupe.Facets.of(r["a_text"], dedupe.options_of(json.loads(r["a_body"])))
-        b = dedupe.Facets.of(r["b_text"], dedupe.options_of(json.loads(r["b_body"])))
+        a = Facets.of(r["a_text"], options_of(json.loads(r["a_body"])))
+        b = Facets.of(r["b_text"], options_of(json.loads(r["b_body"])))
         if dedupe.relation(a, b, float(r["similarity"]), threshold) is not None:
             out.append((r["a_text"], r["b_text"], float(r["similarity"])))
     return out

@@ -17,8 +17,9 @@ import asyncpg
 import numpy as np
 import pytest
 
-from service import bank, dedupe
+from service import bank
 from service.embedding import Embedder
+from service.facets import text_hash, variant_key
 from service.questions import RequestSpec
 from service.settings import Settings
 from tests import dedupe_corpus, gsm8k_corpus
@@ -122,7 +123,7 @@ def test_gsm8k_holds_no_true_repeats() -> None:
     # a true repeat would share the normalised text or the number-masked key with another problem
     problems = [p for p in gsm8k_corpus.load() if p.index not in gsm8k_corpus.TRUE_REPEATS]
     assert len(problems) == 1319
-    for key in (dedupe.text_hash, dedupe.variant_key):
+    for key in (text_hash, variant_key):
         first: dict[str, int] = {}
         repeats = [(first[k], p.index) for p in problems if (k := key(p.question)) in first or first.setdefault(k, p.index) < 0]
         assert repeats == [], key.__name__

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from service.errors import ConfigError, ProviderError
+from service.numbers import number_of
 from service.providers.base import ProviderReply
 from service.questions import MCQQuestion, NumericQuestion
 from service.settings import Settings
@@ -17,7 +18,6 @@ from service.verify import (
     consensus,
     final_value,
     implausible,
-    number_of,
     parse_solve,
     parse_verify_model,
     parse_verify_routes,
