@@ -13,8 +13,9 @@ from service import prompts
 from service.errors import ProviderError
 from service.parsing import parse_items
 from service.providers.gemini import GeminiProvider
+from service.providers.http import classify_status, parse_retry_after
 from service.providers.registry import build_providers, build_simulated
-from service.providers.runpod import STOP_STRINGS, RunPodProvider, classify_status, parse_retry_after
+from service.providers.runpod import STOP_STRINGS, RunPodProvider
 from service.questions import RequestSpec, provider_json_schema, validate_items
 from service.settings import Settings
 from simulators.knobs import Knobs

@@ -19,15 +19,9 @@ from service import prompts
 from service.errors import JobRetry, ProviderError
 from service.generation import Generator
 from service.parsing import parse_items
-from service.providers.runpod import (
-    EndpointHealth,
-    NoWorker,
-    RunPodProvider,
-    SubmissionUnknown,
-    job_policy,
-    parse_health,
-    sent_unanswered,
-)
+from service.providers.http import sent_unanswered
+from service.providers.runpod import RunPodProvider
+from service.providers.runpod_serverless import EndpointHealth, NoWorker, SubmissionUnknown, job_policy, parse_health
 from service.questions import RequestSpec, provider_json_schema, validate_items
 from service.settings import Settings
 from simulators.knobs import Knobs

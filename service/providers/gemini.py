@@ -36,7 +36,7 @@ from .base import (
     Sampling,
     ThinkingLevel,
 )
-from .runpod import parse_retry_after
+from .http import parse_retry_after
 
 try:  # google-genai may send through httpx2 (a fork with its own classes) or aiohttp
     import httpx2
