@@ -213,20 +213,20 @@ async def teacher_import(settings: Settings, embedder: Embedder) -> None:
 
 async def write_report(settings: Settings) -> None:
     """The demo's last step: `qgen report --out <QGEN_HOME>/report` (charts and one HTML page), with a bar."""
-    from service import report
+    from service import report, report_render
     from service.terminal import Output
 
     out_dir = settings.qgen_home / "report"
     async with db.connection(settings) as conn:
         r = await report.build(conn)
     done = [0]
-    with Output().bar("writing the report", len(report.CHARTS) + 1) as advance:
+    with Output().bar("writing the report", len(report_render.CHARTS) + 1) as advance:
 
         def step(_name: str) -> None:
             done[0] += 1
             advance(done[0])
 
-        paths = report.write(r, out_dir, on_step=step)
+        paths = report_render.write(r, out_dir, on_step=step)
     print(f"\nreport: {paths['html']} (charts: {', '.join(p.name for k, p in paths.items() if k != 'html')})")
     print("  the same tables in the terminal: .venv/bin/qgen report")
 

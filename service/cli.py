@@ -227,7 +227,7 @@ async def cmd_cancel(args: argparse.Namespace, s: Settings) -> int:
 
 
 async def cmd_report(args: argparse.Namespace, s: Settings) -> int:
-    from . import report
+    from . import report, report_render
 
     out = _output(args)
     filters = report.Filters.parse(args.since, args.until, args.subject, args.user)
@@ -236,12 +236,12 @@ async def cmd_report(args: argparse.Namespace, s: Settings) -> int:
             r = await report.build(conn, filters)
     if args.out:
         steps = [0]
-        with out.bar(f"writing charts to {args.out}", len(report.CHARTS) + 1) as advance:
+        with out.bar(f"writing charts to {args.out}", len(report_render.CHARTS) + 1) as advance:
             def step(_name: str) -> None:
                 steps[0] += 1
                 advance(steps[0])
 
-            paths = report.write(r, Path(args.out), on_step=step)
+            paths = report_render.write(r, Path(args.out), on_step=step)
     out.emit_json(r.as_json())
     if out.quiet:
         if args.out:
@@ -250,7 +250,7 @@ async def cmd_report(args: argparse.Namespace, s: Settings) -> int:
     if filters.describe():
         out.line(f"Filtered: {filters.describe()}")
         out.line("")
-    for t in report.tables(r, out.out.width):
+    for t in report_render.tables(r, out.out.width):
         out.print(t)
         out.line("")
     if args.out:

@@ -16,7 +16,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from service import report
+from service import report, report_render
 
 from .helpers import insert_request
 from .test_cli import qgen
@@ -195,10 +195,10 @@ async def test_report_files_and_numbers_match_the_database(conn: asyncpg.Connect
 
     # the files: five valid PNG charts and one page
     names = {f.name for f in out.iterdir()}
-    assert names == {f"{c}.png" for c in report.CHARTS} | {"report.html"}
+    assert names == {f"{c}.png" for c in report_render.CHARTS} | {"report.html"}
     import matplotlib.image
 
-    for chart in report.CHARTS:
+    for chart in report_render.CHARTS:
         data = (out / f"{chart}.png").read_bytes()
         assert data.startswith(PNG_MAGIC), chart
         img = matplotlib.image.imread(io.BytesIO(data), format="png")
@@ -214,7 +214,7 @@ async def test_report_files_and_numbers_match_the_database(conn: asyncpg.Connect
     assert page.tags[0] == "html" and "script" not in page.tags and "link" not in page.tags
     assert page.urls and all(u.startswith("data:image/png;base64,") for u in page.urls), page.urls  # nothing external
     embedded = {base64.b64decode(u.split(",", 1)[1]) for u in page.images}
-    assert embedded == {(out / f"{c}.png").read_bytes() for c in report.CHARTS}
+    assert embedded == {(out / f"{c}.png").read_bytes() for c in report_render.CHARTS}
 
     # the numbers in the page are the database's
     totals = dict(zip(page.tables["totals-table"][0], page.tables["totals-table"][1], strict=True))
@@ -279,7 +279,7 @@ async def test_report_json_shape_and_empty_bank(conn: asyncpg.Connection, db_dsn
     assert empty.returncode == 0, empty.stderr
     doc = json.loads(empty.stdout)
     assert doc["totals"]["questions"] == 0 and doc["coverage"] == [] and doc["totals"]["cost_usd"] is None
-    for chart in report.CHARTS:  # an empty bank still gets every chart, saying "none recorded"
+    for chart in report_render.CHARTS:  # an empty bank still gets every chart, saying "none recorded"
         assert (tmp_path / "empty" / f"{chart}.png").read_bytes().startswith(PNG_MAGIC)
 
     await build_demo_bank(conn)
@@ -372,8 +372,8 @@ async def test_report_filters_narrow_every_section(conn: asyncpg.Connection, db_
     page = (out / "report.html").read_text(encoding="utf-8")
     assert '<p id="filters">Filtered: subject phys…</p>' in page
     r = await report.build(conn, report.Filters.parse(subject="phys"))
-    for name in report.CHARTS:
-        fig = report.CHART_FUNCS[name](r)
+    for name in report_render.CHARTS:
+        fig = report_render.CHART_FUNCS[name](r)
         assert "subject phys…" in fig.axes[0].get_title(loc="left"), name
 
 
@@ -426,10 +426,10 @@ def inside(boxes: list[Any], frame: Any) -> bool:
 
 
 def test_refusals_axis_starts_at_zero_even_with_nothing_refused() -> None:
-    none = report.chart_refusals(synthetic_report(["Mathematics", "Physics"], refused=False)).axes[0]
+    none = report_render.chart_refusals(synthetic_report(["Mathematics", "Physics"], refused=False)).axes[0]
     low, high = none.get_xlim()
     assert low == 0 and high >= 10  # 0 to 10 %, never -0.04 to 0.04
-    some = report.chart_refusals(synthetic_report(["Mathematics", "Physics"], refused=True)).axes[0]
+    some = report_render.chart_refusals(synthetic_report(["Mathematics", "Physics"], refused=True)).axes[0]
     low, high = some.get_xlim()
     assert low == 0 and high > 25  # 1 of 4 candidates: 25 %, with room for its label
 
@@ -438,12 +438,12 @@ def test_long_subject_labels_neither_overlap_nor_leave_the_image() -> None:
     subjects = [LONG, LONG.replace("Physical", "Organic"), "Mathematics", LONG.replace("Chemistry", "Biology")]
     r = synthetic_report(subjects, refused=True)
     for name, axis in (("refusals", "y"), ("coverage", "y"), ("coverage", "x")):
-        boxes, frame = label_boxes(report.CHART_FUNCS[name](r), axis)
+        boxes, frame = label_boxes(report_render.CHART_FUNCS[name](r), axis)
         assert len(boxes) >= len(COMBOS_OR_SUBJECTS[axis](subjects)), name
         assert not overlapping(boxes), f"{name}: {axis} labels overlap"
         assert inside(boxes, frame), f"{name}: {axis} labels run off the image"
     # coverage labels wrap, and end in … only when cut: never a word broken off silently
-    ax = report.chart_coverage(r).axes[0]
+    ax = report_render.chart_coverage(r).axes[0]
     for label, subject in zip(ax.get_yticklabels(), subjects, strict=True):
         text = label.get_text()
         assert text.replace("\n", " ").startswith(subject[:20]) and ("…" in text or text.endswith("as well"))
