@@ -9,7 +9,8 @@ Real corpora, each question against its own subject (a refusal here is a false r
   reading and LSAT reading comprehension as 'English' / 'Reading comprehension', a subject outside the
   catalogue (the catalogue opened for it), judged against the four catalogue subjects.
 Simulators (simulators/vocab.py): every shape of each family as a question of its own subject (false
-refusals) and of each other subject (what the off-topic knob serves: each one must be refused).
+refusals) and of each subject that does not teach it (what the off-topic knob serves: each one must be
+refused).
 Prints, per margin, the share refused of each. Takes about two minutes on two cores.
 """
 
@@ -66,17 +67,19 @@ def corpora() -> dict[str, list[tuple[str, str, str, list[str]]]]:
     return sets
 
 
-def simulator_items() -> list[tuple[str, str, str, list[str]]]:
-    """(family subject, shape topic, text, options) for every shape of the four families."""
-    from simulators.content import shape_item
+def simulator_items() -> tuple[list[tuple[str, str, str, list[str]]], list[frozenset[str]]]:
+    """(family subject, shape topic, text, options) for every shape of the four families, and the subjects
+    that teach each (simulators.content.taught_in: where the syllabi overlap, more than one)."""
+    from simulators.content import shape_item, taught_in
     from simulators.vocab import SHAPES
 
-    out = []
+    out, taught = [], []
     for s in SHAPES:
         if s.family in FAMILY_SUBJECT:
             item = shape_item(s.key, seed=random.Random(s.key).randrange(1000))
             out.append((FAMILY_SUBJECT[s.family], s.topic.replace("_", " "), item["question_text"], item.get("options") or []))
-    return out
+            taught.append(frozenset(FAMILY_SUBJECT[f] for f in taught_in(s)))
+    return out, taught
 
 
 async def margins(
@@ -126,11 +129,11 @@ async def main() -> None:
     if only and "simulators" not in only:
         embedder.close()
         return
-    sim = simulator_items()
+    sim, taught = simulator_items()
     sim_vecs = await embedder.embed_texts([representation_text(t, o) for _, _, t, o in sim])
     m_own = await margins(screen, embedder, sim, sim_vecs)
     print(line("simulators, own subject", m_own, False))
-    pairs = [(i, other) for i, (s, _tp, _t, _o) in enumerate(sim) for other in FAMILY_SUBJECT.values() if other != s]
+    pairs = [(i, other) for i in range(len(sim)) for other in FAMILY_SUBJECT.values() if other not in taught[i]]
     crossed = [(other, sim[i][1], sim[i][2], sim[i][3]) for i, other in pairs]
     m_off = await margins(screen, embedder, [(other, "any", t, o) for other, _tp, t, o in crossed],
                           np.vstack([sim_vecs[i] for i, _ in pairs]))

@@ -17,8 +17,13 @@ shapes embed below the bank's dedupe threshold (``tests/test_simulator_content.p
   modes the knobs ask for: copies of earlier items (``duplicate_rate``, near-copies at cosine >= 0.9),
   items that fail validation (``bad_item_rate``) and mis-keyed items (``wrong_key_rate``).
 * ``variant_rate`` serves a problem this server served before with new numbers only (a variant).
-* ``off_topic_rate`` swaps an item for one of another subject's shapes (``other_subject_shape``); every
-  such text is kept in a process-wide registry (``is_off_topic``) so that tests can count what was stored.
+* ``off_topic_rate`` swaps an item for one that is not taught in the request's subject (``off_topic_shape``),
+  of two kinds a model produces: a near-chapter drift (half of them: the bordering chapter of another
+  subject, ``NEAR_CHAPTERS``: kinetic theory for Chemical Kinetics, heat engines for Chemical
+  Thermodynamics) or any other subject's problem. Every such text is kept in a process-wide registry
+  (``is_off_topic``) with the subjects that teach it (``TAUGHT_ALSO``: where the public syllabi overlap,
+  a Bohr orbit is Chemistry's Atomic Structure as much as Physics), so a test counts what was stored by
+  this truth, never by the check under test.
 * The answer registry (``remember``/``truth_of``) is process-wide: every question a content source in
   this process emitted (normalised text) maps to its TRUE answer, whatever the key says, so that
   ``solve`` (the blind-solve mode) can answer a verifier. Simulators serving one test process share it;
@@ -54,6 +59,7 @@ __all__ = [
     "bad_item",
     "fmt",
     "is_off_topic",
+    "off_topic_shape",
     "question_item",
     "remember",
     "reword",
@@ -111,23 +117,23 @@ def truth_of(question_text: str) -> Truth | None:
         return _TRUTHS.get(normalise_text(question_text))
 
 
-_OFF_TOPIC: OrderedDict[str, str] = OrderedDict()  # text served as another subject's item -> its family
+_OFF_TOPIC: OrderedDict[str, frozenset[str]] = OrderedDict()  # text served off topic -> families teaching it
 
 
-def _remember_off_topic(text: str, family: str) -> None:
+def _remember_off_topic(text: str, shape: Shape) -> None:
     with _TRUTHS_LOCK:
-        _OFF_TOPIC[normalise_text(text)] = family
+        _OFF_TOPIC[normalise_text(text)] = taught_in(shape)
         while len(_OFF_TOPIC) > REGISTRY_SIZE:
             _OFF_TOPIC.popitem(last=False)
 
 
 def is_off_topic(question_text: str, subject: str | None = None) -> bool:
-    """Whether a content source in this process served this text as another subject's item; with
-    ``subject``, whether it is off topic *there* (a problem without numbers to vary is served with the
-    same text to its own subject's requests too)."""
+    """Whether a content source in this process served this text as an off-topic item; with ``subject``,
+    whether it is off topic *there*: not taught in that subject (a problem without numbers to vary is
+    served with the same text to its own subject's requests too)."""
     with _TRUTHS_LOCK:
-        family = _OFF_TOPIC.get(normalise_text(question_text))
-    return family is not None and (subject is None or subject_family(subject) != family)
+        families = _OFF_TOPIC.get(normalise_text(question_text))
+    return families is not None and (subject is None or subject_family(subject) not in families)
 
 
 def clearly_wrong(value: float) -> float:
@@ -197,11 +203,61 @@ def subject_family(subject: str | None) -> str:
     return "generic"
 
 
-def other_subject_shape(block: Mapping[str, Any], r: random.Random) -> Shape:
-    """A shape of a family other than the block's subject's (any of the four for a subject outside them)."""
+# Shapes taught in another subject as well as their own, read from the catalogue's chapter descriptions
+# (sql/migrations/20261204000300_subjects.sql: the JEE (Main) 2024 and NEET (UG) 2024 syllabi). Chemistry's
+# Atomic Structure lists the photoelectric effect, the hydrogen spectrum, the Bohr model, dual nature and
+# the uncertainty principle; its Chemical Thermodynamics the first law, internal energy and work; Physics'
+# Kinetic Theory the equation of state of a perfect gas; Chemistry's Biomolecules the nucleic acids.
+# Served to a request of such a subject, the item is on topic whatever family wrote it.
+TAUGHT_ALSO: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        """modern.photoelectric_kmax modern.stopping_potential modern.electron_de_broglie modern.hydrogen_transition
+        modern.bohr_radius modern.spectral_lines modern.lyman_balmer_ratio modern.photons_per_second
+        thermal.isothermal_work thermal.first_law thermal.internal_energy_diatomic thermal.isobaric_heat
+        thermal.adiabatic_pressure genetics.chargaff""".split(),
+        frozenset({"chemistry"}),
+    ),
+    **dict.fromkeys(
+        """atomic.photon_energy atomic.hydrogen_line_wavelength atomic.uncertainty_velocity thermochem.expansion_work
+        thermochem.dh_du_difference gases.ideal_gas_moles gases.boyle gases.charles gases.partial_pressure
+        gases.graham_effusion gases.gas_density""".split(),
+        frozenset({"physics"}),
+    ),
+}
+
+# The bordering chapters of other subjects, where a model asked for one drifts into the other: a shared
+# word (kinetics, thermodynamics, cell) or a shared method (rate of change, probability of a cross).
+NEAR_CHAPTERS: dict[str, tuple[str, ...]] = {
+    "kinetics": ("modern", "thermal"), "atomic": ("modern",), "thermochem": ("thermal",), "gases": ("thermal",),
+    "electrochem": ("current",), "solutions": ("fluids",), "equilibrium": ("human_phys",), "mole": ("gases",),
+    "bonding": ("electrostatics",), "organic": ("cell",),
+    "kinematics": ("derivatives", "vectors"), "laws_of_motion": ("vectors",), "work_energy": ("integrals",),
+    "rotation": ("integrals",), "shm_waves": ("trigonometry",), "fluids": ("solutions",), "thermal": ("thermochem", "gases"),
+    "current": ("electrochem",), "modern": ("atomic", "kinetics"), "electrostatics": ("bonding", "vectors"),
+    "magnetism": ("vectors",), "optics": ("coordinate",), "gravitation": ("kinematics",),
+    "derivatives": ("kinematics",), "integrals": ("work_energy",), "limits": ("kinematics",), "vectors": ("kinematics",),
+    "trigonometry": ("shm_waves", "kinematics"), "coordinate": ("optics",), "probability": ("genetics",),
+    "sequences": ("ecology",), "algebra": ("mole",), "permutations": ("genetics",),
+    "genetics": ("probability", "organic"), "cell": ("organic",), "plant_phys": ("equilibrium",),
+    "human_phys": ("gases", "fluids"), "ecology": ("sequences",), "evolution": ("probability",),
+    "biotech": ("organic",), "health": ("equilibrium",), "reproduction": ("probability",),
+}  # fmt: skip
+
+
+def taught_in(shape: Shape) -> frozenset[str]:
+    """The families whose syllabus teaches this shape: its own, and any in ``TAUGHT_ALSO``."""
+    return frozenset({shape.family}) | TAUGHT_ALSO.get(shape.key, frozenset())
+
+
+def off_topic_shape(block: Mapping[str, Any], r: random.Random, near: bool) -> Shape:
+    """A shape not taught in the block's subject (any of the four families for a subject outside them):
+    with ``near``, from a chapter bordering the block's topic (``NEAR_CHAPTERS``) when there is one."""
     family = subject_family(block.get("subject"))
     numeric = block.get("question_type") == "numeric"
-    pool = [s for s in SHAPES if s.family not in (family, "generic") and (s.numeric or not numeric)]
+    pool = [s for s in SHAPES if s.family != "generic" and family not in taught_in(s) and (s.numeric or not numeric)]
+    if near and family != "generic":
+        bordering = {t for s in topic_tiers(block)[0] for t in NEAR_CHAPTERS.get(s.topic, ())}
+        pool = [s for s in pool if s.topic in bordering] or pool
     return r.choice(pool)
 
 
@@ -550,6 +606,7 @@ class BatchResult:
     bad: int = 0
     wrong_keys: int = 0
     off_topic: int = 0
+    off_topic_near: int = 0  # of ``off_topic``: near-chapter drifts
     variants: int = 0
 
 
@@ -599,13 +656,15 @@ class ContentSource:
                 result.variants += 1
             off_topic = off_topic_rate > 0 and r.random() < off_topic_rate
             if off_topic:
-                shape = other_subject_shape(block, r)
+                near = r.random() < 0.5
+                shape = off_topic_shape(block, r, near)
                 result.off_topic += 1
+                result.off_topic_near += near
             self.served[shape.key] = self.served.get(shape.key, 0) + 1
             self.shape_log.append(shape.key)
             item, problem = render(shape, block, numbers)
             if off_topic:
-                _remember_off_topic(item["question_text"], shape.family)
+                _remember_off_topic(item["question_text"], shape)
             _index_shape(item["question_text"], shape.key)
             # the value as an honest item keys it (what "answer" holds), so a stored key compares exactly
             value = answer_value(problem.value) if problem.value is not None else None

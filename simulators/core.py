@@ -209,6 +209,7 @@ class SimCore:
             )
             s.duplicates_returned += res.duplicates
             s.off_topic_returned += res.off_topic
+            s.off_topic_near_returned += res.off_topic_near
             s.variants_returned += res.variants
             s.bad_items_returned += res.bad
             s.wrong_keys_returned += res.wrong_keys

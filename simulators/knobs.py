@@ -38,8 +38,9 @@ class Knobs:
     # per-item probability of a wrong key (MCQ: another option marked; numeric: x1.5, or 7 for 0) with the
     # text, options and solution of the true answer, as a model that mis-keys writes it
     wrong_key_rate: float = 0.0
-    # per-item probability of an item from another subject (a physics problem in a biology request; for a
-    # subject outside the four families, any of them): what the worker's on-topic check must refuse
+    # per-item probability of an item not taught in the request's subject: half near-chapter drifts (kinetic
+    # theory for Chemical Kinetics), half any other subject's problem (simulators.content.off_topic_shape);
+    # what the worker's on-topic check must refuse
     off_topic_rate: float = 0.0
     # per-item probability of a variant: a problem this server served before, with new numbers only (what a
     # model out of ideas writes; the bank refuses it as a variant under QGEN_VARIANT_POLICY=reject)
@@ -134,6 +135,7 @@ class Stats:
     bad_items_returned: int = 0
     wrong_keys_returned: int = 0
     off_topic_returned: int = 0
+    off_topic_near_returned: int = 0  # of off_topic_returned: near-chapter drifts
     variants_returned: int = 0
     solves_returned: int = 0  # replies to <solve> blocks
     schemas_refused: int = 0  # Gemini: reply schemas refused as "too many states"

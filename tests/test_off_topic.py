@@ -1,6 +1,7 @@
-"""The on-topic check end to end: simulators that serve a tenth of their items from another subject
-(``off_topic_rate``), the worker refuses them (question_rejects reason off_topic), and the bank holds at
-most 1% of items about another subject."""
+"""The on-topic check end to end: simulators that serve a tenth of their items off topic (``off_topic_rate``:
+near-chapter drifts and other subjects' problems, never one the request's subject teaches too), the worker
+refuses them (question_rejects reason off_topic), and the bank holds at most 1% of items off topic, as the
+simulators' own record says (``is_off_topic``), not the check under test."""
 
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ REQUESTS = [
 ]  # fmt: skip
 
 
-# Not met yet (docs/topic.md, "Off-topic knob"): the embedding rule catches about 91% of the simulators'
-# cross-subject items at margin 0.05; items where the syllabi overlap (an ideal gas's internal energy,
-# nitrogenase) reach the bank, 2-3 of 120 stored in each run so far.
-@pytest.mark.xfail(reason="on-topic check keeps 2-3 of 120 (target: at most 1%): docs/topic.md", strict=False)
+# Not met yet (docs/topic.md, "Off-topic knob"): the embedding rule refuses about 95% of the simulators'
+# off-topic items at margin 0.05, so about one in 200 stored questions is off topic and a run of 120 can
+# hold two; a blind solve that names the subject is the next step.
+@pytest.mark.xfail(reason="the embedding check alone leaves about 0.5% off topic, 2 of 120 in some runs: docs/topic.md",
+                   strict=False)
 async def test_a_tenth_off_topic_leaves_at_most_one_percent_in_the_bank(
     settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
 ) -> None:
@@ -35,6 +37,7 @@ async def test_a_tenth_off_topic_leaves_at_most_one_percent_in_the_bank(
             ids = [(await insert_request(conn, subject=subj, topic=top, count=15))["id"] for subj, top in REQUESTS]
             done = [await wait_terminal(conn, rid, timeout=600) for rid in ids]
         served = vllm.stats.off_topic_returned + gem.stats.off_topic_returned
+        near = vllm.stats.off_topic_near_returned + gem.stats.off_topic_near_returned
         items = vllm.stats.items_returned + gem.stats.items_returned
     assert all(d["status"] in ("succeeded", "partial") for d in done), [d["error"] for d in done]
     stored = [(r["question_text"], r["subject"]) for r in await conn.fetch("select question_text, subject from questions")]
@@ -44,7 +47,8 @@ async def test_a_tenth_off_topic_leaves_at_most_one_percent_in_the_bank(
     )
     refused = [(r["question_text"], r["subject"]) for r in rows]
     assert len(stored) >= 100
-    assert served >= 0.05 * items  # the knob did serve about a tenth from other subjects
+    assert served >= 0.05 * items  # the knob did serve about a tenth off topic
+    assert 0.2 * served <= near <= 0.8 * served  # of both kinds
     off_stored = [t for t, subject in stored if is_off_topic(t, subject)]
     assert len(off_stored) <= 0.01 * len(stored), off_stored
     assert sum(is_off_topic(t, subject) for t, subject in refused) >= 0.9 * served  # refused, and recorded as such

@@ -463,3 +463,27 @@ def test_parse_solve_block_reads_the_gate_prompt_and_refuses_bad_blocks() -> Non
     truth = truth_of(q.question_text.replace(" ", "  "))
     assert truth is not None and truth == truth_of(q.question_text) and truth.value == pytest.approx(q.answer, rel=1e-3)
     assert truth_of(normalise_text(q.question_text) + " (reworded)") is None
+
+
+def test_the_off_topic_knob_serves_near_chapter_drifts_and_other_subjects_never_taught_in_the_request() -> None:
+    from simulators.content import NEAR_CHAPTERS, SHAPES_BY_KEY, ContentSource, is_off_topic, taught_in
+
+    src = ContentSource(seed=3)
+    block = {"subject": "Chemistry", "topic": "Chemical Kinetics", "question_type": "mcq", "count": 40}
+    res = src.batch(block, 40, off_topic_rate=1.0, rng=random.Random(5))
+    assert res.off_topic == 40 and 10 <= res.off_topic_near <= 30  # both kinds, about half each
+    shapes = [SHAPES_BY_KEY[k] for k in list(src.shape_log)[-40:]]
+    assert all("chemistry" not in taught_in(s) for s in shapes)  # never a problem Chemistry teaches too
+    near = [s for s in shapes if s.topic in NEAR_CHAPTERS["kinetics"]]  # kinetic theory, radioactive decay
+    assert len(near) >= res.off_topic_near
+    assert any(s.family == "biology" or s.family == "mathematics" for s in shapes)  # and any other subject
+    assert all(is_off_topic(it["question_text"], "Chemistry") for it in res.items)
+    assert not any(is_off_topic(it["question_text"], s.family) for it, s in zip(res.items, shapes, strict=True))
+
+
+def test_a_problem_taught_in_both_syllabi_is_on_topic_in_both() -> None:
+    from simulators.content import SHAPES_BY_KEY, taught_in
+
+    assert taught_in(SHAPES_BY_KEY["modern.bohr_radius"]) == {"physics", "chemistry"}  # Atomic Structure: Bohr model
+    assert taught_in(SHAPES_BY_KEY["gases.boyle"]) == {"chemistry", "physics"}  # Kinetic Theory: equation of state
+    assert taught_in(SHAPES_BY_KEY["modern.binding_energy"]) == {"physics"}
