@@ -1,9 +1,8 @@
 """On topic or refused: is a generated question about its request's subject? (the decision is pure)
 
 A question is compared (cosine, the embeddings the worker already computes for dedupe) with short texts
-that describe subjects: the request's own (each chapter of its catalogue subject and each sub-topic the
-chapter lists, and the request's own subject and topic) and every other catalogue subject's chapters and
-sub-topics. It is off topic when some other subject describes it better than its own by more than
+that describe subjects: the request's own (each chapter of its catalogue subject, and the request's own
+subject and topic) and every other catalogue subject's chapters. It is off topic when some other subject describes it better than its own by more than
 ``margin``:
 
     refuse  ⇔  max cos(q, other subjects' chapters) − max cos(q, own chapters) > margin
@@ -22,7 +21,6 @@ simulators' same-subject items and a fifth of the other subjects' were refused (
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -57,36 +55,25 @@ def chapter_text(t: Topic) -> str:
     return f"{t.subject}: {t.name}. {t.description}"
 
 
-_PARTS = re.compile(r"[;,.]\s*|\band\b")
-
-
-def chapter_texts(t: Topic) -> list[str]:
-    """The chapter as a whole, then each sub-topic its description lists ('Chemistry: Chemical Kinetics:
-    half-life'): one question is about one of them, and a short text matches it better than the list."""
-    parts = [p.strip() for p in _PARTS.split(t.description)]
-    return [chapter_text(t), *(f"{t.subject}: {t.name}: {p}" for p in parts if len(p) > 3)]
-
-
 def reference_texts(catalogue: Catalogue, subject: str, topic: str) -> tuple[list[str], list[str], list[str]]:
     """(own texts, other texts, the subject of each other text) for a request on ``subject``/``topic``.
 
-    Own: the request's subject and topic as written, and every chapter (and listed sub-topic) of its
-    subject. Other: every chapter and sub-topic of every other catalogue subject. A subject outside the
-    catalogue (an open catalogue) has only its own name and topic.
+    Own: the request's subject and topic as written, and every chapter of its subject. Other: every
+    chapter of every other catalogue subject. A subject outside the catalogue (an open catalogue) has only
+    its own name and topic.
     """
     own = [f"{subject}: {topic}"]
     mine = catalogue.subject(subject)
     if mine is not None:
-        own += [x for t in mine.topics for x in chapter_texts(t)]
+        own += [chapter_text(t) for t in mine.topics]
     others: list[str] = []
     owners: list[str] = []
     for s in catalogue.subjects.values():
         if mine is not None and s.name == mine.name:
             continue
         for t in s.topics:
-            texts = chapter_texts(t)
-            others += texts
-            owners += [s.name] * len(texts)
+            others.append(chapter_text(t))
+            owners.append(s.name)
     return own, others, owners
 
 
