@@ -2,8 +2,8 @@
 
 A question is compared (cosine, the embeddings the worker already computes for dedupe) with short texts
 that describe subjects: the request's own (each chapter of its catalogue subject, and the request's own
-subject and topic) and every other catalogue subject's chapters. It is off topic when some other subject describes it better than its own by more than
-``margin``:
+subject and topic) and every other catalogue subject's chapters. It is off topic when some other subject
+describes it better than its own by more than ``margin``:
 
     refuse  ⇔  max cos(q, other subjects' chapters) − max cos(q, own chapters) > margin
 
