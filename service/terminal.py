@@ -182,6 +182,11 @@ def when(value: str | None) -> str:
     return datetime.fromisoformat(value).astimezone().strftime("%m-%d %H:%M:%S")
 
 
+def output_for(args: Any) -> Output:
+    """The ``Output`` a parsed command line asks for with ``--json`` / ``--quiet``."""
+    return Output(json_mode=bool(getattr(args, "json", False)), quiet=bool(getattr(args, "quiet", False)))
+
+
 def counts_line(counts: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
 
