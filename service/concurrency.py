@@ -120,8 +120,8 @@ def whole(limit: float) -> int:
     return max(1, int(limit))
 
 
-class Slot:
-    """One admitted call; ``observe`` tells the limiter how it ended (at most once)."""
+class Seat:
+    """One admitted call (a seat under the limit); ``observe`` tells the limiter how it ended (at most once)."""
 
     def __init__(self, limiter: AdaptiveLimiter, in_flight: int) -> None:
         self.limiter = limiter
@@ -137,7 +137,7 @@ class Slot:
 class AdaptiveLimiter:
     """At most ``limit`` calls in flight, first come first served; the limit follows ``next_state``.
 
-    ``async with limiter as slot:`` waits for room; ``slot.observe(...)`` feeds the call's outcome.
+    ``async with limiter as seat:`` waits for room; ``seat.observe(...)`` feeds the call's outcome.
     ``in_flight`` and ``max_in_flight`` record what happened."""
 
     def __init__(self, policy: LimitPolicy) -> None:
@@ -155,7 +155,7 @@ class AdaptiveLimiter:
         self.state = next_state(self.state, sample, self.policy)
         self._wake()
 
-    async def __aenter__(self) -> Slot:
+    async def __aenter__(self) -> Seat:
         if self.in_flight >= self.limit or self._waiters:
             fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             self._waiters.append(fut)
@@ -171,7 +171,7 @@ class AdaptiveLimiter:
         else:
             self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        return Slot(self, self.in_flight)
+        return Seat(self, self.in_flight)
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

@@ -16,14 +16,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from . import prompts
+from .answers import agrees
 from .errors import ProviderError, QgenError, first_line
 from .generation import JSON_OVERHEAD_TOKENS, generic_plan_entry
 from .parsing import parse_items
 from .providers.base import Provider, ProviderCall
 from .questions import MCQQuestion, Question, RequestSpec, provider_json_schema, validate_items
+from .routing import parse_verify_model, parse_verify_routes
 from .settings import Settings
+from .solve import VERIFY_TOKENS, parse_solve, solve_call
 from .sqlfiles import q
-from .verify import VERIFY_TOKENS, agrees, parse_solve, parse_verify_model, parse_verify_routes, plan_check, solve_call
+from .verify import plan_check
 
 CHECK_TIMEOUT_S = 60.0
 
@@ -130,8 +133,8 @@ async def _provider_rows(
 
     async def model() -> tuple[bool, str]:
         c = await p.check()
-        if c.ok and c.context_tokens and p.profile.window == "shared":
-            p.profile = dataclasses.replace(p.profile, context_tokens=c.context_tokens)
+        if c.ok:
+            p.profile = p.profile.with_window(c.context_tokens)
         return c.ok, c.detail
 
     async def batch() -> tuple[bool, str]:

@@ -13,7 +13,7 @@ import uuid
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from .generation import CallRecord
+    from .managed import CallRecord
 
 LogFormat = Literal["text", "json"]
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"

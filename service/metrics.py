@@ -27,7 +27,7 @@ from .resilience import CircuitBreaker
 if TYPE_CHECKING:
     from .bank import Verdict
     from .concurrency import AdaptiveLimiter
-    from .generation import CallRecord
+    from .managed import CallRecord
 
 # LLM calls take from a fraction of a second (a cached 4xx) to the 90-120 s call deadlines.
 CALL_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0, 180.0)

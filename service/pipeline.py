@@ -31,7 +31,8 @@ from . import bank, diversity, queue, topic
 from .costs import Prices, cost_usd
 from .embedding import Embedder
 from .errors import JobCancelled, LeaseLost, first_line
-from .generation import CallRecord, Generator
+from .generation import Generator
+from .managed import CallRecord
 from .metrics import WorkerMetrics
 from .queue import Job
 from .settings import Settings
@@ -169,7 +170,7 @@ async def run(ctx: JobContext) -> Tally:
             await finish(ctx, None)
             return tally
         last_round = round_no >= s.topup_rounds
-        seed = secrets.randbelow(2**31 - 1)
+        seed = secrets.randbits(32)  # any int: each adapter folds it into its service's range (ProviderProfile.seed)
         need = len(free)
         want = need if round_no == 0 else topup_ask(need, judged=tally.stored + tally.lost, lost=tally.lost)
         ask = max(0, want - len(spares))

@@ -1,10 +1,12 @@
-"""Which provider serves a request: subject names, route rules, keyword routing (pure).
+"""Which provider serves a request, and who re-solves its items: subject names, route rules (pure).
 
 Who routes a subject, first match wins (README, "Subjects and routes"):
 1. a QGEN_ROUTES rule that names it (by its catalogue name or any alias): the operator's override;
 2. its route in the subject catalogue (``qgen_subjects.route``);
 3. QGEN_ROUTES's ``*`` rule (subjects the catalogue does not route, or does not hold when it is open).
 Aliases come from the catalogue (``service.catalogue``); without one, names are only lower-cased.
+Verify routes (QGEN_VERIFY_ROUTES, QGEN_VERIFY_MODEL) are parsed here too; the gate plans with them
+(``verify.plan_check``).
 """
 
 from __future__ import annotations
@@ -133,3 +135,55 @@ def route(subject: str | None, text: str, rules: dict[str, str], aliases: dict[s
     else:
         key = subject_from_text(text or "") or DEFAULT_KEY
     return rules.get(key, rules[DEFAULT_KEY])
+
+
+# --- who re-solves whose items (QGEN_VERIFY_ROUTES, QGEN_VERIFY_MODEL) ---------------------------------
+
+
+@dataclass(frozen=True)
+class VerifyRoutes:
+    """Who re-solves whose items, as data: ``rules`` map (generator key or ``*``, normalised subject or None)
+    to the verifying provider key. The most specific rule wins: generator and subject, generator, ``*`` and
+    subject, ``*``. No rule, or a verifier that is not configured: the generator checks itself."""
+
+    rules: dict[tuple[str, str | None], str]
+
+    def target(self, generator: str, subject: str | None, aliases: dict[str, str] | None = None) -> str | None:
+        """The verifier of ``generator``'s items on ``subject``; names compared through ``aliases`` (the
+        subject catalogue's, ``Routes.aliases``), so 'gemini/maths' and a Mathematics request meet."""
+        subj = normalise_subject(subject, aliases) if subject else None
+        rules = {(g, normalise_subject(s, aliases) if s else None): v for (g, s), v in self.rules.items()}
+        for key in ((generator, subj), (generator, None), ("*", subj), ("*", None)):
+            if key in rules:
+                return rules[key]
+        return None
+
+
+def parse_verify_routes(spec: str) -> VerifyRoutes:
+    """``"runpod=gemini,gemini/mathematics=runpod"``: generator[/subject]=verifier, comma-separated;
+    ``ConfigError`` on unknown providers or malformed parts."""
+    rules: dict[tuple[str, str | None], str] = {}
+    known = ", ".join(sorted(KNOWN_PROVIDERS))
+    for raw in spec.split(","):
+        part = raw.strip()
+        if not part:
+            continue
+        src, eq, dst = (x.strip().lower() for x in part.partition("="))
+        gen, _, subject = (x.strip() for x in src.partition("/"))
+        if not eq or not gen or not dst or gen not in KNOWN_PROVIDERS | {"*"} or dst not in KNOWN_PROVIDERS:
+            raise ConfigError(
+                f"QGEN_VERIFY_ROUTES: expected generator[/subject]=verifier with providers {known}, got {part!r}"
+            )
+        rules[(gen, normalise_subject(subject) if subject else None)] = dst
+    return VerifyRoutes(rules)
+
+
+def parse_verify_model(spec: str | None) -> tuple[str, str] | None:
+    """QGEN_VERIFY_MODEL as (provider key, model): ``"gemini-3.5-pro"`` (a Gemini model: a RunPod endpoint
+    serves one model) or ``"runpod:org/model"``; None when unset."""
+    if not spec or not spec.strip():
+        return None
+    head, sep, tail = spec.strip().partition(":")
+    if sep and head.lower() in KNOWN_PROVIDERS and tail.strip():
+        return head.lower(), tail.strip()
+    return "gemini", spec.strip()

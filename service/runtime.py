@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 from collections.abc import AsyncIterator
 
@@ -64,10 +63,11 @@ async def check_providers(providers: dict[str, Provider], settings: Settings | N
         if not c.ok:
             log.warning("%s: %s (starting anyway; calls will retry and fall back)", key, c.detail)
             continue
-        if c.context_tokens and p.profile.window == "shared" and c.context_tokens != p.profile.context_tokens:
+        learnt = p.profile.with_window(c.context_tokens)
+        if learnt != p.profile:
             configured = p.profile.context_tokens
             log.info("%s: context window %s tokens (server-reported; configured %s)", key, c.context_tokens, configured)
-            p.profile = dataclasses.replace(p.profile, context_tokens=c.context_tokens)
+            p.profile = learnt
         log.info("%s: %s", key, c.detail)
     if settings is not None and settings.verify_model:
         from .doctor import verify_plans  # the gate's plans, as `qgen doctor` reads them

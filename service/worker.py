@@ -23,7 +23,8 @@ from . import __version__, catalogue, db, logs, metrics, migrations, pipeline, q
 from .costs import parse_prices
 from .embedding import Embedder, check_dimension
 from .errors import DatabaseError, JobCancelled, JobRetry, LeaseLost, QgenError, first_line
-from .generation import CallRecord, Generator
+from .generation import Generator
+from .managed import CallRecord
 from .queue import Job
 from .resilience import CircuitBreaker, backoff_delay
 from .settings import Settings
@@ -288,7 +289,7 @@ class Worker:
             for job in claimed:
                 self._start(job)
             if claimed and len(claimed) == free:
-                continue  # there may be more; come back once a slot frees up
+                continue  # there may be more; come back once a running job ends
             if drain and not self._tasks and not claimed and await self._nothing_left():
                 log.info("drain: no queued or running jobs remain")
                 return

@@ -179,7 +179,7 @@ def prompt_tokens_bound(per_call: int) -> int:
                        instructions="i" * prompts.MAX_FIELD_CHARS["instructions"])
     plan = ["p" * 1200] * per_call  # the topic and subtopic, an archetype, an angle
     avoid = ["a" * prompts.MAX_AVOID_CHARS] * prompts.MAX_AVOID_ITEMS
-    text = prompts.system_prompt("mcq") + prompts.user_prompt(spec, per_call, plan, avoid, 2**31 - 2)
+    text = prompts.system_prompt("mcq") + prompts.user_prompt(spec, per_call, plan, avoid, 2**32 - 1)  # the longest job seed
     return prompts.estimate_tokens(text) + 1
 
 

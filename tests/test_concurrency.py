@@ -148,12 +148,12 @@ async def test_limiter_caps_in_flight_calls_at_its_limit_and_records_the_peak() 
 
     async def work() -> None:
         nonlocal running, peak
-        async with lim as slot:
+        async with lim as seat:
             running += 1
             peak = max(peak, running)
             await asyncio.sleep(0.001)
             running -= 1
-            slot.observe(0.0, 0, "ignore")
+            seat.observe(0.0, 0, "ignore")
 
     await asyncio.gather(*(work() for _ in range(20)))
     assert peak == 3 and lim.max_in_flight == 3 and lim.in_flight == 0

@@ -14,7 +14,7 @@ from google.genai import types
 from service import prompts
 from service.doctor import provider_rows, refusal
 from service.errors import ConfigError, JobRetry, ProviderError
-from service.generation import GenerationResult, Generator
+from service.generation import Generator
 from service.providers.base import ProviderCall
 from service.providers.gemini import GeminiProvider, profile_from
 from service.providers.runpod import RunPodProvider
@@ -22,7 +22,7 @@ from service.providers.runpod import profile_from as runpod_profile
 from service.questions import BATCH_MODELS, MCQQuestion, RequestSpec, provider_json_schema
 from service.runtime import check_providers
 from service.settings import Settings
-from service.verify import VERIFY_TOKENS, parse_solve, solve_call
+from service.solve import VERIFY_TOKENS, parse_solve, solve_call
 from simulators.knobs import Knobs
 from simulators.server import SimulatorServer
 
@@ -151,7 +151,7 @@ async def test_a_refused_schema_is_not_retried_and_does_not_open_the_breaker() -
         try:
             bounded = batch_call(2, schema=BATCH_MODELS["mcq"].model_json_schema())
             with pytest.raises(ProviderError) as e:
-                await g.call("gemini", bounded, lambda reply, sent: reply, result=GenerationResult(), purpose="generate")
+                await g.providers["gemini"].generate(bounded)  # the runtime, used as the Provider it is
             calls = gm.stats.calls
             ok = await g.generate(CHEM, 2, plan=[], avoid=[], seed=1)  # the breaker is still closed
         finally:

@@ -137,7 +137,7 @@ async def test_readyz_not_ready_when_every_breaker_is_open(
         url = f"http://127.0.0.1:{s.metrics_port}"
         async with running_worker(s, db_dsn, embedder) as worker:
             assert ready(await poll(f"{url}/readyz", ready))
-            worker.generator._breaker("gemini", "verify")  # the verifier's own breaker exists, and stays closed
+            worker.generator.providers["gemini"].breaker("verify")  # the verifier's own breaker exists, and stays closed
             await insert_request(conn, subject="Mathematics", topic="Limits", count=2)  # runpod, then gemini
             r = await poll(f"{url}/readyz", not_ready)
             assert r.status_code == 503, r.text

@@ -18,7 +18,7 @@ import pytest
 from pydantic import ValidationError
 
 from service import logs
-from service.generation import CallRecord
+from service.managed import CallRecord
 from service.settings import Settings
 from simulators.knobs import Knobs
 

@@ -18,7 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from service.bank import Candidate, Verdict
 from service.concurrency import AdaptiveLimiter, LimitPolicy
-from service.generation import CallRecord
+from service.managed import CallRecord
 from service.metrics import WorkerMetrics
 from service.resilience import CircuitBreaker
 

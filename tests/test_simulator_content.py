@@ -25,7 +25,7 @@ from service.prompts import parse_request_block, user_prompt
 from service.providers.gemini import profile_from as gemini_profile
 from service.questions import MCQQuestion, NumericQuestion, RequestSpec, normalise_text, validate_items
 from service.settings import Settings
-from service.verify import SolveMCQ, SolveNumeric, solve_call
+from service.solve import SolveMCQ, SolveNumeric, solve_call
 from simulators import Knobs, SimulatorServer
 from simulators.content import ContentSource, question_item, remember, shape_item, slot_shapes, truth_of
 from simulators.core import parse_solve_block

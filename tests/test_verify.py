@@ -6,24 +6,15 @@ import json
 
 import pytest
 
+from service.answers import agrees, cheap_problems, consensus, final_value
 from service.errors import ConfigError, ProviderError
 from service.numbers import number_of
 from service.providers.base import ProviderReply
 from service.questions import MCQQuestion, NumericQuestion
+from service.routing import parse_verify_model, parse_verify_routes
 from service.settings import Settings
-from service.verify import (
-    Plan,
-    agrees,
-    cheap_problems,
-    consensus,
-    final_value,
-    implausible,
-    parse_solve,
-    parse_verify_model,
-    parse_verify_routes,
-    plan_check,
-    solve_call,
-)
+from service.solve import parse_solve, solve_call
+from service.verify import Plan, implausible, plan_check
 
 
 @pytest.mark.parametrize(

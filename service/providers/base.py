@@ -1,6 +1,7 @@
 """Provider contract: an adapter describes itself (``ProviderProfile``) and makes one call at a time.
 
-``generation`` drives every provider through this contract alone; it knows no provider by name.
+``generation`` and ``verify`` drive every provider through this contract alone, behind the call runtime
+(``managed.ManagedProvider``, itself a provider); they know no provider by name.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class ProviderProfile:
     # a fixed headroom for every purpose (a setting), instead of the level's
     output_headroom: int | None = None
     stop_token_ids: tuple[int, ...] = ()  # end-of-turn ids sent with every call ('shared' servers)
+    seed_range: int | None = None  # the service takes seeds in [0, seed_range); None: any int
 
     @property
     def temperature(self) -> float:
@@ -77,6 +79,18 @@ class ProviderProfile:
         budget = content_tokens + self.headroom(purpose)
         return min(self.max_output_tokens or budget, budget)
 
+    def seed(self, seed: int) -> int:
+        """``seed`` folded into the range the service takes (``seed_range``). The one seed rule: callers
+        pass any int, the adapter sends this."""
+        return seed % self.seed_range if self.seed_range else seed
+
+    def with_window(self, reported: int | None) -> ProviderProfile:
+        """This profile with the window a start check reported (``ProviderCheck.context_tokens``), which
+        replaces the configured one on a 'shared' server; unchanged otherwise. The one window rule."""
+        if not reported or self.window != "shared" or reported == self.context_tokens:
+            return self
+        return dataclasses.replace(self, context_tokens=reported)
+
     def more_room(self, max_tokens: int) -> int:
         """The budget for a retry after ``out_of_tokens`` (the budget ran out before any text): doubled,
         within ``max_output_tokens`` (or the window of a 'shared' server)."""
@@ -96,13 +110,14 @@ class ProviderCall:
     question_type: str
     n: int
     schema: dict[str, Any]
-    seed: int  # any int; an adapter folds it into the range its service takes
+    seed: int  # any int; the adapter sends ``profile.seed(seed)``
     temperature: float
     max_tokens: int
     reply_model: type[BaseModel] | None = None
     model: str | None = None  # another model of the same provider for this call (a verifier); None: its own
     top_p: float | None = None
     thinking: ThinkingLevel | None = None  # a thinking model's level for this call; None: nothing sent
+    purpose: Purpose = "generate"  # what the call is for: the runtime's breaker and records follow it
 
 
 @dataclass

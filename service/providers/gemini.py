@@ -81,7 +81,7 @@ _EMPTY_FINISH: dict[str, FailureKind] = {
 }
 MAX_OUTPUT_TOKENS = 65_536
 INPUT_WINDOW = 1_048_576
-# GenerationConfig.seed is an int32 on the wire: any seed is folded into [0, 2**31)
+# GenerationConfig.seed is an int32 on the wire: the profile folds any seed into [0, 2**31)
 SEED_RANGE = 2**31
 _SCHEMA_MARKERS = ("too many states", "response_schema", "responsejsonschema", "response_json_schema", "schema")
 
@@ -155,6 +155,7 @@ def profile_from(settings: Settings) -> ProviderProfile:
         max_output_tokens=MAX_OUTPUT_TOKENS,
         thinking_tokens=THINKING_HEADROOM,
         output_headroom=headroom,
+        seed_range=SEED_RANGE,
     )
 
 
@@ -296,7 +297,7 @@ class GeminiProvider:
             system_instruction=call.system,
             temperature=call.temperature,
             top_p=call.top_p,
-            seed=call.seed % SEED_RANGE,
+            seed=self.profile.seed(call.seed),
             response_mime_type="application/json",
             # the same bound-free schema every provider gets; pydantic enforces the bounds afterwards
             response_json_schema=gemini_schema(call.schema),

@@ -25,6 +25,9 @@ from .base import ProviderCall, ProviderCheck, ProviderProfile, ProviderReply, S
 from .http import classify_status, json_or_text, sent_unanswered, short, transport_error
 from .runpod_serverless import ServerlessJobs, SubmissionUnknown
 
+# vLLM's request models bound the seed to torch.long (vllm/entrypoints/openai/protocol.py,
+# ``seed: int | None = Field(None, ge=_LONG_INFO.min, le=_LONG_INFO.max)``): the profile folds into [0, 2**63)
+SEED_RANGE = 2**63
 # Aryabhata (Qwen lineage) does not reliably stop on its own. These strings only match where the server
 # keeps special tokens in the text (skip_special_tokens=false); vLLM's default skips them, so the
 # end-of-turn token ids (``stop_token_ids``, from the profile) are what actually stops it.
@@ -67,6 +70,7 @@ def profile_from(settings: Settings) -> ProviderProfile:
         verify=sampling,
         window="shared",
         stop_token_ids=tuple(settings.runpod_stop_token_ids),
+        seed_range=SEED_RANGE,
     )
 
 class RunPodProvider(ServerlessJobs):
@@ -222,7 +226,7 @@ class RunPodProvider(ServerlessJobs):
         fields: dict[str, Any] = {
             "max_tokens": call.max_tokens,  # worker-vllm's default is 16 tokens
             "temperature": call.temperature,
-            "seed": call.seed,
+            "seed": self.profile.seed(call.seed),
             **({"top_p": call.top_p} if call.top_p is not None else {}),
             "stop": STOP_STRINGS,
         }
