@@ -115,7 +115,9 @@ async def test_a_retry_takes_a_new_seed_and_an_adapter_bug_is_a_server_failure()
 
         key, name, model = "gemini", "gemini", "m"
         profile = ProviderProfile(1000, 100, 4, Sampling(1.0), Sampling(1.0))
-        seeds: list[int] = []
+
+        def __init__(self) -> None:
+            self.seeds: list[int] = []
 
         async def generate(self, call: Any) -> Any:
             self.seeds.append(call.seed)
