@@ -13,12 +13,14 @@ export TOKENIZERS_PARALLELISM := false
 
 .PHONY: install demo test test-fast lint typecheck bench bench-quick sync-supabase clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml sim/pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# CPU PyTorch first, pinned, so that nothing below resolves a multi-GB CUDA build.
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	# The loopback simulators: a distribution of their own (sim/), for the demo, the tests and the benchmarks.
+	$(BIN)/python -m pip install --quiet -e ./sim
 	touch $(STAMP)
 
 # Without npm this is a note, not a failure (the CLI tests then skip and say why); a failing `npm ci` fails.
@@ -42,9 +44,12 @@ test: $(STAMP) $(SUPABASE_STAMP)
 test-fast: $(STAMP) $(SUPABASE_STAMP)
 	$(BIN)/python -m pytest -q -ra -m "not slow"
 
+# ruff, mypy, and the import contracts of pyproject.toml ([tool.importlinter]): service never imports the
+# simulators, and the core modules never import the worker loop or the CLI.
 lint: $(STAMP)
-	$(BIN)/ruff check service simulators tests scripts
-	$(BIN)/mypy service simulators
+	$(BIN)/ruff check service sim tests scripts
+	$(BIN)/mypy service sim/simulators
+	$(BIN)/lint-imports
 
 # The bench extra of pyproject.toml (xgrammar as vLLM pins it) without its dependencies: xgrammar
 # requires triton (GPU kernels, about 0.5 GB, never imported on CPU); the rest comes with $(STAMP).

@@ -1,6 +1,6 @@
 """Filling a 500-question request from a vLLM pod whose size the worker is not told.
 
-The pod is the vLLM simulator with its capacity model on (simulators/vllm.py ``PodEngine``: continuous
+The pod is the vLLM simulator with its capacity model on (sim/simulators/vllm.py ``PodEngine``: continuous
 batching up to ``max_num_seqs``, a step that slows as the batch grows, vLLM's queue past capacity, the
 proxy's 524 at 100 s), sized 8, 32 and 128 sequences, its clock running ``1 / TIME_SCALE`` times as fast as
 the wall clock. What is measured: one ``Generator`` with default settings and the real RunPod adapter

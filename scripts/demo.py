@@ -51,7 +51,7 @@ SAMPLES = [
     ("Astrology/Horoscopes", "Sun signs", None, None, "easy", "mcq", 3, None),
 ]
 
-# How the simulators misbehave in the demo (per generated item; simulators/knobs.py): a reworded copy of an
+# How the simulators misbehave in the demo (per generated item; sim/simulators/knobs.py): a reworded copy of an
 # earlier question, an earlier problem with other numbers, a wrong answer key, a question on another subject.
 DEMO_KNOBS: dict[str, Any] = {"duplicate_rate": 0.2, "variant_rate": 0.15, "wrong_key_rate": 0.15, "off_topic_rate": 0.1}
 

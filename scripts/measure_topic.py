@@ -8,7 +8,7 @@ Real corpora, each question against its own subject (a refusal here is a false r
   GSM8K (tests/data/gsm8k), AGIEval SAT math, MATH (by its type), AQuA-RAT as Mathematics; AGIEval SAT
   reading and LSAT reading comprehension as 'English' / 'Reading comprehension', a subject outside the
   catalogue (the catalogue opened for it), judged against the four catalogue subjects.
-Simulators (simulators/vocab.py): every shape of each family as a question of its own subject (false
+Simulators (sim/simulators/vocab.py): every shape of each family as a question of its own subject (false
 refusals) and of each subject that does not teach it (what the off-topic knob serves: each one must be
 refused).
 Prints, per margin, the share refused of each. Takes about two minutes on two cores.

@@ -26,6 +26,7 @@ from .cli_admin import (
     cmd_doctor,
     cmd_migrate,
     cmd_schema,
+    cmd_simulate,
     cmd_worker,
 )
 from .cli_requests import cmd_cancel, cmd_enqueue, cmd_import, cmd_report, cmd_requeue, cmd_status
@@ -62,6 +63,17 @@ def _psql_passthrough(argv: list[str]) -> tuple[list[str], list[str] | None]:
         if argv[i] == "db" and argv[i + 1] == "psql":
             rest = argv[i + 2:]
             return argv[: i + 2], rest[1:] if rest[:1] == ["--"] else rest
+    return argv, None
+
+
+def _simulate_passthrough(argv: list[str]) -> tuple[list[str], list[str] | None]:
+    """Split ``… simulate ARGS`` into qgen's part and the simulators'; None when the command is not simulate.
+
+    The command is the first word that is not an option (qgen's own options before it take no value).
+    """
+    for i, word in enumerate(argv):
+        if not word.startswith("-"):
+            return (argv[: i + 1], argv[i + 1:]) if word == "simulate" else (argv, None)
     return argv, None
 
 
@@ -174,20 +186,22 @@ def build_parser() -> argparse.ArgumentParser:
     so.add_argument("--force", action="store_true", help="stop it now, disconnecting the qgen processes using it")
     so.set_defaults(fn=cmd_db_stop)
 
-    from simulators.cli import add_simulate_arguments, simulate_command
-
-    sim = sub.add_parser("simulate", help="serve the RunPod/vLLM and Gemini simulators on loopback")
-    add_simulate_arguments(sim)
-    sim.set_defaults(fn=simulate_command, raw=True)
+    # Its options belong to the simulators (a separate distribution): main() hands them over unparsed, so
+    # that building this parser never loads them; `qgen simulate --help` is theirs.
+    sub.add_parser("simulate", help="serve the RunPod/vLLM and Gemini simulators on loopback (needs sim/ installed)",
+                   add_help=False).set_defaults(fn=cmd_simulate, raw=True, simulate_args=[])
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    argv, passthrough = _psql_passthrough(sys.argv[1:] if argv is None else argv)
+    argv, simulate_args = _simulate_passthrough(sys.argv[1:] if argv is None else argv)
+    argv, passthrough = _psql_passthrough(argv)
     args = parser.parse_args(argv)
     if passthrough is not None:
         args.psql_args = passthrough
+    if simulate_args is not None:
+        args.simulate_args = simulate_args
     command = f"db {args.db_command}" if args.command == "db" else args.command
     if command in NO_JSON and args.json:
         parser.error(f"--json: qgen {command} writes {'psql output' if command == 'db psql' else 'logs'}, not a JSON document")

@@ -8,7 +8,7 @@ import json
 import logging
 import os
 
-from . import db
+from . import db, simulation
 from .errors import ConfigError, DatabaseError
 from .questions import provider_json_schema, validation_json_schema
 from .settings import Settings
@@ -128,3 +128,8 @@ def cmd_schema(args: argparse.Namespace, s: Settings) -> int:
     schema = validation_json_schema if args.strict else provider_json_schema
     print(json.dumps(schema(args.type), indent=2))
     return 0
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """The simulators' own command line, loaded through their entry point (or one line: what to install)."""
+    return simulation.load().main(list(args.simulate_args), prog="qgen simulate")

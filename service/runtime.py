@@ -6,7 +6,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from . import db, health, logs
+from . import db, health, logs, simulation
 from .embedding import Embedder
 from .errors import ConfigError
 from .generation import Generator
@@ -18,7 +18,7 @@ from .worker import Worker
 log = logging.getLogger(__name__)
 
 SIMULATED_BANNER = (
-    "SIMULATE MODE (--simulate / QGEN_SIMULATE=1): using the built-in loopback SIMULATORS of RunPod and "
+    "SIMULATE MODE (--simulate / QGEN_SIMULATE=1): using the loopback SIMULATORS of RunPod and "
     "Gemini. Stored questions are synthetic and marked provider='runpod-simulator'/'gemini-simulator'."
 )
 NO_PROVIDER = (
@@ -36,12 +36,10 @@ async def providers_for(settings: Settings) -> AsyncIterator[dict[str, Provider]
     """
     async with contextlib.AsyncExitStack() as stack:
         if settings.simulate:
-            # imported here: the simulators are a separate package, needed only in simulate mode
-            from simulators.server import SimulatorServer
-
+            sims = simulation.load()  # a separate distribution (sim/), found through its entry point
             log.warning(SIMULATED_BANNER)
-            vllm = await stack.enter_async_context(SimulatorServer("vllm", model=settings.runpod_model))
-            gemini = await stack.enter_async_context(SimulatorServer("gemini", model=settings.gemini_model))
+            vllm = await stack.enter_async_context(sims.server("vllm", model=settings.runpod_model))
+            gemini = await stack.enter_async_context(sims.server("gemini", model=settings.gemini_model))
             providers = build_simulated(settings, {"runpod": vllm.base_url, "gemini": gemini.base_url})
         else:
             providers = build_providers(settings)

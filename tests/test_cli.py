@@ -289,6 +289,47 @@ def test_simulate_serves_until_sigterm(tmp_path: Path) -> None:
     assert "Traceback" not in stderr
 
 
+def test_simulate_passes_its_options_to_the_simulators_and_a_bad_one_is_one_line(tmp_path: Path) -> None:
+    p = run_cli("simulate", "--vllm-port", "x", dsn="postgresql://unused/", cwd=tmp_path)
+    assert p.returncode == 2
+    assert p.stderr.splitlines() == [
+        "qgen simulate: error: argument --vllm-port: invalid int value: 'x' (see qgen simulate --help)"
+    ]
+    p = run_cli("simulate", "--help", dsn="postgresql://unused/", cwd=tmp_path)
+    assert p.returncode == 0 and "--max-num-seqs" in p.stdout, p.stdout  # the simulators' own options
+
+
+def test_the_simulators_load_through_their_entry_point_and_qgen_never_imports_them(tmp_path: Path) -> None:
+    from service import simulation
+
+    sims = simulation.load()
+    assert sims.__name__ == "simulators.plugin"  # type: ignore[attr-defined]
+    # the product's own commands do not load them: building the parser, or `qgen --help`
+    probe = ("import sys; from service.cli import build_parser; build_parser(); "
+             "print('service.cli' in sys.modules, 'simulators' in sys.modules)")
+    p = subprocess.run([sys.executable, "-c", probe], env=cli_env("postgresql://unused/"), cwd=tmp_path,
+                       capture_output=True, text=True, timeout=CLI_TIMEOUT_S)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == ["True", "False"]
+    assert "simulators" not in run_cli("--help", dsn="postgresql://unused/", cwd=tmp_path, PYTHONVERBOSE="1").stderr
+
+
+@pytest.mark.parametrize("command", [["simulate"], ["worker", "--simulate"], ["doctor", "--simulate"]])
+def test_without_the_simulators_simulate_says_what_to_install(tmp_path: Path, command: list[str]) -> None:
+    # the entry-point lookup of a process whose group has no entry (as in an install without sim/)
+    run = ("import sys; from service import simulation; simulation.GROUP = 'qgen.simulators.none-installed'; "
+           "from service.cli import main; sys.exit(main(sys.argv[1:]))")
+    p = subprocess.run([sys.executable, "-c", run, *command], env=cli_env("postgresql://unused/"), cwd=tmp_path,
+                       capture_output=True, text=True, timeout=CLI_TIMEOUT_S)
+    from service.simulation import MISSING
+
+    if command[0] == "doctor":  # one failed row among the others, not a stop
+        assert p.returncode == 1 and MISSING in p.stdout, p.stdout + p.stderr
+        return
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert p.stderr.splitlines() == [f"qgen: {MISSING}"]
+
+
 REQUEST_KEYS = {"id", "short_id", "created_at", "updated_at", "finished_at", "status", "subject", "topic", "subtopic",
                 "exam", "difficulty", "question_type", "count", "produced", "error", "jobs"}
 JOB_KEYS = {"id", "request_id", "slot_start", "slot_count", "status", "attempts", "max_attempts", "produced", "worker",

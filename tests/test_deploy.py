@@ -106,8 +106,10 @@ def test_the_parsers_read_what_they_are_given() -> None:
 def test_the_image_installs_what_the_makefile_installs() -> None:
     make = pip_installs(makefile_install_recipe())
     docker = pip_installs([args for word, args in dockerfile_instructions(DOCKERFILE.read_text()) if word == "RUN"])
-    # pip, then CPU torch at the same pin, then the project: the same steps in the same order
-    assert len(make) == len(docker) == 3, (make, docker)
+    # pip, then CPU torch at the same pin, then the project: the same steps in the same order; the Makefile
+    # then adds the simulators (sim/, for the demo and the tests), which the production image never holds
+    assert len(make) == 4 and len(docker) == 3, (make, docker)
+    assert make[3] == ["-e", "./sim"]
     assert make[0] == docker[0] == ["--upgrade", "pip"]
     assert make[1] == docker[1], "the torch step differs from the Makefile's"
     torch_pin = Requirement(make[1][0])
@@ -143,6 +145,7 @@ def test_the_image_runs_the_worker_as_non_root_offline_with_a_health_check() -> 
     roots = {p.split(".")[0] for p in tool["packages"]} | {d.split("/")[0] for d in tool["package-dir"].values()}
     copied = {a.split()[0] for w, a in steps if w == "COPY"}
     assert roots | {"pyproject.toml"} <= copied, (roots, copied)
+    assert not copied & {"sim", "simulators"}, "the production image holds no simulator"
     ignore = (DOCKERFILE.parent / "Dockerfile.dockerignore").read_text().splitlines()
     assert {f"!{c}/" if (ROOT / c).is_dir() else f"!{c}" for c in copied} <= set(ignore)
 

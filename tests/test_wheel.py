@@ -1,5 +1,6 @@
-"""A wheel built from this checkout (``pip install .``, not editable) carries its SQL: installed into a
-fresh venv and run from outside the repository, ``qgen migrate`` builds the whole schema."""
+"""A wheel built from this checkout (``pip install .``, not editable) carries its SQL and no simulator:
+installed into a fresh venv and run from outside the repository, ``qgen migrate`` builds the whole schema,
+and ``qgen simulate`` says what to install."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import asyncpg
 
+from service import simulation
 from service.sqlfiles import migration_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +66,8 @@ async def test_wheel_carries_sql_and_qgen_migrate_builds_the_schema(empty_dsn: s
     assert sql and sql <= names, sorted(sql - names)
     modules = {p.relative_to(ROOT).as_posix() for d in python_packages() for p in d.rglob("*.py")}
     assert modules <= names, f"not in the wheel (list the package in pyproject.toml): {sorted(modules - names)}"
+    # the simulators are a distribution of their own (sim/): the product's wheel does not carry them
+    assert not [n for n in names if n.split("/")[0] in ("simulators", "sim")], sorted(names)
 
     outside = tmp_path / "elsewhere"
     outside.mkdir()
@@ -78,6 +82,14 @@ async def test_wheel_carries_sql_and_qgen_migrate_builds_the_schema(empty_dsn: s
     assert f"applied {len(expected)} migration(s)" in first.stdout, first.stdout
     again = await asyncio.to_thread(run, venv / "bin" / "qgen", "migrate", cwd=outside, env=env)
     assert "applied 0 migration(s); schema up to date" in again.stdout, again.stdout
+
+    # without the simulators installed, the commands that need them say what to install, in one line
+    for cmd in (["simulate"], ["worker", "--simulate"]):
+        p = await asyncio.to_thread(subprocess.run, [venv / "bin" / "qgen", *cmd], capture_output=True, text=True,
+                                    timeout=TIMEOUT_S, cwd=outside, env=env)
+        assert p.returncode == 1, (cmd, p.stdout, p.stderr)
+        (line,) = p.stderr.splitlines()
+        assert line.startswith(f"qgen: {simulation.MISSING}"), line
 
     conn = await asyncpg.connect(empty_dsn)
     try:

@@ -1,16 +1,24 @@
 """``qgen simulate``: serve the loopback simulators until SIGINT/SIGTERM.
 
-The CLI wires ``add_simulate_arguments`` into its ``simulate`` sub-parser and calls
-``simulate_command(args)``.
+qgen hands everything after ``simulate`` to ``main`` (through the ``qgen.simulators`` entry point,
+``simulators.plugin``): the options are parsed here, so that qgen's own parser never loads this package.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+from typing import NoReturn
 
 from .knobs import Knobs
 from .server import run_forever
+
+
+class _Parser(argparse.ArgumentParser):
+    """A usage error is one line (``qgen simulate: error: …``) and exit status 2, as in qgen's own parser."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
@@ -80,6 +88,13 @@ def knobs_from_args(args: argparse.Namespace) -> Knobs:
         kv_cache_tokens=args.kv_cache_tokens,
         time_scale=args.time_scale,
     )
+
+
+def main(argv: list[str], prog: str = "qgen simulate") -> int:
+    """Parse ``argv`` (the words after ``qgen simulate``) and serve until interrupted; a usage error exits 2."""
+    parser = _Parser(prog=prog, description="Serve the RunPod/vLLM and Gemini simulators on loopback.")
+    add_simulate_arguments(parser)
+    return simulate_command(parser.parse_args(argv))
 
 
 def simulate_command(args: argparse.Namespace) -> int:

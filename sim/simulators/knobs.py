@@ -80,9 +80,9 @@ class Knobs:
     empty_next: list[str] = field(default_factory=list)  # finish reasons of the next replies with no text
     block_prompt: str | None = None  # every prompt blocked with this promptFeedback.blockReason
     # output tokens a thinking model spends before answering; None: what the request's thinking level spends
-    # (simulators/gemini.py THINKING_TOKENS; thinking is on by default, as on Gemini 3)
+    # (sim/simulators/gemini.py THINKING_TOKENS; thinking is on by default, as on Gemini 3)
     thinking_tokens: int | None = None
-    # vLLM pod capacity model (simulators/vllm.py ``PodEngine``); off while max_num_seqs is None. On, a call's
+    # vLLM pod capacity model (sim/simulators/vllm.py ``PodEngine``); off while max_num_seqs is None. On, a call's
     # latency comes from the model (latency_s and latency_per_item_s are not used) and the pod proxy's deadline applies.
     max_num_seqs: int | None = None  # sequences running at once (vLLM --max-num-seqs)
     max_num_batched_tokens: int = 2048  # tokens per engine step (vLLM's OpenAI-server default below 70 GB)
