@@ -311,7 +311,9 @@ def test_the_simulators_load_through_their_entry_point_and_qgen_never_imports_th
                        capture_output=True, text=True, timeout=CLI_TIMEOUT_S)
     assert p.returncode == 0, p.stderr
     assert p.stdout.split() == ["True", "False"]
-    assert "simulators" not in run_cli("--help", dsn="postgresql://unused/", cwd=tmp_path, PYTHONVERBOSE="1").stderr
+    p = run_cli("--help", dsn="postgresql://unused/", cwd=tmp_path, PYTHONPROFILEIMPORTTIME="1")
+    imported = {ln.rsplit("|", 1)[-1].strip() for ln in p.stderr.splitlines() if ln.startswith("import time:")}
+    assert "service.settings" in imported and not [m for m in imported if m.split(".")[0] == "simulators"], sorted(imported)
 
 
 @pytest.mark.parametrize("command", [["simulate"], ["worker", "--simulate"], ["doctor", "--simulate"]])
