@@ -2,24 +2,44 @@
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import contextlib
 import logging
 import re
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 from pgvector.asyncpg import register_vector
 
-from .errors import ConfigError, DatabaseError
+from .errors import ConfigError, DatabaseError, first_line
+from .resilience import jittered
 from .settings import Settings
 from .sqlfiles import q
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Errors that mean "the connection went away", as opposed to a bug or a constraint violation.
+CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CannotConnectNowError,
+    ConnectionError,
+    OSError,
+)
+CONNECTION_OR_TIMEOUT: tuple[type[BaseException], ...] = (*CONNECTION_ERRORS, TimeoutError)
+# A write transaction aborted by the server for a transient reason is simply run again.
+RETRY_WRITE_ERRORS: tuple[type[BaseException], ...] = (
+    *CONNECTION_ERRORS,
+    asyncpg.DeadlockDetectedError,
+    asyncpg.SerializationError,
+)
 
 _servers: dict[Path, Any] = {}
 
@@ -177,3 +197,23 @@ async def connection(settings: Settings, *, vector: bool = True) -> AsyncIterato
         yield conn
     finally:
         await conn.close()
+
+
+async def with_retry(pool: asyncpg.Pool, fn: Callable[[asyncpg.Connection], Awaitable[T]], attempts: int = 8) -> T:
+    """Run ``fn`` on a pooled connection, retrying with backoff when the connection is lost (or the
+    server aborted the transaction for a transient reason: deadlock, serialization failure).
+
+    Safe for a job's writes because every write transaction of a job starts by re-checking the lease, and
+    slots are unique: a retried write can never store a question twice.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            async with pool.acquire() as conn:
+                return await fn(conn)
+        except RETRY_WRITE_ERRORS as e:
+            if attempt == attempts:
+                raise
+            delay = jittered(attempt, 0.1, 5.0)
+            log.warning("database write failed (%s); retrying in %.1fs", first_line(e)[:500], delay)
+            await asyncio.sleep(delay)
+    raise AssertionError("unreachable")

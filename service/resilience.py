@@ -33,6 +33,12 @@ def backoff_delay(
     return max(0.0, min(cap, delay))
 
 
+def jittered(attempt: int, base: float, cap: float) -> float:
+    """Exponential backoff with half jitter, for the worker's own waits: never a tight loop, never a
+    thundering herd."""
+    return backoff_delay(attempt, base, cap, None, lambda: random.uniform(0.5, 1.0))
+
+
 def retry_decision(
     error: ProviderError,
     attempt: int,

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import functools
 import logging
 import os
-import random
 import signal
 import socket
 import uuid
@@ -21,12 +19,13 @@ import asyncpg
 
 from . import __version__, catalogue, db, logs, metrics, migrations, pipeline, queue, topic
 from .costs import parse_prices
+from .db import CONNECTION_ERRORS, CONNECTION_OR_TIMEOUT
 from .embedding import Embedder, check_dimension
 from .errors import DatabaseError, JobCancelled, JobRetry, LeaseLost, QgenError, first_line
 from .generation import Generator
-from .managed import CallRecord
 from .queue import Job
-from .resilience import CircuitBreaker, backoff_delay
+from .resilience import jittered
+from .route_watch import MIN_DEFER_S, RouteWatch, count_calls
 from .settings import Settings
 from .sqlfiles import q
 from .verify import Verifier
@@ -36,26 +35,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CHANNEL = "qgen_jobs"
-# Errors that mean "the connection went away", as opposed to a bug or a constraint violation.
-CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.AdminShutdownError,
-    asyncpg.CannotConnectNowError,
-    ConnectionError,
-    OSError,
-)
-CONNECTION_OR_TIMEOUT: tuple[type[BaseException], ...] = (*CONNECTION_ERRORS, TimeoutError)
-# A write transaction aborted by the server for a transient reason is simply run again.
-RETRY_WRITE_ERRORS: tuple[type[BaseException], ...] = (
-    *CONNECTION_ERRORS,
-    asyncpg.DeadlockDetectedError,
-    asyncpg.SerializationError,
-)
-# A job whose route's breakers refused every call waits at least this long (a probe may be in flight).
-MIN_DEFER_S = 0.5
-# Provider calls made by the job attempt running in this task (and the tasks it starts), set per job task.
-_job_calls: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("qgen_job_calls", default=None)
 
 
 @dataclass
@@ -104,11 +83,10 @@ class Worker:
         self._tasks: dict[asyncio.Task[None], JobState] = {}
         self._pool: asyncpg.Pool | None = None
         self._listener: asyncpg.Connection | None = None
+        self.routes = RouteWatch(generator)
         self.metrics = metrics.WorkerMetrics(in_flight=lambda: len(self._tasks), prices=self.prices)
         if generator is not None:  # queue-only workers (benchmarks, migration checks) generate nothing
-            generator.observers += [self.metrics.on_call, logs.log_call, self._note_call]
-        # the last failure kind per generation route, named when a job waits for that route's breaker
-        self._last_failure: dict[str, str] = {}
+            generator.observers += [self.metrics.on_call, logs.log_call, self.routes.note_call]
 
     # ------------------------------------------------------------------ lifecycle
     def stop(self) -> None:
@@ -186,35 +164,6 @@ class Worker:
                 log.warning("worker heartbeat failed (%s)", _one_line(e))
             await asyncio.sleep(self._beat_interval())
 
-    # ------------------------------------------------------------------ waiting for open breakers
-    def _note_call(self, rec: CallRecord) -> None:
-        """A ``Generator.observers`` callback: count the call for its job, remember a route's last failure."""
-        if (calls := _job_calls.get()) is not None:
-            calls[0] += 1
-        if rec.purpose == "generate" and rec.outcome != "ok":
-            self._last_failure[rec.key] = rec.outcome
-
-    def _route(self, job: Job) -> list[str]:
-        """The job's generation route: the routed provider and its fallbacks (every provider when the routed
-        one is not configured), as ``Generator.generate`` chooses them."""
-        g = self.generator
-        return [k for k in g.routes.chain(g.choose(job.spec)) if k in g.providers] or list(g.providers)
-
-    def _route_wait(self, job: Job) -> float | None:
-        """Seconds until a breaker of the job's route lets a probe through; None when one lets calls through."""
-        g = self.generator
-        now = g.clock()
-        return route_wait([g.breakers[k].retry_in(now) for k in self._route(job) if k in g.breakers])
-
-    def _route_blocked(self, job: Job) -> bool:
-        """Is no breaker of the job's route closed (each open, or half-open with its one probe taken)?"""
-        g = self.generator
-        states = [g.breakers[k].state for k in self._route(job) if k in g.breakers]
-        return bool(states) and all(st != CircuitBreaker.CLOSED for st in states)
-
-    def _route_failures(self, job: Job) -> str:
-        return ", ".join(f"{k} {self._last_failure.get(k, 'failing')}" for k in self._route(job))
-
     # ------------------------------------------------------------------ wake-ups
     async def _listen_loop(self) -> None:
         """Keep one LISTEN connection alive (reconnecting with backoff); notifications wake the claimer."""
@@ -245,7 +194,7 @@ class Worker:
                 raise
             except (QgenError, *CONNECTION_ERRORS) as e:  # type: ignore[misc]
                 attempt += 1
-                delay = _jittered(attempt, 0.2, 5.0)
+                delay = jittered(attempt, 0.2, 5.0)
                 log.warning("LISTEN connection failed (%s); retrying in %.1fs", _one_line(e), delay)
                 await self._sleep(delay)
             finally:
@@ -282,7 +231,7 @@ class Worker:
                 failures = 0
             except CONNECTION_ERRORS as e:
                 failures += 1
-                delay = _jittered(failures, 0.2, 5.0)
+                delay = jittered(failures, 0.2, 5.0)
                 log.warning("database unavailable while claiming (%s); retrying in %.1fs", _one_line(e), delay)
                 await self._sleep(delay)
                 continue
@@ -339,8 +288,7 @@ class Worker:
         # this task's log lines and embedding times (and those of the tasks it starts) belong to this job
         logs.bind_job(job.request_id, job.id)
         metrics.current.set(self.metrics)
-        calls = [0]
-        _job_calls.set(calls)
+        calls = count_calls()
         hb = asyncio.create_task(self._heartbeat(state), name=f"qgen-hb-{job.id}")
         try:
             await self._process(state)
@@ -360,13 +308,13 @@ class Worker:
             reason = _one_line(e) if isinstance(e, QgenError) else f"{type(e).__name__}: {_one_line(e)}"
             if not isinstance(e, QgenError):
                 log.exception("job %s failed unexpectedly", job.id)
-            delay = _jittered(job.attempts, self.settings.job_retry_base_s, 300.0)
-            wait = self._route_wait(job) if isinstance(e, JobRetry) else None
-            if isinstance(e, JobRetry) and calls[0] == 0 and self._route_blocked(job):
+            delay = jittered(job.attempts, self.settings.job_retry_base_s, 300.0)
+            wait = self.routes.wait(job) if isinstance(e, JobRetry) else None
+            if isinstance(e, JobRetry) and calls[0] == 0 and self.routes.blocked(job):
                 # every provider of the route refused (open breakers): nothing was tried, so no attempt is
                 # spent; the job comes back when a breaker lets its probe through
                 wait = max(wait or 0.0, self.settings.job_retry_base_s, MIN_DEFER_S)
-                why = f"waiting for open circuit breakers ({self._route_failures(job)})"
+                why = f"waiting for open circuit breakers ({self.routes.failures(job)})"
                 await self._db_retry(lambda c: queue.defer(c, job, self.worker_id, wait, why))
                 self.metrics.jobs_deferred.inc()
                 log.info("job %s: %s; deferred %.1fs, attempt not counted", job.id, why, wait)
@@ -443,36 +391,9 @@ class Worker:
         self.stats.jobs_done += 1
 
     async def _db_retry(self, fn: Callable[[asyncpg.Connection], Awaitable[T]], attempts: int = 8) -> T:
-        """Run ``fn`` on a pooled connection, retrying with backoff when the connection is lost (or the
-        server aborted the transaction for a transient reason: deadlock, serialization failure).
-
-        Safe because every write transaction of a job starts by re-checking the lease, and slots are
-        unique: a retried write can never store a question twice.
-        """
-        for attempt in range(1, attempts + 1):
-            try:
-                async with self.pool.acquire() as conn:
-                    return await fn(conn)
-            except RETRY_WRITE_ERRORS as e:
-                if attempt == attempts:
-                    raise
-                delay = _jittered(attempt, 0.1, 5.0)
-                log.warning("database write failed (%s); retrying in %.1fs", _one_line(e), delay)
-                await asyncio.sleep(delay)
-        raise AssertionError("unreachable")
-
-
-def route_wait(retry_ins: list[float]) -> float | None:
-    """Seconds until the first of a route's breakers lets a probe through: the smallest ``retry_in``, when
-    every breaker is open (each > 0); None when the route has no breaker or one lets calls through now."""
-    if not retry_ins or min(retry_ins) <= 0:
-        return None
-    return min(retry_ins)
-
-
-def _jittered(attempt: int, base: float, cap: float) -> float:
-    """Exponential backoff with half jitter: never a tight loop, never a thundering herd."""
-    return backoff_delay(attempt, base, cap, None, lambda: random.uniform(0.5, 1.0))
+        """``db.with_retry`` on this worker's pool: safe because every write transaction of a job starts by
+        re-checking the lease."""
+        return await db.with_retry(self.pool, fn, attempts)
 
 
 def _one_line(e: BaseException) -> str:

@@ -71,7 +71,7 @@ class Bound:
 
 
 def topup_ceiling(missing: int) -> int:
-    """pipeline.topup_ask never asks for more than this."""
+    """topup.topup_ask never asks for more than this."""
     return 3 * missing + 2 if missing > 0 else 0
 
 

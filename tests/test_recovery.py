@@ -26,8 +26,9 @@ from service import bank, db, pipeline, queue
 from service.embedding import Embedder
 from service.errors import JobCancelled
 from service.metrics import WorkerMetrics
+from service.route_watch import route_wait
 from service.settings import Settings
-from service.worker import Worker, route_wait
+from service.worker import Worker
 from simulators.knobs import Knobs
 from tests import dedupe_corpus as corpus
 

@@ -1,6 +1,6 @@
 """The top-up size decision and the shortfall reason (pure)."""
 
-from service.pipeline import Tally, shortfall_reason, topup_ask
+from service.topup import Tally, shortfall_reason, topup_ask
 
 
 def test_nothing_missing_asks_for_nothing() -> None:

@@ -12,8 +12,8 @@ import asyncpg
 from service import worst_case as wc
 from service.embedding import Embedder
 from service.generation import MAX_CONTEXT_SHRINKS
-from service.pipeline import topup_ask
 from service.settings import Settings
+from service.topup import topup_ask
 from simulators.knobs import Knobs
 
 from .helpers import insert_request, running_worker, simulators, wait_terminal, with_simulators

@@ -1,0 +1,104 @@
+"""What a job's rounds lost, and how many candidates a top-up asks for, no I/O.
+
+A job counts each lost item once, by reason (``Tally``); a top-up asks for the missing count grown by the
+loss rate seen so far (``topup_ask``); a job that ends short says why (``shortfall_reason``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+from . import bank
+
+# Why a generated item did not become a stored question, counted once each (``Tally``). ``slot_filled``
+# (an earlier run of the job stored that slot) is bookkeeping, not a loss.
+Refusal = Literal["exact_duplicate", "near_duplicate", "batch_duplicate", "variant", "off_topic", "disputed",
+                  "slot_filled"]
+_REFUSAL_TEXT: dict[str, tuple[str, str]] = {
+    "exact_duplicate": ("exact duplicate", "exact duplicates"),
+    "near_duplicate": ("near-duplicate", "near-duplicates"),
+    "batch_duplicate": ("duplicate within a round", "duplicates within a round"),
+    "variant": ("variant (only the numbers differ)", "variants (only the numbers differ)"),
+    "off_topic": ("off topic (about another subject)", "off topic (about another subject)"),
+    "disputed": ("disputed by the answer-key gate", "disputed by the answer-key gate"),
+}
+
+# Top-ups: the loss rate assumed before a job has seen any (the gate's design case loses about 14%:
+# ~10% wrong keys caught, ~5% false disputes of the rest), worth this many observed items.
+PRIOR_LOSS = 0.15
+PRIOR_WEIGHT = 10.0
+TOPUP_CONFIDENCE = 0.9  # per round; with QGEN_TOPUP_ROUNDS=3 a slot stays empty with odds of ~1e-5
+
+
+@dataclass
+class Tally:
+    """What one job's rounds produced and lost: ``refused`` counts each lost item once, by reason."""
+
+    generated: int = 0
+    stored: int = 0
+    disputed: int = 0  # every dispute, also those stored under QGEN_STORE_DISPUTED
+    discarded: int = 0  # spares the job ended with: generated, accepted by the dry run, never needed
+    refused: Counter[str] = field(default_factory=Counter)
+
+    def with_refusals(self, verdicts: list[bank.Verdict]) -> Tally:
+        """A copy that also counts the refusals among ``verdicts`` (a store's, not yet counted)."""
+        more = Counter(v.reason or "near_duplicate" for v in verdicts if not v.accepted and v.reason != "surplus")
+        return dataclasses.replace(self, refused=self.refused + more)
+
+    @property
+    def lost(self) -> int:
+        return sum(n for reason, n in self.refused.items() if reason != "slot_filled")
+
+    def describe(self) -> str:
+        """'3 near-duplicates, 1 variant (only the numbers differ), 2 disputed by the answer-key gate'."""
+        parts = []
+        for reason, (one, many) in _REFUSAL_TEXT.items():
+            n = self.refused.get(reason, 0)
+            if n:
+                parts.append(f"{n} {one if n == 1 else many}")
+        return ", ".join(parts)
+
+
+def topup_ask(
+    missing: int,
+    *,
+    judged: int,
+    lost: int,
+    confidence: float = TOPUP_CONFIDENCE,
+    prior_loss: float = PRIOR_LOSS,
+    prior_weight: float = PRIOR_WEIGHT,
+) -> int:
+    """How many new candidates a top-up asks for: the fewest ``n`` of which at least ``missing`` survive with
+    probability ``confidence``, at the loss rate seen so far (``lost`` of ``judged``, with a prior of
+    ``prior_loss`` worth ``prior_weight`` items so that a few early losses do not swing it). Never more than
+    three times the missing count plus two: a loss rate that high is a fault to report, not to pay for."""
+    if missing <= 0:
+        return 0
+    loss = (lost + prior_loss * prior_weight) / (judged + prior_weight)
+    keep = min(max(1.0 - loss, 1e-6), 1.0)
+    ceiling = 3 * missing + 2
+    for n in range(missing, ceiling + 1):
+        if _at_least(missing, n, keep) >= confidence:
+            return n
+    return ceiling
+
+
+def _at_least(k: int, n: int, p: float) -> float:
+    """P(Binomial(n, p) >= k)."""
+    return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1))
+
+
+def shortfall_reason(left: int, slot_count: int, rounds: int, generator_reasons: list[str], tally: Tally,
+                     warnings: list[str]) -> str:
+    """The job's readable reason when it ends short: what the generator could not do, then each kind of
+    refusal counted separately, then any verifier that disputes implausibly often."""
+    why = list(dict.fromkeys(generator_reasons))
+    if tally.lost:
+        why.append(f"refused {tally.describe()}")
+    why += warnings
+    text = "; ".join(why) or "the provider returned too few valid questions"
+    return f"{left} of {slot_count} questions missing after {rounds} top-up round{'' if rounds == 1 else 's'}: {text}"
