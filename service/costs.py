@@ -43,9 +43,17 @@ def price_for(prices: Prices, provider: str, model: str) -> tuple[float, float] 
     return prices.get(f"{provider}/{model}".lower()) or prices.get(provider.lower())
 
 
-def cost_usd(prices: Prices, provider: str, model: str, prompt_tokens: int, completion_tokens: int) -> float | None:
-    """Estimated USD for one call, or None when no price is configured."""
+# A call answered through the Gemini Batch API costs this share of the online price (Google's Batch API guide:
+# "50% of the standard cost"; ai.google.dev/gemini-api/docs/batch-api).
+BATCH_PRICE_FACTOR = 0.5
+
+
+def cost_usd(
+    prices: Prices, provider: str, model: str, prompt_tokens: int, completion_tokens: int, *, batch: bool = False
+) -> float | None:
+    """Estimated USD for one call (``batch``: answered through a Batch API), or None when no price is configured."""
     price = price_for(prices, provider, model)
     if price is None:
         return None
-    return (prompt_tokens * price[0] + completion_tokens * price[1]) / 1_000_000
+    usd = (prompt_tokens * price[0] + completion_tokens * price[1]) / 1_000_000
+    return usd * BATCH_PRICE_FACTOR if batch else usd

@@ -100,3 +100,12 @@ class JobCancelled(QgenError):
 
 class LeaseLost(QgenError):
     """Another worker owns the job now (our lease expired); drop our work without writing."""
+
+
+class BatchPending(QgenError):
+    """The job's generation waits for a batch (Batch mode): give the job back for ``wait_s`` seconds without
+    counting the attempt; whoever claims it next polls the same batch (``service/batch.py``)."""
+
+    def __init__(self, message: str, wait_s: float) -> None:
+        super().__init__(message)
+        self.wait_s = wait_s

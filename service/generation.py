@@ -19,7 +19,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import prompts
 from .concurrency import AdaptiveLimiter
@@ -31,6 +31,9 @@ from .questions import Question, RequestSpec, provider_json_schema, validate_ite
 from .resilience import CircuitBreaker
 from .routing import DEFAULT_KEY, Routes, routes_from
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .batch import BatchSession
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +87,24 @@ class _Fill:
 def reason_of(key: str, e: ProviderError) -> str:
     """Short failure tag stored with fallback items: 'runpod server 500', 'runpod circuit_open'."""
     return f"{key} {e.kind}" + (f" {e.status}" if e.status else "")
+
+
+def valid_items(
+    name: str, notes: list[str], reply: ProviderReply, n: int, question_type: str
+) -> tuple[list[Question], str | None]:
+    """The reply's valid questions (at most ``n``) and the parser's note; ``ProviderError`` when there are
+    none. The one parse-and-validate rule for every reply, online or from a batch."""
+    raw, note = parse_items(reply.text, reply.finish_reason)
+    if note:
+        notes.append(f"{name}: {note}")
+    if not raw:
+        raise ProviderError(name, "invalid_json", note or "no items in reply", body=reply.text)
+    valid, problems = validate_items(raw, question_type)
+    if problems:
+        notes.append(f"{name}: {len(problems)} invalid item(s): {problems[0]}")
+    if not valid:
+        raise ProviderError(name, "too_few", f"0/{n} valid: {problems[0] if problems else ''}")
+    return valid[:n], note
 
 
 def generic_plan_entry(spec: RequestSpec, i: int) -> str:
@@ -141,11 +162,13 @@ class Generator:
         avoid: list[str],
         seed: int,
         records: list[CallRecord] | None = None,
+        batch: BatchSession | None = None,
     ) -> GenerationResult:
         """``n`` validated questions (fewer with ``shortfall_reason``); ``JobRetry`` if nothing at all.
 
         ``records``, when given, receives a ``CallRecord`` per call as it ends, so that the calls of a
-        round that raises ``JobRetry`` are still accounted for.
+        round that raises ``JobRetry`` are still accounted for. ``batch`` (a batch-mode job): the routed
+        provider's calls go through its Batch API (``service/batch.py``), which may raise ``BatchPending``.
         """
         result = GenerationResult(records=records if records is not None else [])
         if n <= 0:
@@ -163,9 +186,16 @@ class Generator:
             primary = available[0]
         chain = [p for p in self.routes.chain(primary) if p in self.providers]
 
-        fill = await self._fill(primary, order, list(range(n)), order.avoid, scale=1.0, fallback_reason=None)
+        # Batch mode: the batch's answers, or None when the request runs online after all (noted)
+        batched = await batch.fill(self, primary, order) if batch is not None else None
+        fill = (
+            batched
+            if batched is not None
+            else await self._fill(primary, order, list(range(n)), order.avoid, scale=1.0, fallback_reason=None)
+        )
         reasons = sorted(set(fill.missing.values()))
-        for fallback in chain[1:]:
+        # what a batch did not answer goes online, to the routed provider first
+        for fallback in chain if batched is not None else chain[1:]:
             if not fill.missing:
                 break
             produced = [it.question.question_text for it in fill.items.values()]
@@ -248,6 +278,19 @@ class Generator:
                 schema=provider_json_schema(order.spec.question_type),
             )
         )
+
+    def plan_calls(
+        self, pname: str, order: _Order, positions: list[int], avoid: list[str]
+    ) -> list[tuple[list[int], ProviderCall]]:
+        """``positions`` split into calls that fit ``pname``'s window, each with its positions: what ``_fill``
+        sends online, and what a batch sends as its inline requests."""
+        out: list[tuple[list[int], ProviderCall]] = []
+        rest = list(positions)
+        while rest:
+            k, avoid_n, max_tokens = self._size(pname, order, rest, avoid, 1.0)
+            out.append((rest[:k], self._call(pname, order, rest[:k], avoid[:avoid_n], max_tokens)))
+            rest = rest[k:]
+        return out
 
     async def _fill(
         self,
@@ -335,15 +378,5 @@ class Generator:
         self, pname: str, result: GenerationResult, reply: ProviderReply, call: ProviderCall
     ) -> tuple[list[Question], ProviderReply, str | None]:
         """The reply's valid questions (at most ``call.n``); ``ProviderError`` when there are none."""
-        name = self.providers[pname].name
-        raw, note = parse_items(reply.text, reply.finish_reason)
-        if note:
-            result.notes.append(f"{name}: {note}")
-        if not raw:
-            raise ProviderError(name, "invalid_json", note or "no items in reply", body=reply.text)
-        valid, problems = validate_items(raw, call.question_type)
-        if problems:
-            result.notes.append(f"{name}: {len(problems)} invalid item(s): {problems[0]}")
-        if not valid:
-            raise ProviderError(name, "too_few", f"0/{call.n} valid: {problems[0] if problems else ''}")
-        return valid[: call.n], reply, note
+        valid, note = valid_items(self.providers[pname].name, result.notes, reply, call.n, call.question_type)
+        return valid, reply, note

@@ -47,6 +47,7 @@ class CallRecord:
     latency_s: float
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    batch: bool = False  # answered through a Batch API (priced at its rate; service/batch.py)
 
 
 CallObserver = Callable[[CallRecord], None]

@@ -217,7 +217,7 @@ class WorkerMetrics:
         self.tokens.labels(rec.key, rec.model, rec.purpose, "prompt").inc(rec.prompt_tokens)
         self.tokens.labels(rec.key, rec.model, rec.purpose, "completion").inc(rec.completion_tokens)
         # the worker's accounting (Worker._account) prices the same call the same way
-        usd = cost_usd(self.prices, rec.key, rec.model, rec.prompt_tokens, rec.completion_tokens)
+        usd = cost_usd(self.prices, rec.key, rec.model, rec.prompt_tokens, rec.completion_tokens, batch=rec.batch)
         if usd is not None:
             self.cost.labels(rec.key, rec.model, rec.purpose).inc(usd)
 

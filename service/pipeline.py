@@ -25,7 +25,7 @@ from typing import Protocol, TypeVar
 
 import asyncpg
 
-from . import bank, diversity, queue, topic
+from . import bank, batch, diversity, queue, topic
 from .costs import Prices, cost_usd
 from .embedding import Embedder
 from .errors import JobCancelled, LeaseLost, first_line
@@ -181,7 +181,8 @@ async def _generate(
     """``ask`` new candidates, validated and embedded (fewer when the generator fell short: its reason kept)."""
     job, spec = ctx.job, ctx.job.spec
     plan = diversity.make_plan(spec, ask, seed, offset=free[0] + round_no * job.slot_count)
-    result = await ctx.generator.generate(spec, ask, plan=plan, avoid=avoid, seed=seed, records=records)
+    session = batch.BatchSession(job, ctx.worker_id, ctx.settings, ctx.db) if job.mode == "batch" else None
+    result = await ctx.generator.generate(spec, ask, plan=plan, avoid=avoid, seed=seed, records=records, batch=session)
     ctx.check()
     items = result.items[:ask]
     tally.generated += len(items)
@@ -271,6 +272,7 @@ async def _store_round(
         if status == "cancelled":
             raise JobCancelled(f"request {job.request_id}")
         verdicts = await bank.store(conn, candidates, settings=ctx.settings, slots=free) if candidates else []
+        await batch.consume_stored(conn, job)
         if refused:
             await bank.record_rejects(conn, refused, settings=ctx.settings)
         if disputes:
@@ -314,7 +316,8 @@ async def account(ctx: JobContext, records: list[CallRecord]) -> None:
                 "latency_ms": round(r.latency_s * 1000),
                 "prompt_tokens": r.prompt_tokens,
                 "completion_tokens": r.completion_tokens,
-                "cost_usd": cost_usd(ctx.prices, r.key, r.model, r.prompt_tokens, r.completion_tokens),
+                "cost_usd": cost_usd(ctx.prices, r.key, r.model, r.prompt_tokens, r.completion_tokens, batch=r.batch),
+                "batch": r.batch,
             }
             for r in records
         ]

@@ -24,6 +24,7 @@ class Job:
     attempts: int
     max_attempts: int
     spec: RequestSpec
+    mode: str = "online"  # the request's mode: 'online' or 'batch' (service/batch.py)
 
     @property
     def slots(self) -> range:
@@ -47,6 +48,7 @@ def _job(row: asyncpg.Record) -> Job:
             question_type=row["question_type"],
             instructions=row["instructions"],
         ),
+        mode=row["mode"],
     )
 
 

@@ -121,6 +121,15 @@ class Settings(BaseSettings):
     job_retry_base_s: float = Field(5.0, ge=0, validation_alias=_env("QGEN_JOB_RETRY_BASE_S"))
     topup_rounds: int = Field(3, ge=0, validation_alias=_env("QGEN_TOPUP_ROUNDS"))
 
+    # --- Batch mode (requests with mode 'batch'; service/batch.py) ---------------------------
+    # the first poll of a submitted batch after this many seconds, each later one 1.5x longer, at most the cap;
+    # the job waits in the queue meanwhile (no worker slot held)
+    batch_poll_s: float = Field(30.0, gt=0, validation_alias=_env("QGEN_BATCH_POLL_S"))
+    batch_poll_max_s: float = Field(600.0, gt=0, validation_alias=_env("QGEN_BATCH_POLL_MAX_S"))
+    # a batch still pending or running after this long is cancelled and its questions generated online:
+    # Google's target is 24 hours (the Batch API guide); a batch unfinished after 48 hours expires anyway
+    batch_max_wait_s: float = Field(86_400.0, gt=0, validation_alias=_env("QGEN_BATCH_MAX_WAIT_S"))
+
     # --- embedding and dedupe ------------------------------------------------------------
     embedding_model: str = Field("all-MiniLM-L6-v2", validation_alias=_env("EMBEDDING_MODEL"))
     embedding_backend: Literal["torch", "onnx"] = Field("torch", validation_alias=_env("QGEN_EMBEDDING_BACKEND"))

@@ -17,11 +17,11 @@ from typing import TypeVar
 
 import asyncpg
 
-from . import __version__, catalogue, db, logs, metrics, migrations, pipeline, queue, topic
+from . import __version__, batch, catalogue, db, logs, metrics, migrations, pipeline, queue, topic
 from .costs import parse_prices
 from .db import CONNECTION_ERRORS, CONNECTION_OR_TIMEOUT
 from .embedding import Embedder, check_dimension
-from .errors import DatabaseError, JobCancelled, JobRetry, LeaseLost, QgenError, first_line
+from .errors import BatchPending, DatabaseError, JobCancelled, JobRetry, LeaseLost, QgenError, first_line
 from .generation import Generator
 from .queue import Job
 from .resilience import jittered
@@ -223,6 +223,8 @@ class Worker:
                 if loop.time() - last_sweep >= self.settings.poll_interval_s:
                     async with self.pool.acquire() as conn:
                         await queue.sweep(conn)
+                    if self.generator is not None:  # batches of cancelled requests and ended jobs
+                        await batch.cancel_abandoned(self._db_retry, self.generator.providers)
                     last_sweep = loop.time()
                 if free > 0:
                     self._wake.clear()
@@ -300,6 +302,11 @@ class Worker:
             raise
         except LeaseLost:
             log.warning("job %s: lease lost to another worker; dropping this attempt", job.id)
+        except BatchPending as pending:
+            # a batch is being answered upstream: back to the queue until the next poll, attempt not counted
+            delay_s, why = pending.wait_s, str(pending)
+            await self._db_retry(lambda c: queue.defer(c, job, self.worker_id, delay_s, why))
+            log.info("job %s: %s; polling again in %.0fs", job.id, why, delay_s)
         except JobCancelled:
             await self._db_retry(lambda c: queue.cancel(c, job, self.worker_id))
             self.metrics.jobs_cancelled.inc()

@@ -6,7 +6,8 @@ explicitly; ``models.get`` is ``GET {base}/{version}/models/{model}`` (Vertex:
 ``…/publishers/google/models/{model}``); Vertex AI express mode (an API key, no project) sends the key in
 ``x-goog-api-key`` to ``aiplatform.googleapis.com/v1beta1/publishers/google/models/…`` and serves only
 generateContent, streamGenerateContent and countTokens: ``models.get`` answers 401 "API keys are not supported
-by this API" (python-genai issue #1404), so express mode is checked with ``count_tokens``.
+by this API" (python-genai issue #1404), so express mode is checked with ``count_tokens``. Batch mode
+(inline requests through ``client.aio.batches``) is ``providers/gemini_batch.py``.
 ``GenerateContentConfig.response_json_schema`` takes a JSON Schema dict (the subset its docstring lists);
 ``thinking_config=ThinkingConfig(thinking_level=…)`` is Gemini 3's thinking control (``thinking_budget`` is the
 2.5 models'); a candidate may end SAFETY, PROHIBITED_CONTENT, RECITATION or MAX_TOKENS with no text, and
@@ -290,10 +291,23 @@ class GeminiProvider:
             if not settings.gemini_api_key:
                 raise ConfigError("GEMINI_API_KEY is not set (or GOOGLE_GENAI_USE_VERTEXAI for Vertex AI)")
             self._client = genai.Client(vertexai=False, api_key=settings.gemini_api_key, http_options=http_options)
+        from .gemini_batch import GeminiBatches  # here: that module builds on this one
+
+        self.batch_api = GeminiBatches(self)
 
     async def generate(self, call: ProviderCall) -> ProviderReply:
         model = call.model or self.model
-        config = types.GenerateContentConfig(
+        try:
+            resp = await self._client.aio.models.generate_content(
+                model=model, contents=call.prompt, config=self.content_config(call, model)
+            )
+        except Exception as e:  # every SDK/transport failure leaves as ProviderError
+            raise translate_error(self.name, e, self.timeout_s) from e
+        return self.reply_of(resp, call.max_tokens)
+
+    def content_config(self, call: ProviderCall, model: str) -> types.GenerateContentConfig:
+        """The GenerateContentConfig of ``call``: online, and for each inline request of a batch."""
+        return types.GenerateContentConfig(
             system_instruction=call.system,
             temperature=call.temperature,
             top_p=call.top_p,
@@ -304,13 +318,13 @@ class GeminiProvider:
             max_output_tokens=call.max_tokens,
             thinking_config=thinking_config(model, call.thinking),
         )
-        try:
-            resp = await self._client.aio.models.generate_content(model=model, contents=call.prompt, config=config)
-        except Exception as e:  # every SDK/transport failure leaves as ProviderError
-            raise translate_error(self.name, e, self.timeout_s) from e
+
+    def reply_of(self, resp: types.GenerateContentResponse, max_tokens: int) -> ProviderReply:
+        """The reply in ``resp`` to a call of ``max_tokens``; ``ProviderError`` when it has no text (blocked,
+        recitation, out of tokens)."""
         reply = self._reply(resp)
         if not reply.text.strip():
-            raise empty_reply_error(self.name, reply.extra.get("finish"), reply.extra.get("thoughts_tokens"), call.max_tokens)
+            raise empty_reply_error(self.name, reply.extra.get("finish"), reply.extra.get("thoughts_tokens"), max_tokens)
         return reply
 
     def _reply(self, resp: types.GenerateContentResponse) -> ProviderReply:

@@ -22,6 +22,10 @@ the schema in ``generationConfig.responseSchema`` or ``responseJsonSchema``; err
 SAFETY/PROHIBITED_CONTENT/RECITATION with no content, or MAX_TOKENS with no text when thinking
 (``usageMetadata.thoughtsTokenCount``) spent the output budget; a blocked prompt has no candidates and
 ``promptFeedback.blockReason``.
+
+The Batch API (``models/{m}:batchGenerateContent``, ``batches/{id}``, ``batches/{id}:cancel``) is served by
+``simulators/gemini_batch.py``, which names its sources; its inline requests are answered by ``answer``.
+Express mode refuses it with the 401 above (Vertex AI batch prediction is another API).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from aiohttp import web
 from service.prompts import estimate_tokens
 
 from .core import SimCore, SimError, requested_count, tracked
+from .gemini_batch import GeminiBatchSim
 
 DEFAULT_MAX_OUTPUT_TOKENS = 65_536
 # Served unless retired (``Knobs.retired_models``; by default the 1.5, 2.0 and 2.5 families).
@@ -176,6 +181,7 @@ class GeminiSim:
 
     def __init__(self, core: SimCore) -> None:
         self.core = core
+        self.batches = GeminiBatchSim(self)
 
     def _served(self, model: str) -> bool:
         return (model == self.core.model or model in KNOWN_MODELS) and model not in self.core.knobs.retired_models
@@ -245,21 +251,30 @@ class GeminiSim:
     async def generate_content(self, request: web.Request) -> web.Response:
         version = request.match_info["version"]
         model, _, method = request.match_info["model_method"].partition(":")
-        if version not in ("v1", "v1beta", "v1alpha", "v1beta1") or method not in ("generateContent", "countTokens"):
+        if method == "batchGenerateContent" and (err := self._express_refusal(request, method)) is not None:
+            return err  # Vertex AI's batch prediction is another API (batchPredictionJobs)
+        if version not in ("v1", "v1beta", "v1alpha", "v1beta1") or method not in (
+            "generateContent", "countTokens", "batchGenerateContent"
+        ):
             return google_error(404, f"Method {method or '(none)'} is not found for API version {version}.")
         if (err := self._auth_error(request)) is not None:
             return err
         if method == "countTokens":
             return await self.count_tokens(request, model.removeprefix("models/"), version)
+        if method == "batchGenerateContent":
+            return await self.batches.create(request, model.removeprefix("models/"), version)
         try:
             body = await request.json()
         except json.JSONDecodeError:
             return google_error(400, "Invalid JSON payload received.")
         if not isinstance(body, dict):
             return google_error(400, "Invalid JSON payload received.")
+        self.core.record(body)
+        return await self.answer(model.removeprefix("models/"), version, body)
+
+    async def answer(self, model: str, version: str, body: dict[str, Any]) -> web.Response:
+        """A ``GenerateContentRequest`` answered: online, or as one inline request of a batch."""
         core = self.core
-        core.record(body)
-        model = model.removeprefix("models/")
         if not self._served(model):
             return self._not_found(model, version)
         contents = body.get("contents") or []
@@ -398,3 +413,4 @@ class GeminiSim:
             app.router.add_post(prefix + "/models/{model_method}", tracked(self.core, self.generate_content))
             app.router.add_get(prefix + "/models/{model_method}", self.get_model)
             app.router.add_get(prefix + "/models", self.list_models)
+        self.batches.add_routes(app)

@@ -82,6 +82,11 @@ class Knobs:
     # output tokens a thinking model spends before answering; None: what the request's thinking level spends
     # (sim/simulators/gemini.py THINKING_TOKENS; thinking is on by default, as on Gemini 3)
     thinking_tokens: int | None = None
+    # Gemini Batch API (sim/simulators/gemini_batch.py): seconds a batch stays PENDING, then RUNNING; how it ends
+    # ('succeeded', 'failed' or 'expired'); Google's target is 24 hours, unfinished batches expire at 48
+    batch_pending_s: float = 0.0
+    batch_running_s: float = 0.0
+    batch_outcome: str = "succeeded"
     # vLLM pod capacity model (sim/simulators/vllm.py ``PodEngine``); off while max_num_seqs is None. On, a call's
     # latency comes from the model (latency_s and latency_per_item_s are not used) and the pod proxy's deadline applies.
     max_num_seqs: int | None = None  # sequences running at once (vLLM --max-num-seqs)
@@ -112,6 +117,8 @@ class Knobs:
                 if not isinstance(v, list) or not all(isinstance(s, str) for s in v):
                     raise ValueError(f"{k} must be a list of strings")
                 v = list(v)
+            if k == "batch_outcome" and v not in ("succeeded", "failed", "expired"):
+                raise ValueError("batch_outcome must be 'succeeded', 'failed' or 'expired'")
             if k == "worker_image" and v not in ("current", "legacy"):
                 raise ValueError("worker_image must be 'current' or 'legacy'")
             setattr(self, k, v)
@@ -139,6 +146,8 @@ class Stats:
     variants_returned: int = 0
     solves_returned: int = 0  # replies to <solve> blocks
     schemas_refused: int = 0  # Gemini: reply schemas refused as "too many states"
+    batches_created: int = 0  # Gemini: batchGenerateContent calls that created a batch
+    batches_cancelled: int = 0  # Gemini: batches cancelled while pending or running
     requests: deque[Any] = field(default_factory=lambda: deque(maxlen=REQUESTS_KEPT))
     paths: deque[str] = field(default_factory=lambda: deque(maxlen=REQUESTS_KEPT))  # request paths, with query
 

@@ -53,6 +53,7 @@ class SimulatorServer:
         self.core = SimCore(kind, knobs or Knobs(), model or DEFAULT_MODELS[kind])
         self._runner: web.AppRunner | None = None
         self._runpod: runpod.RunpodSim | None = None
+        self._gemini: gemini.GeminiSim | None = None
         # the vLLM capacity model (on when knobs.max_num_seqs is set)
         self.pod: vllm.Pod | None = vllm.Pod(self.core) if kind == "vllm" else None
 
@@ -67,6 +68,13 @@ class SimulatorServer:
     @property
     def model(self) -> str:
         return self.core.model
+
+    @property
+    def gemini_batches(self) -> gemini.GeminiBatchSim:
+        """The Gemini simulator's batches (kind 'gemini', once started)."""
+        if self._gemini is None:
+            raise RuntimeError("no Gemini simulator is running here")
+        return self._gemini.batches
 
     @property
     def serverless(self) -> runpod.RunpodSim:
@@ -94,7 +102,8 @@ class SimulatorServer:
         return self.origin
 
     def _app(self) -> web.Application:
-        app = web.Application(client_max_size=16 * 1024**2)
+        # above the Gemini Batch API's 20 MB inline limit, so that the simulator's own 400 answers a bigger batch
+        app = web.Application(client_max_size=32 * 1024**2)
         core = self.core
         if self.kind == "vllm":
             vllm.add_routes(app, core, pod=self.pod)
@@ -103,7 +112,8 @@ class SimulatorServer:
             self._runpod = runpod.RunpodSim(core)
             self._runpod.add_routes(app)
         else:
-            gemini.GeminiSim(core).add_routes(app)
+            self._gemini = gemini.GeminiSim(core)
+            self._gemini.add_routes(app)
         app.router.add_get("/_sim/knobs", self._get_knobs)
         app.router.add_post("/_sim/knobs", self._post_knobs)
         app.router.add_get("/_sim/stats", self._get_stats)
@@ -161,6 +171,8 @@ class SimulatorServer:
             await self.pod.close()
         if self._runpod is not None:
             await self._runpod.close()
+        if self._gemini is not None:
+            await self._gemini.batches.close()
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()

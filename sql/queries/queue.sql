@@ -26,7 +26,7 @@ with picked as (
       from picked, question_requests r
      where j.id = picked.id and r.id = j.request_id
     returning j.id, j.request_id, j.slot_start, j.slot_count, j.attempts, j.max_attempts,
-              r.subject, r.topic, r.subtopic, r.exam, r.difficulty, r.question_type, r.instructions, r.count
+              r.subject, r.topic, r.subtopic, r.exam, r.difficulty, r.question_type, r.instructions, r.count, r.mode
 ), running as (
     update question_requests set status = 'running'
      where id in (select request_id from claimed) and status = 'queued'
