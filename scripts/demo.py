@@ -101,7 +101,8 @@ async def main() -> int:
     ids = []
     async with db.connection(settings) as conn:
         for subject, topic, subtopic, exam, difficulty, qtype, count, instr in SAMPLES:
-            row = await conn.fetchrow(q("insert_request"), subject, topic, subtopic, exam, difficulty, qtype, count, instr, 0)
+            row = await conn.fetchrow(q("insert_request"), subject, topic, subtopic, exam, difficulty, qtype, count, instr, 0,
+                                      "online")
             assert row is not None
             ids.append(row["id"])
             print(f"enqueued {row['id']} {subject}/{topic or '<empty>'} x{count}: {row['status']}"

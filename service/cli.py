@@ -123,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--type", default="mcq", help="mcq or numeric")
     e.add_argument("--instructions")
     e.add_argument("--priority", type=_positive_int, default=0)
+    e.add_argument("--mode", choices=["online", "batch"], default="online",
+                   help="batch: Gemini generation through the Gemini Batch API (half price, within 24 h)")
     e.add_argument("--wait", action="store_true", help="follow the request (LISTEN/NOTIFY) until it finishes, then summarise")
     e.add_argument("--timeout", type=_seconds, default=600.0, help="give up waiting after this many seconds (default 600)")
     e.add_argument("--unclaimed-after", type=_seconds, default=5.0, metavar="SECONDS",

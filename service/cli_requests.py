@@ -34,7 +34,7 @@ async def cmd_enqueue(args: argparse.Namespace, s: Settings) -> int:
         row = await conn.fetchrow(
             q("insert_request"),
             args.subject, args.topic, args.subtopic, args.exam, args.difficulty, args.type,
-            args.count, args.instructions, args.priority,
+            args.count, args.instructions, args.priority, args.mode,
         )
         assert row is not None
         rid = row["id"]
@@ -43,6 +43,10 @@ async def cmd_enqueue(args: argparse.Namespace, s: Settings) -> int:
             print(f"request {rid} {row['error']}", file=sys.stderr)
             return 1
         out.line(f"request {rid} queued")
+        if args.mode == "batch" and s.gemini_use_vertexai:
+            # providers/gemini_batch.py: Vertex AI batch prediction takes Cloud Storage or BigQuery sources only
+            print("qgen: note: GOOGLE_GENAI_USE_VERTEXAI is set, and Vertex AI takes no inline batches: "
+                  "this request's Gemini calls run online", file=sys.stderr)
         if out.quiet:
             out.essential(str(rid))
         if not args.wait:
@@ -159,6 +163,9 @@ def _print_detail(out: Output, d: dict[str, Any]) -> None:
              f"{r['subject'] or '-'} / {r['topic'] or '-'} ({r['difficulty']}, {r['question_type']})")
     if r["error"]:
         out.line(f"  error: {r['error']}")
+    if r["mode"] == "batch":
+        state = f", batches {r['batch_state']}" if r["batch_state"] else ", no batch submitted yet"
+        out.line(f"  mode: batch (Gemini Batch API){state}")
     out.print(summary_grid(d["summary"]))
     out.print(table("Events", [("at", {"no_wrap": True}), ("change", {}), ("stored", {"justify": "right"}),
                                ("detail", {"overflow": "fold"})],
@@ -166,6 +173,13 @@ def _print_detail(out: Output, d: dict[str, Any]) -> None:
                      for e in d["events"]]))
     if d["jobs"]:
         out.print(jobs_table(d["jobs"], "Jobs", out.out.width, with_request=False))
+    if d["batches"]:
+        out.print(table("Batches", [("batch", {"no_wrap": True}), ("job", {"justify": "right"}),
+                                    ("state", {"no_wrap": True}), ("requests", {"justify": "right"}),
+                                    ("polls", {"justify": "right"}), ("submitted", {"no_wrap": True}),
+                                    ("note", {"overflow": "fold"})],
+                        [[b["name"], b["job_id"], b["state"].removeprefix("JOB_STATE_").lower(), b["calls"], b["polls"],
+                          when(b["created_at"]), b["note"] or ""] for b in d["batches"]]))
     if d["questions"]:
         out.print(questions_table(d["questions"], "Questions", out.out.width))
 

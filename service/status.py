@@ -6,7 +6,10 @@ contract for scripts; README "Operating it" documents them:
 * ``overview()``: ``{"filters", "counts": {"requests": {status: n}, "jobs": {status: n}}, "requests": [Request],
   "jobs": [Job], "verifiers": [{"verifier", "solved", "disputed", "implausible"}]}``; ``jobs`` lists the queued,
   running and failed jobs of the matching requests; ``verifiers`` each verifier's last 50 blind solves of the day.
-* ``detail()``: ``{"request": Request, "summary": Summary, "events": [Event], "jobs": [Job], "questions": [Question]}``.
+* ``detail()``: ``{"request": Request, "summary": Summary, "events": [Event], "jobs": [Job], "questions": [Question],
+  "batches": [Batch]}``, a Batch being ``{"name", "job_id", "model", "state", "calls", "polls", "note", "created_at",
+  "finished_at", "consumed_at"}`` (Batch mode; a Request's ``mode`` is online or batch, its ``batch_state`` what its
+  batches are doing, null before the first is submitted).
 * ``workers()``: ``{"workers": [Worker]}``, a Worker being ``{"worker", "host", "pid", "version", "state" (online,
   lost or stopped), "concurrency", "jobs_in_flight", "jobs_leased", "jobs_done", "jobs_retried", "questions_stored",
   "started_at", "last_beat_at", "since_last_beat_s", "stopped_at"}``.
@@ -38,7 +41,7 @@ from .statuses import REQUEST_STATUSES
 from .verify import IMPLAUSIBLE_WINDOW, implausible
 
 REQUEST_KEYS = ("id", "short_id", "created_at", "updated_at", "finished_at", "status", "subject", "topic", "subtopic",
-                "exam", "difficulty", "question_type", "count", "produced", "error", "jobs")
+                "exam", "difficulty", "question_type", "count", "produced", "error", "jobs", "mode", "batch_state")
 DETAIL_KEYS = ("instructions", "priority", "run_after", "requested_by")
 JOB_KEYS = ("id", "request_id", "slot_start", "slot_count", "status", "attempts", "max_attempts", "produced", "worker",
             "lease_expires_at", "run_after", "last_error", "started_at", "finished_at")
@@ -185,10 +188,12 @@ async def detail(conn: asyncpg.Connection, request_id: uuid.UUID) -> dict[str, A
         job_counts[j["status"]] = job_counts.get(j["status"], 0) + 1
     events = [jsonable(dict(e)) for e in await conn.fetch(q("request_events"), request_id)]
     questions = [jsonable(dict(x)) for x in await conn.fetch(q("request_question_rows"), request_id)]
+    batches = [jsonable(dict(b)) for b in await conn.fetch(q("request_batches"), request_id)]
     return {
         "request": _request(r, dict(sorted(job_counts.items())), detail=True),
         "summary": await summary(conn, request_id),
         "events": events,
         "jobs": jobs,
         "questions": questions,
+        "batches": batches,
     }

@@ -171,8 +171,12 @@ def cell(value: Any, style: str = "") -> Text:
     return Text(" ".join(str(value).split()), style=style)
 
 
-def status_cell(status: str | None) -> Text:
-    return Text(status or "", style=STATUS_STYLE.get(status or "", ""))
+def status_cell(status: str | None, batch_state: str | None = None) -> Text:
+    """The status in its colour; a batch request's batch state after it ('running · batch pending')."""
+    cell = Text(status or "", style=STATUS_STYLE.get(status or "", ""))
+    if batch_state:
+        cell.append(f" · batch {batch_state}", style="dim")
+    return cell
 
 
 def when(value: str | None) -> str:
@@ -236,7 +240,8 @@ def cell_text(value: Any) -> Text:
 
 def requests_table(requests: list[dict[str, Any]], title: str, width: int) -> Table:
     rows = [
-        [r["short_id"], when(r["created_at"]), status_cell(r["status"]), f"{r['produced']}/{r['count'] or 0}",
+        [r["short_id"], when(r["created_at"]), status_cell(r["status"], r.get("batch_state")),
+         f"{r['produced']}/{r['count'] or 0}",
          r["subject"], r["topic"], f"{r['difficulty'] or ''} {r['question_type'] or ''}".strip(),
          counts_line(r["jobs"]) if r["jobs"] else "", r["error"]]
         for r in requests

@@ -107,7 +107,7 @@ async def test_the_simulator_serves_create_get_cancel_and_refuses_what_google_re
             knobs.update({"batch_pending_s": 0, "batch_outcome": outcome})
             job = await client.aio.batches.create(model="gemini-3.5-flash", src=src,
                                                   config=types.CreateBatchJobConfig(display_name="t"))
-            ended = await until(lambda j=job: _state_is(client, j.name, state), outcome)
+            ended = await until(lambda j=job, st=state: _state_is(client, j.name, st), outcome)
             assert ended.dest is None  # no responses to read
         await client.aio.aclose()
 

@@ -2,8 +2,9 @@
 
 -- name: insert_request --
 -- Exactly what the web app does: a plain INSERT; the triggers validate, split and notify.
-insert into question_requests (subject, topic, subtopic, exam, difficulty, question_type, count, instructions, priority)
-values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+insert into question_requests (subject, topic, subtopic, exam, difficulty, question_type, count, instructions, priority,
+                               mode)
+values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 returning id, status, error;
 
 -- name: request_detail --

@@ -16,7 +16,7 @@ select count(*) from question_requests where id between $1 and $2;
 -- name: status_requests --
 -- The newest matching requests, each with its jobs counted by status (a JSON object as text).
 select r.id, r.created_at, r.updated_at, r.finished_at, r.status, r.subject, r.topic, r.subtopic, r.exam,
-       r.difficulty, r.question_type, r.count, r.produced, r.error,
+       r.difficulty, r.question_type, r.count, r.produced, r.error, r.mode, r.batch_state,
        coalesce((select json_object_agg(s.status, s.n)
                    from (select j.status, count(*)::int as n from qgen_jobs j
                           where j.request_id = r.id group by j.status) s), '{}')::text as jobs

@@ -4,7 +4,8 @@
 --     readable message, like any other invalid row. Users may set it on insert.
 --   * question_requests.batch_state: what the request's batches are doing (pending, running, succeeded,
 --     failed, cancelled, expired), written by the worker; null for a request that has none. Users read it
---     with their request (and in request_progress).
+--     with their request. (request_progress is left as it is: the dashboard migration re-creates it with
+--     its own columns, and every migration must stay re-runnable in order.)
 --   * qgen_batches: one row per submitted batch, so that a worker restart or a lost lease polls the same
 --     batch again instead of paying for a second one (service/batch.py).
 --   * provider_calls.batch: the call was answered through the Batch API (priced at the batch rate).
@@ -158,42 +159,3 @@ $$;
 revoke all on function qgen_requests_mode() from public, anon, authenticated;
 revoke all on function qgen_record_calls(uuid, bigint, jsonb) from public, anon, authenticated;
 grant execute on function qgen_requests_mode(), qgen_record_calls(uuid, bigint, jsonb) to service_role;
-
-------------------------------------------------------------------------------------------------
--- request_progress (20261130000500_dashboard.sql) with the mode and the batch state, at the end.
-------------------------------------------------------------------------------------------------
-create or replace view request_progress with (security_invoker = true) as
-select r.id as request_id,
-       r.requested_by,
-       r.subject,
-       r.topic,
-       r.difficulty,
-       r.question_type,
-       r.status,
-       r.count,
-       r.produced,
-       round(100.0 * r.produced / nullif(r.count, 0), 1) as percent_done,
-       o.jobs_queued,
-       o.jobs_running,
-       o.jobs_done,
-       o.jobs_failed,
-       o.duplicates_refused,
-       o.disputed,
-       b.fallbacks,
-       coalesce(r.error, o.last_job_error) as last_error,
-       date_trunc('second', now() - r.created_at) as age,
-       r.created_at,
-       r.finished_at,
-       r.prompt_tokens + r.completion_tokens as generate_tokens,
-       r.verify_prompt_tokens + r.verify_completion_tokens as verify_tokens,
-       r.cost_usd,
-       r.mode,
-       r.batch_state
-  from question_requests r
- cross join lateral qgen_request_ops(r.id) o
- cross join lateral (select count(*) filter (where q.fallback_reason is not null) as fallbacks
-                       from questions q where q.request_id = r.id) b;
-
-comment on column request_progress.mode is 'online, or batch (Gemini generation through the Gemini Batch API).';
-comment on column request_progress.batch_state is
-    'A batch request''s batches: pending, running, succeeded, failed, cancelled or expired; null when none was submitted.';
