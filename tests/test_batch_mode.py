@@ -19,6 +19,8 @@ from service.batch import poll_delay, state_word
 from service.costs import cost_usd
 from service.embedding import Embedder
 from service.settings import Settings
+from service.status import detail
+from service.terminal import status_cell
 from simulators.knobs import Knobs
 from simulators.server import SimulatorServer
 
@@ -55,6 +57,11 @@ def batch_settings(settings: Settings, vllm: SimulatorServer, gem: SimulatorServ
 def test_poll_delay_grows_by_half_each_poll_up_to_the_cap() -> None:
     assert [poll_delay(n, 10, 60) for n in range(6)] == [10, 15, 22.5, 33.75, 50.625, 60]
     assert state_word("JOB_STATE_EXPIRED") == "expired"
+
+
+def test_the_status_column_says_what_the_batch_is_doing() -> None:
+    assert status_cell("running", "pending").plain == "running · batch pending"
+    assert status_cell("succeeded").plain == "succeeded"
 
 
 def test_a_batch_call_costs_half_the_online_price() -> None:
@@ -138,6 +145,10 @@ async def test_a_batch_request_is_answered_through_one_batch_and_stored_verified
         batches = await _batch_rows(conn, row["id"])
         assert [(b["state"], b["consumed_at"] is not None) for b in batches] == [("JOB_STATE_SUCCEEDED", True)]
         assert batches[0]["polls"] >= 1
+        shown = await detail(conn, row["id"])  # what `qgen status <id>` prints
+        assert shown["request"]["mode"] == "batch" and shown["request"]["batch_state"] == "succeeded"
+        assert [(b["name"], b["state"], b["calls"]) for b in shown["batches"]] == [
+            (batches[0]["name"], "JOB_STATE_SUCCEEDED", len(batches[0]["calls"]))]
         calls = await conn.fetch("select purpose, outcome, batch from provider_calls where request_id = $1", row["id"])
         generate = [c for c in calls if c["purpose"] == "generate"]
         assert generate and all(c["batch"] and c["outcome"] == "ok" for c in generate)

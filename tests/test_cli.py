@@ -333,7 +333,7 @@ def test_without_the_simulators_simulate_says_what_to_install(tmp_path: Path, co
 
 
 REQUEST_KEYS = {"id", "short_id", "created_at", "updated_at", "finished_at", "status", "subject", "topic", "subtopic",
-                "exam", "difficulty", "question_type", "count", "produced", "error", "jobs"}
+                "exam", "difficulty", "question_type", "count", "produced", "error", "jobs", "mode", "batch_state"}
 JOB_KEYS = {"id", "request_id", "slot_start", "slot_count", "status", "attempts", "max_attempts", "produced", "worker",
             "lease_expires_at", "run_after", "last_error", "started_at", "finished_at"}
 SUMMARY_KEYS = {"status", "count", "stored", "refused", "disputed", "fallbacks", "tokens", "cost_usd"}
@@ -396,7 +396,8 @@ async def test_json_and_quiet_output_shapes(
     assert none["requests"] == [] and none["counts"] == {"requests": {}, "jobs": {}}
 
     detail = json.loads((await qgen("status", str(rid)[:6], "--json", dsn=db_dsn, cwd=tmp_path)).stdout)
-    assert set(detail) == {"request", "summary", "events", "jobs", "questions"}
+    assert set(detail) == {"request", "summary", "events", "jobs", "questions", "batches"}
+    assert detail["batches"] == [] and detail["request"]["mode"] == "online"
     assert set(detail["request"]) == REQUEST_KEYS | {"instructions", "priority", "run_after", "requested_by"}
     assert detail["summary"] == summary
     assert [(e["old_status"], e["new_status"]) for e in detail["events"]] == [
