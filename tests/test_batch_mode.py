@@ -4,6 +4,7 @@ with the real google-genai client against the loopback Gemini simulator (sim/sim
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -148,7 +149,7 @@ async def test_a_batch_request_is_answered_through_one_batch_and_stored_verified
         shown = await detail(conn, row["id"])  # what `qgen status <id>` prints
         assert shown["request"]["mode"] == "batch" and shown["request"]["batch_state"] == "succeeded"
         assert [(b["name"], b["state"], b["calls"]) for b in shown["batches"]] == [
-            (batches[0]["name"], "JOB_STATE_SUCCEEDED", len(batches[0]["calls"]))]
+            (batches[0]["name"], "JOB_STATE_SUCCEEDED", len(json.loads(batches[0]["calls"])))]
         calls = await conn.fetch("select purpose, outcome, batch from provider_calls where request_id = $1", row["id"])
         generate = [c for c in calls if c["purpose"] == "generate"]
         assert generate and all(c["batch"] and c["outcome"] == "ok" for c in generate)
