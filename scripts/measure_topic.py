@@ -8,7 +8,7 @@ Real corpora, each question against its own subject (a refusal here is a false r
   GSM8K (tests/data/gsm8k), AGIEval SAT math, MATH (by its type), AQuA-RAT as Mathematics; AGIEval SAT
   reading and LSAT reading comprehension as 'English' / 'Reading comprehension', a subject outside the
   catalogue (the catalogue opened for it), judged against the four catalogue subjects.
-Simulators (sim/simulators/vocab.py): every shape of each family as a question of its own subject (false
+Simulators (sim/simulators/shapes/): every shape of each family as a question of its own subject (false
 refusals) and of each subject that does not teach it (what the off-topic knob serves: each one must be
 refused).
 Prints, per margin, the share refused of each. Takes about two minutes on two cores.
@@ -71,10 +71,10 @@ def simulator_items() -> tuple[list[tuple[str, str, str, list[str]]], list[froze
     """(family subject, shape topic, text, options) for every shape of the four families, and the subjects
     that teach each (simulators.content.taught_in: where the syllabi overlap, more than one)."""
     from simulators.content import shape_item, taught_in
-    from simulators.vocab import SHAPES
+    from simulators.shapes import all_shapes
 
     out, taught = [], []
-    for s in SHAPES:
+    for s in all_shapes():
         if s.family in FAMILY_SUBJECT:
             item = shape_item(s.key, seed=random.Random(s.key).randrange(1000))
             out.append((FAMILY_SUBJECT[s.family], s.topic.replace("_", " "), item["question_text"], item.get("options") or []))

@@ -16,7 +16,7 @@ from service.embedding import Embedder
 from service.settings import Settings
 from service.sqlfiles import migration_files
 from simulators.content import shape_item
-from simulators.vocab import SHAPES
+from simulators.shapes import all_shapes
 
 from .pg import insert_row
 from .test_rls import ALICE, Denied, acting_as, user_request
@@ -162,7 +162,7 @@ async def test_rows_written_before_the_catalogue_are_mapped(empty_dsn: str) -> N
 async def test_an_import_is_stored_under_the_canonical_subject(
     conn: asyncpg.Connection, settings: Settings, embedder: Embedder, tmp_path: Path
 ) -> None:
-    items = [shape_item(s.key) for s in SHAPES if s.family == "mathematics"][:2]
+    items = [shape_item(s.key) for s in all_shapes() if s.family == "mathematics"][:2]
     path = tmp_path / "bank.jsonl"
     path.write_text("".join(
         json.dumps({"subject": subject, "topic": "Limits", "difficulty": "easy", "question_type": "mcq", **item}) + "\n"

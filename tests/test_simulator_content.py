@@ -9,6 +9,8 @@ import json
 import math
 import random
 import re
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -29,7 +31,7 @@ from service.solve import SolveMCQ, SolveNumeric, solve_call
 from simulators import Knobs, SimulatorServer
 from simulators.content import ContentSource, question_item, remember, shape_item, slot_shapes, truth_of
 from simulators.core import parse_solve_block
-from simulators.vocab import SHAPES
+from simulators.shapes import FAMILIES, TOPIC_KEYWORDS, all_shapes, of_family
 
 THRESHOLD = Settings().dedup_threshold  # 0.80: the bank refuses pairs at or above it within a subject
 MODEL = "PhysicsWallahAI/Aryabhata-1.0"
@@ -106,7 +108,7 @@ def scenery(item: dict[str, Any]) -> list[str]:
 
 
 def test_no_question_carries_scenery() -> None:
-    for shape in SHAPES:
+    for shape in all_shapes():
         for seed in range(3):
             item = shape_item(shape.key, "mcq", seed)
             assert not scenery(item), (shape.key, scenery(item))
@@ -116,7 +118,7 @@ def test_no_question_carries_scenery() -> None:
 
 
 def test_every_shape_renders_valid_items_whose_solution_ends_at_the_key() -> None:
-    for shape in SHAPES:
+    for shape in all_shapes():
         for qtype in ("mcq", "numeric") if shape.numeric else ("mcq",):
             for seed in range(5):
                 item = shape_item(shape.key, qtype, seed)
@@ -466,13 +468,14 @@ def test_parse_solve_block_reads_the_gate_prompt_and_refuses_bad_blocks() -> Non
 
 
 def test_the_off_topic_knob_serves_near_chapter_drifts_and_other_subjects_never_taught_in_the_request() -> None:
-    from simulators.content import NEAR_CHAPTERS, SHAPES_BY_KEY, ContentSource, is_off_topic, taught_in
+    from simulators.content import NEAR_CHAPTERS, ContentSource, is_off_topic, taught_in
+    from simulators.shapes import by_key
 
     src = ContentSource(seed=3)
     block = {"subject": "Chemistry", "topic": "Chemical Kinetics", "question_type": "mcq", "count": 40}
     res = src.batch(block, 40, off_topic_rate=1.0, rng=random.Random(5))
     assert res.off_topic == 40 and 10 <= res.off_topic_near <= 30  # both kinds, about half each
-    shapes = [SHAPES_BY_KEY[k] for k in list(src.shape_log)[-40:]]
+    shapes = [by_key(k) for k in list(src.shape_log)[-40:]]
     assert all("chemistry" not in taught_in(s) for s in shapes)  # never a problem Chemistry teaches too
     near = [s for s in shapes if s.topic in NEAR_CHAPTERS["kinetics"]]  # kinetic theory, radioactive decay
     assert len(near) >= res.off_topic_near
@@ -482,8 +485,35 @@ def test_the_off_topic_knob_serves_near_chapter_drifts_and_other_subjects_never_
 
 
 def test_a_problem_taught_in_both_syllabi_is_on_topic_in_both() -> None:
-    from simulators.content import SHAPES_BY_KEY, taught_in
+    from simulators.content import taught_in
+    from simulators.shapes import by_key
 
-    assert taught_in(SHAPES_BY_KEY["modern.bohr_radius"]) == {"physics", "chemistry"}  # Atomic Structure: Bohr model
-    assert taught_in(SHAPES_BY_KEY["gases.boyle"]) == {"chemistry", "physics"}  # Kinetic Theory: equation of state
-    assert taught_in(SHAPES_BY_KEY["modern.binding_energy"]) == {"physics"}
+    assert taught_in(by_key("modern.bohr_radius")) == {"physics", "chemistry"}  # Atomic Structure: Bohr model
+    assert taught_in(by_key("gases.boyle")) == {"chemistry", "physics"}  # Kinetic Theory: equation of state
+    assert taught_in(by_key("modern.binding_energy")) == {"physics"}
+
+
+def test_families_load_on_first_use_and_their_topics_match_the_data() -> None:
+    # a fresh interpreter: importing the simulators (server, content) loads no family, picking one loads only it
+    probe = (
+        "import sys\n"
+        "import simulators, simulators.content as c\n"
+        "from simulators import shapes\n"
+        "def loaded(): return sorted(f for f in shapes.FAMILIES if f'simulators.shapes.{f}' in sys.modules)\n"
+        "print(loaded())\n"
+        "c.topic_tiers({'subject': 'Physics', 'topic': 'Optics'})\n"
+        "print(loaded())\n"
+        "shapes.by_key('gases.boyle')\n"
+        "print(loaded())\n"
+    )
+    p = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines() == ["[]", "['physics']", "['chemistry', 'physics']"]
+    # every family's topics are the data's, in its order, and every key is unique across families
+    shapes = all_shapes()
+    assert len({s.key for s in shapes}) == len(shapes)
+    for family, topics in FAMILIES.items():
+        assert tuple(dict.fromkeys(s.topic for s in shapes if s.family == family)) == topics
+        assert all(TOPIC_KEYWORDS[t] for t in topics)
+    with pytest.raises(KeyError):
+        of_family("astrology")

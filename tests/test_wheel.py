@@ -98,3 +98,19 @@ async def test_wheel_carries_sql_and_qgen_migrate_builds_the_schema(empty_dsn: s
         assert await conn.fetchval("select count(*) from qgen_settings where key = 'job_size'") == 1
     finally:
         await conn.close()
+
+
+def test_the_simulators_wheel_carries_every_module_its_data_and_the_entry_point(tmp_path: Path) -> None:
+    src = tmp_path / "sim"
+    shutil.copytree(ROOT / "sim", src, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "build", "dist"))
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", tmp_path / "dist", src)
+    (wheel,) = (tmp_path / "dist").glob("qgen_simulators-*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+        (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+        assert f"[{simulation.GROUP}]" in z.read(entry_points).decode()
+    package = ROOT / "sim" / "simulators"
+    files = {f"simulators/{p.relative_to(package).as_posix()}" for p in package.rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts}
+    assert any(f.endswith(".json") for f in files) and files <= names, sorted(files - names)
+    assert not [n for n in names if n.startswith("service/")]

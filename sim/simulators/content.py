@@ -1,7 +1,7 @@
 """What the simulators write: exam-style questions, worked and keyed, for a request block.
 
 This behaviour is ours, not an upstream one: no real service is imitated here. The problems come
-from the bank in ``simulators.vocab`` (one ``Shape`` per kind of problem: a concept, a set-up and an
+from the bank in ``simulators.shapes`` (one ``Shape`` per kind of problem: a concept, a set-up and an
 ask, with seeded numbers), so an item reads like a JEE/NEET question and its key is computed, not
 guessed. Variety comes from the problems themselves: distinct slots get distinct shapes, and distinct
 shapes embed below the bank's dedupe threshold (``tests/test_simulator_content.py`` measures it).
@@ -50,7 +50,7 @@ from typing import Any
 from service.facets import short_summary
 from service.questions import normalise_text
 
-from .vocab import FAMILIES, SHAPES, TOPIC_KEYWORDS, Problem, Shape, fmt, num
+from .shapes import FAMILIES, TOPIC_KEYWORDS, Problem, Shape, by_key, fmt, num, of_family
 
 __all__ = [
     "BatchResult",
@@ -254,7 +254,9 @@ def off_topic_shape(block: Mapping[str, Any], r: random.Random, near: bool) -> S
     with ``near``, from a chapter bordering the block's topic (``NEAR_CHAPTERS``) when there is one."""
     family = subject_family(block.get("subject"))
     numeric = block.get("question_type") == "numeric"
-    pool = [s for s in SHAPES if s.family != "generic" and family not in taught_in(s) and (s.numeric or not numeric)]
+    # every family but generic is loaded here: the first off-topic item of a server imports them all
+    pool = [s for f in FAMILIES if f != "generic" for s in of_family(f)
+            if family not in taught_in(s) and (s.numeric or not numeric)]
     if near and family != "generic":
         bordering = {t for s in topic_tiers(block)[0] for t in NEAR_CHAPTERS.get(s.topic, ())}
         pool = [s for s in pool if s.topic in bordering] or pool
@@ -281,7 +283,7 @@ def topic_tiers(block: Mapping[str, Any]) -> list[list[Shape]]:
     best = max(scores.values(), default=0)
     if family == "generic" and best == 0:
         families = ["generic"]
-    pool = [s for s in SHAPES if s.family in families]
+    pool = [s for f in families for s in of_family(f)]
     if best == 0:
         return [pool]
     top = [s for s in pool if scores.get(s.topic, 0) == best]
@@ -399,7 +401,7 @@ def _plain(text: str) -> str:
 @functools.cache
 def _shape_terms(key: str) -> frozenset[str]:
     """The words a shape is about (its name, text and working), for matching a subtopic to it."""
-    p = SHAPES_BY_KEY[key].make(random.Random(0))
+    p = by_key(key).make(random.Random(0))
     words = _terms(_plain(f"{key.replace('_', ' ').replace('.', ' ')} {p.text} {p.working}"))
     return words | {w.rstrip("s") for w in words}
 
@@ -407,10 +409,9 @@ def _shape_terms(key: str) -> frozenset[str]:
 @functools.cache
 def _probe_text(key: str) -> str:
     """One rendering of a shape, for comparing it with avoid entries (numbers do not matter there)."""
-    return SHAPES_BY_KEY[key].make(random.Random(0)).text
+    return by_key(key).make(random.Random(0)).text
 
 
-SHAPES_BY_KEY: dict[str, Shape] = {s.key: s for s in SHAPES}
 
 # --- rendering -----------------------------------------------------------------------------------------
 
@@ -524,7 +525,7 @@ def question_item(block: Mapping[str, Any], index: int, seed: int = 0) -> Item:
 def shape_item(key: str, question_type: str = "mcq", seed: int = 0, difficulty: str = "medium") -> Item:
     """An item of one named shape (for tests and for reading the bank)."""
     block = {"question_type": question_type, "difficulty": difficulty, "seed": seed}
-    return render(SHAPES_BY_KEY[key], block, random.Random(item_seed(block, 0, seed)))[0]
+    return render(by_key(key), block, random.Random(item_seed(block, 0, seed)))[0]
 
 
 # --- failure modes ---------------------------------------------------------------------------------------
@@ -648,10 +649,10 @@ class ContentSource:
         family = shapes[0].family if shapes else None
         for i, shape in enumerate(shapes):
             numbers = random.Random(item_seed(block, i, self.seed))
-            earlier = [k for k in self.shape_log if SHAPES_BY_KEY[k].family == family
-                       and (SHAPES_BY_KEY[k].numeric or qtype == "mcq")]
+            earlier = [k for k in self.shape_log if by_key(k).family == family
+                       and (by_key(k).numeric or qtype == "mcq")]
             if variant_rate > 0 and earlier and r.random() < variant_rate:
-                shape = SHAPES_BY_KEY[r.choice(earlier)]
+                shape = by_key(r.choice(earlier))
                 numbers = random.Random(r.getrandbits(64))  # the same problem, other numbers
                 result.variants += 1
             off_topic = off_topic_rate > 0 and r.random() < off_topic_rate
