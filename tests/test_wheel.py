@@ -28,6 +28,11 @@ def run(*cmd: str | Path, cwd: Path | None = None, env: dict[str, str] | None = 
     return p
 
 
+def attempt(*cmd: str | Path, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run a command that may fail; the caller reads its status and output."""
+    return subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=TIMEOUT_S, cwd=cwd, env=env)
+
+
 def python_packages() -> list[Path]:
     """The checkout's top-level Python packages (what pyproject.toml must list), tests aside."""
     return [d for d in sorted(ROOT.iterdir()) if (d / "__init__.py").is_file() and d.name != "tests"]
@@ -85,8 +90,7 @@ async def test_wheel_carries_sql_and_qgen_migrate_builds_the_schema(empty_dsn: s
 
     # without the simulators installed, the commands that need them say what to install, in one line
     for cmd in (["simulate"], ["worker", "--simulate"]):
-        p = await asyncio.to_thread(subprocess.run, [venv / "bin" / "qgen", *cmd], capture_output=True, text=True,
-                                    timeout=TIMEOUT_S, cwd=outside, env=env)
+        p = await asyncio.to_thread(attempt, venv / "bin" / "qgen", *cmd, cwd=outside, env=env)
         assert p.returncode == 1, (cmd, p.stdout, p.stderr)
         (line,) = p.stderr.splitlines()
         assert line.startswith(f"qgen: {simulation.MISSING}"), line
