@@ -185,7 +185,9 @@ class BatchSession:
         rec = CallRecord(key=pname, provider=provider.name, model=reply.model if reply else provider.model,
                          purpose="generate", outcome=outcome, latency_s=age,
                          prompt_tokens=(reply.prompt_tokens or 0) if reply else 0,
-                         completion_tokens=(reply.completion_tokens or 0) if reply else 0, batch=True)
+                         completion_tokens=(reply.completion_tokens or 0) if reply else 0, batch=True,
+                         cached_tokens=reply.cached_tokens if reply else 0,
+                         thinking_tokens=reply.thinking_tokens if reply else 0)
         job.result.calls += 1
         job.result.prompt_tokens += rec.prompt_tokens
         job.result.completion_tokens += rec.completion_tokens

@@ -46,7 +46,9 @@ class CallRecord:
     outcome: str  # 'ok', or the failure kind
     latency_s: float
     prompt_tokens: int = 0
-    completion_tokens: int = 0
+    completion_tokens: int = 0  # every output token billed, thinking included
+    cached_tokens: int = 0  # of prompt_tokens, served from the provider's prompt cache
+    thinking_tokens: int = 0  # of completion_tokens, spent thinking before the answer
     batch: bool = False  # answered through a Batch API (priced at its rate; service/batch.py)
 
 
@@ -210,6 +212,8 @@ class ManagedProvider:
             latency_s=time.perf_counter() - started,
             prompt_tokens=(reply.prompt_tokens or 0) if reply else 0,
             completion_tokens=(reply.completion_tokens or 0) if reply else 0,
+            cached_tokens=reply.cached_tokens if reply else 0,
+            thinking_tokens=reply.thinking_tokens if reply else 0,
         )
         spent.records.append(rec)
         for observe in self.observers:

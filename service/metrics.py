@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Literal, get_args
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics, generate_latest
 
-from .costs import Prices, cost_usd
 from .errors import FAILURE_KINDS
+from .prices import Prices, cost_usd
 from .resilience import CircuitBreaker
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ class WorkerMetrics:
         )
         self.cost = Counter(
             "qgen_cost_usd",
-            "Estimated USD of provider calls from QGEN_PRICES (the figure provider_calls.cost_usd records), by "
+            "Estimated USD of provider calls from the price table (the figure provider_calls.cost_usd records), by "
             "provider, model and purpose. Calls with no configured price are not counted (no made-up cost).",
             ["provider", "model", "purpose"],
             registry=r,
@@ -217,7 +217,8 @@ class WorkerMetrics:
         self.tokens.labels(rec.key, rec.model, rec.purpose, "prompt").inc(rec.prompt_tokens)
         self.tokens.labels(rec.key, rec.model, rec.purpose, "completion").inc(rec.completion_tokens)
         # the worker's accounting (Worker._account) prices the same call the same way
-        usd = cost_usd(self.prices, rec.key, rec.model, rec.prompt_tokens, rec.completion_tokens, batch=rec.batch)
+        usd = cost_usd(self.prices, rec.key, rec.model, rec.prompt_tokens, rec.completion_tokens,
+                       cached_tokens=rec.cached_tokens, batch=rec.batch)
         if usd is not None:
             self.cost.labels(rec.key, rec.model, rec.purpose).inc(usd)
 

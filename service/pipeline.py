@@ -26,12 +26,12 @@ from typing import Protocol, TypeVar
 import asyncpg
 
 from . import bank, batch, diversity, queue, topic
-from .costs import Prices, cost_usd
 from .embedding import Embedder
 from .errors import JobCancelled, LeaseLost, first_line
 from .generation import Generator
 from .managed import CallRecord
 from .metrics import WorkerMetrics
+from .prices import Prices, cost_usd
 from .queue import Job
 from .settings import Settings
 from .sqlfiles import q
@@ -316,7 +316,10 @@ async def account(ctx: JobContext, records: list[CallRecord]) -> None:
                 "latency_ms": round(r.latency_s * 1000),
                 "prompt_tokens": r.prompt_tokens,
                 "completion_tokens": r.completion_tokens,
-                "cost_usd": cost_usd(ctx.prices, r.key, r.model, r.prompt_tokens, r.completion_tokens, batch=r.batch),
+                "cached_tokens": r.cached_tokens,
+                "thinking_tokens": r.thinking_tokens,
+                "cost_usd": cost_usd(ctx.prices, r.key, r.model, r.prompt_tokens, r.completion_tokens,
+                                     cached_tokens=r.cached_tokens, batch=r.batch),
                 "batch": r.batch,
             }
             for r in records

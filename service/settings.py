@@ -166,8 +166,9 @@ class Settings(BaseSettings):
     # verifier down (circuit open, every retry failed): 'store' the item unverified, or 'wait' (retry the job)
     verify_unavailable: Literal["store", "wait"] = Field("store", validation_alias=_env("QGEN_VERIFY_UNAVAILABLE"))
 
-    # USD per million prompt/completion tokens, per provider or provider/model (service/costs.py), e.g.
-    # {"gemini/gemini-3.5-flash": [0.3, 2.5], "runpod": [0, 0]}; unset: costs are unknown, not zero
+    # USD per million prompt/completion[/cached prompt] tokens, per provider or provider/model (service/prices.py),
+    # e.g. {"gemini/gemini-3.5-flash": [0.3, 2.5], "runpod": [0, 0]}; set, it replaces the shipped price table
+    # (service/data/prices.toml); a model in neither has no cost (unknown, not zero)
     prices: str = Field("", validation_alias=_env("QGEN_PRICES"))
 
     log_level: str = Field("INFO", validation_alias=_env("QGEN_LOG_LEVEL"))

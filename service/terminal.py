@@ -305,6 +305,6 @@ def summary_grid(s: dict[str, Any]) -> Group:
         ("fallbacks", f"{fb['total']}" + (f" ({why})" if why else "")),
         ("tokens", f"generation {gen['prompt']:,} prompt + {gen['completion']:,} completion; "
                    f"verification {ver['prompt']:,} + {ver['completion']:,}"),
-        ("est. cost", "no price configured (QGEN_PRICES)" if cost is None else f"${cost:,.4f}"),
+        ("est. cost", "no price for these models (service/data/prices.toml, QGEN_PRICES)" if cost is None else f"${cost:,.4f}"),
     ]
     return Group(*(Text.assemble((label.ljust(11), "bold"), value) for label, value in rows))

@@ -18,11 +18,11 @@ from typing import TypeVar
 import asyncpg
 
 from . import __version__, batch, catalogue, db, logs, metrics, migrations, pipeline, queue, topic
-from .costs import parse_prices
 from .db import CONNECTION_ERRORS, CONNECTION_OR_TIMEOUT
 from .embedding import Embedder, check_dimension
 from .errors import BatchPending, DatabaseError, JobCancelled, JobRetry, LeaseLost, QgenError, first_line
 from .generation import Generator
+from .prices import load_prices
 from .queue import Job
 from .resilience import jittered
 from .route_watch import MIN_DEFER_S, RouteWatch, count_calls
@@ -75,7 +75,7 @@ class Worker:
         self.embedder = embedder
         self.worker_id = worker_id or new_worker_id()
         self.stats = WorkerStats()
-        self.prices = parse_prices(settings.prices)
+        self.prices = load_prices(settings.prices)
         self.verifier = Verifier(settings, generator)
         self.topics: topic.Screen | None = None  # the on-topic check, once run() has read the catalogue
         self._wake = asyncio.Event()

@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from service.costs import cost_usd, parse_prices, price_for
 from service.embedding import Embedder
 from service.errors import ConfigError
+from service.prices import Price, cost_usd, parse_prices, price_for
 from service.settings import Settings
 from simulators.knobs import Knobs
 
@@ -20,15 +20,16 @@ PRICES = '{"gemini/gemini-3.5-flash": [0.30, 2.50], "runpod": [0, 0]}'
 
 def test_prices_parse_and_the_most_specific_key_wins() -> None:
     prices = parse_prices(PRICES)
-    assert price_for(prices, "gemini", "gemini-3.5-flash") == (0.30, 2.50)
+    assert price_for(prices, "gemini", "gemini-3.5-flash") == Price(0.30, 2.50, cached_input=0.30, batch_factor=0.5)
     assert price_for(prices, "gemini", "gemini-3.5-pro") is None  # no price: unknown, not zero
-    assert price_for(prices, "runpod", "PhysicsWallahAI/Aryabhata-1.0") == (0.0, 0.0)
+    assert price_for(prices, "runpod", "PhysicsWallahAI/Aryabhata-1.0") == Price(0.0, 0.0, cached_input=0.0)
     assert cost_usd(prices, "gemini", "gemini-3.5-flash", 1_000_000, 200_000) == pytest.approx(0.30 + 0.50)
     assert cost_usd(prices, "gemini", "other", 10, 10) is None
     assert parse_prices("") == {}
 
 
-@pytest.mark.parametrize("bad", ["[1, 2]", "{", '{"gemini": [1]}', '{"gemini": [-1, 2]}', '{"gemini": "cheap"}'])
+@pytest.mark.parametrize("bad", ["[1, 2]", "{", '{"gemini": [1]}', '{"gemini": [-1, 2]}', '{"gemini": "cheap"}',
+                                 '{"gemini": [1, 2, 3, 4]}', '{"gemini": [true, 2]}'])
 def test_malformed_prices_are_a_config_error(bad: str) -> None:
     with pytest.raises(ConfigError, match="QGEN_PRICES"):
         parse_prices(bad)
@@ -49,6 +50,7 @@ async def test_calls_are_stored_per_request_with_tokens_latency_and_cost(
             "runpod": (vllm.stats.prompt_tokens, vllm.stats.completion_tokens),
             "gemini": (gem.stats.prompt_tokens, gem.stats.completion_tokens),
         }
+        sim_cached = {"runpod": vllm.stats.cached_tokens, "gemini": gem.stats.cached_tokens}
 
     calls = await conn.fetch("select * from provider_calls order by id")
     assert {c["request_id"] for c in calls} == {maths["id"], chem["id"]}
@@ -62,6 +64,12 @@ async def test_calls_are_stored_per_request_with_tokens_latency_and_cost(
         mine = [c for c in ok if c["provider"] == provider]
         assert mine and sum(c["prompt_tokens"] for c in mine) == prompt
         assert sum(c["completion_tokens"] for c in mine) == completion
+    # what the prompt caches served and what thinking spent, per call as the services reported them
+    for provider, cached in sim_cached.items():
+        assert sum(c["cached_tokens"] for c in ok if c["provider"] == provider) == cached
+    thinking = [c for c in ok if c["provider"] == "gemini"]
+    assert all(0 < c["thinking_tokens"] < c["completion_tokens"] for c in thinking)  # Gemini 3 thinks by default
+    assert all(c["thinking_tokens"] == 0 for c in ok if c["provider"] == "runpod")
     for c in ok:
         if c["provider"] == "gemini":
             want = (c["prompt_tokens"] * 0.30 + c["completion_tokens"] * 2.50) / 1e6
@@ -77,12 +85,14 @@ async def test_calls_are_stored_per_request_with_tokens_latency_and_cost(
             " sum(completion_tokens) filter (where purpose = 'generate') gc,"
             " sum(prompt_tokens) filter (where purpose = 'verify') vp,"
             " sum(completion_tokens) filter (where purpose = 'verify') vc,"
+            " sum(cached_tokens) ct, sum(thinking_tokens) tt,"
             " sum(cost_usd) cost from provider_calls where request_id = $1",
             r["id"],
         )
         assert (row["prompt_tokens"], row["completion_tokens"]) == (sums["gp"], sums["gc"]) and row["prompt_tokens"] > 0
         assert (row["verify_prompt_tokens"], row["verify_completion_tokens"]) == (sums["vp"], sums["vc"])
         assert row["verify_prompt_tokens"] > 0 and row["cost_usd"] == sums["cost"]
+        assert (row["cached_tokens"], row["thinking_tokens"]) == (sums["ct"], sums["tt"])
 
 
 async def test_users_see_their_sums_but_never_the_call_rows(conn: asyncpg.Connection) -> None:

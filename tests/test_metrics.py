@@ -14,10 +14,10 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from service.bank import Candidate, Verdict
-from service.costs import cost_usd, parse_prices
 from service.embedding import Embedder
 from service.managed import CallRecord
 from service.metrics import WorkerMetrics, breaker_state, fallback_labels, outcome_label, refusal_label
+from service.prices import cost_usd, parse_prices
 from service.resilience import CircuitBreaker
 from service.settings import Settings
 from simulators.knobs import Knobs

@@ -122,13 +122,19 @@ class ProviderCall:
 
 @dataclass
 class ProviderReply:
-    """What came back: the raw text (JSON expected), why generation stopped, and token accounting."""
+    """What came back: the raw text (JSON expected), why generation stopped, and token accounting.
+
+    ``completion_tokens`` is every output token billed, thinking included; ``thinking_tokens`` is the part of
+    it a thinking model spent before the answer; ``cached_tokens`` the part of ``prompt_tokens`` the service
+    served from its prompt cache (billed at the cached rate). Both 0 when the service reports none."""
 
     text: str
     model: str
     finish_reason: str | None = None  # 'stop' | 'length' | provider-specific
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
+    cached_tokens: int = 0
+    thinking_tokens: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -355,6 +355,9 @@ class GeminiProvider:
             prompt_tokens=usage.prompt_token_count if usage else None,
             # thinking is billed as output: the completion count includes it
             completion_tokens=(usage.candidates_token_count or 0) + (usage.thoughts_token_count or 0) if usage else None,
+            # implicit caching (ai.google.dev/gemini-api/docs/caching): the prompt tokens served from cache
+            cached_tokens=(usage.cached_content_token_count or 0) if usage else 0,
+            thinking_tokens=(usage.thoughts_token_count or 0) if usage else 0,
             extra=extra,
         )
 

@@ -73,6 +73,16 @@ def profile_from(settings: Settings) -> ProviderProfile:
         seed_range=SEED_RANGE,
     )
 
+
+def cached_tokens_of(usage: Any) -> int:
+    """``usage.prompt_tokens_details.cached_tokens`` of a vLLM reply: the prompt tokens its automatic prefix
+    cache served (vllm/entrypoints/openai/protocol.py ``PromptTokenUsageInfo``; the server reports it only
+    with ``--enable-prompt-tokens-details`` and only when there was a hit, else the field is null). 0 when absent."""
+    details = usage.get("prompt_tokens_details") if isinstance(usage, dict) else None
+    cached = details.get("cached_tokens") if isinstance(details, dict) else None
+    return cached if isinstance(cached, int) and cached > 0 else 0
+
+
 class RunPodProvider(ServerlessJobs):
     """``Provider`` for RunPod: pod proxy / serverless OpenAI route / any vLLM ``/v1``, or the native job API."""
 
@@ -262,4 +272,5 @@ class RunPodProvider(ServerlessJobs):
             finish_reason=choice.get("finish_reason"),
             prompt_tokens=usage.get("prompt_tokens"),
             completion_tokens=usage.get("completion_tokens"),
+            cached_tokens=cached_tokens_of(usage),
         )

@@ -75,6 +75,7 @@ Item = dict[str, Any]
 # --- the answer registry -----------------------------------------------------------------------------
 
 REGISTRY_SIZE = 100_000
+COULD_NOT_SOLVE = "could not solve"  # the working of a solve for a question this process never wrote
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ def solve(block: Mapping[str, Any], *, accurate: bool, rng: random.Random) -> di
                     idx = i
                     break
         if idx is None:
-            return {"working": "could not solve", "choice": 0}
+            return {"working": COULD_NOT_SOLVE, "choice": 0}
         if accurate or len(options) < 2:
             return {"working": f"Solving the problem gives {options[idx]}.", "choice": idx}
         other = rng.choice([i for i in range(len(options)) if i != idx])
@@ -178,7 +179,7 @@ def solve(block: Mapping[str, Any], *, accurate: bool, rng: random.Random) -> di
     if value is None and truth is not None and truth.option is not None:
         value = _leading_number(truth.option)
     if value is None:
-        return {"working": "could not solve", "answer": 0.0}
+        return {"working": COULD_NOT_SOLVE, "answer": 0.0}
     if not accurate:
         value = clearly_wrong(value)
     return {"working": f"Working the problem through gives {fmt(value)}.", "answer": value}

@@ -20,7 +20,7 @@ from aiohttp import web
 
 from service.prompts import estimate_tokens, parse_request_block
 
-from . import content
+from . import content, lengths
 from .content import ContentSource
 from .knobs import Knobs, Stats
 
@@ -75,6 +75,7 @@ class SimCore:
         self.content = ContentSource(seed=knobs.seed)
         self.rng = random.Random(knobs.seed)
         self.started = time.time()
+        self.prefix_cache: Any = None  # vLLM without the capacity model: its PrefixCache, made on first use
 
     @property
     def context_limit(self) -> int:
@@ -187,6 +188,11 @@ class SimCore:
                 draw = random.Random(f"{k.seed}:{solve_block.get('question_text')}:{solve_block.get('options')}")
             accurate = k.solve_accuracy >= 1 or draw.random() < k.solve_accuracy
             reply = content.solve(solve_block, accurate=accurate, rng=random.Random(draw.random()))
+            if reply["working"] != content.COULD_NOT_SOLVE:
+                # a real solver writes its working out (simulators/lengths.py); the length is drawn per question,
+                # apart from the answer's draws, so that a seeded run picks the same answers as before
+                size = random.Random(f"{k.seed}:{self.kind}:{solve_block.get('question_text')}")
+                reply["working"] = lengths.working(reply["working"], lengths.working_tokens(self.kind, size))
             text = json.dumps(fit_schema(reply, schema), ensure_ascii=False)
             s.solves_returned += 1
             if k.chat_text_always or (not constrained and k.chat_text_without_schema):

@@ -31,14 +31,17 @@ Express mode refuses it with the 401 above (Vertex AI batch prediction is anothe
 from __future__ import annotations
 
 import json
+import random
 from typing import Any
 
 from aiohttp import web
 
 from service.prompts import estimate_tokens
 
+from . import lengths
 from .core import SimCore, SimError, requested_count, tracked
 from .gemini_batch import GeminiBatchSim
+from .vllm import PrefixCache, block_hashes
 
 DEFAULT_MAX_OUTPUT_TOKENS = 65_536
 # Served unless retired (``Knobs.retired_models``; by default the 1.5, 2.0 and 2.5 families).
@@ -84,8 +87,6 @@ EXPRESS_METHODS = frozenset({"generateContent", "streamGenerateContent", "countT
 LONG_STRING_BOUND = 256
 LARGE_MAX_ITEMS = 10
 _NUMERIC_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
-# Output tokens a thinking level spends before the answer (a stand-in: Google publishes no counts)
-THINKING_TOKENS = {"MINIMAL": 128, "LOW": 1024, "MEDIUM": 3072, "HIGH": 8192}
 _MESSAGES = {
     429: "Resource has been exhausted (e.g. check quota).",
     500: "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
@@ -147,8 +148,10 @@ def model_family(model: str) -> str:
     return "pro" if "-pro" in name else "flash"
 
 
-def thinking_of(model: str, gc: dict[str, Any]) -> tuple[int, str | None]:
-    """(tokens thinking spends, an INVALID_ARGUMENT message or None) for ``generationConfig`` ``gc``."""
+def thinking_of(model: str, gc: dict[str, Any], tasks: int = 1, rng: random.Random | None = None) -> tuple[int, str | None]:
+    """(tokens thinking spends on ``tasks`` questions, an INVALID_ARGUMENT message or None) for
+    ``generationConfig`` ``gc``: the level's tokens per question (``lengths.thinking_tokens``), capped by a
+    2.5 model's ``thinkingBudget`` (0 turns thinking off)."""
     # proto JSON: either the lowerCamelCase or the original field name (google-genai sends the latter inside)
     tc = gc.get("thinkingConfig") or gc.get("thinking_config") or {}
     level = str(tc.get("thinkingLevel") or tc.get("thinking_level") or "").upper() or None
@@ -158,11 +161,11 @@ def thinking_of(model: str, gc: dict[str, Any]) -> tuple[int, str | None]:
         return 0, "thinking_budget and thinking_level cannot both be set."
     if level and fam == "legacy":
         return 0, f"Thinking level is not supported for {model}; use thinking_budget."
-    if level and (level not in THINKING_TOKENS or (fam == "pro" and level == "MINIMAL")):
+    if level and (level not in lengths.THINKING_PER_TASK or (fam == "pro" and level == "MINIMAL")):
         return 0, f"Thinking level {level} is not supported for {model}."
     if level is None:
         level = "HIGH" if fam == "pro" else "MEDIUM"  # the defaults: Pro high, Flash medium
-    tokens = THINKING_TOKENS[level]
+    tokens = lengths.thinking_tokens(level, tasks, rng or random.Random(0))
     if budget is not None and budget >= 0:
         tokens = min(tokens, budget)
     return tokens, None
@@ -176,12 +179,41 @@ def _text_of(content: Any) -> str:
     return ""
 
 
+def implicit_cache_minimum(model: str) -> int:
+    """The fewest prompt tokens implicit caching serves from cache for ``model`` (Google's "Context caching"
+    page, ai.google.dev/gemini-api/docs/caching, updated 2026-10-13: 4,096 for the Gemini 3.x models, 2,048
+    for 2.5)."""
+    return 2048 if model_family(model) == "legacy" else 4096
+
+
 class GeminiSim:
-    """Routes of the simulated Gemini API."""
+    """Routes of the simulated Gemini API.
+
+    Implicit caching (the "Context caching" page above): on by default for 2.5 and newer models; a request
+    whose leading tokens match a recent request's gets them at the cached rate, reported in
+    ``usageMetadata.cachedContentTokenCount``, when the match reaches the model's minimum
+    (``implicit_cache_minimum``). Google documents neither the granularity nor the lifetime; this
+    simulator matches whole ``IMPLICIT_CACHE_BLOCK``-token blocks of system instruction + contents
+    (chained, as a prefix) and forgets the least recently used past ``IMPLICIT_CACHE_BLOCKS``.
+    """
+
+    IMPLICIT_CACHE_BLOCK = 64
+    IMPLICIT_CACHE_BLOCKS = 200_000
 
     def __init__(self, core: SimCore) -> None:
         self.core = core
         self.batches = GeminiBatchSim(self)
+        self.cache = PrefixCache(self.IMPLICIT_CACHE_BLOCKS)
+
+    def _cached_tokens(self, model: str, text: str, prompt_tokens: int) -> int:
+        """Prompt tokens of ``text`` served from the implicit cache (0 below the model's minimum); ``text``'s
+        blocks are cached for the next request."""
+        if not self.core.knobs.implicit_caching:
+            return 0
+        hashes = block_hashes(text, self.IMPLICIT_CACHE_BLOCK)
+        hit = min(self.cache.hit(hashes) * self.IMPLICIT_CACHE_BLOCK, prompt_tokens)
+        self.cache.add(hashes)
+        return hit if hit >= implicit_cache_minimum(model) else 0
 
     def _served(self, model: str) -> bool:
         return (model == self.core.model or model in KNOWN_MODELS) and model not in self.core.knobs.retired_models
@@ -301,7 +333,9 @@ class GeminiSim:
             schema = {}  # JSON mode without a schema: still JSON, never prose
         max_tokens = int(gc.get("maxOutputTokens") or DEFAULT_MAX_OUTPUT_TOKENS)
         k = core.knobs
-        level_tokens, refused = thinking_of(model, gc)
+        # thinking grows with the work asked: the questions to write, or the <solve> blocks to solve
+        tasks = requested_count(prompt) or prompt.count("</solve>") or 1
+        level_tokens, refused = thinking_of(model, gc, tasks, random.Random(f"{k.seed}:{core.stats.calls}"))
         if refused is not None:
             return google_error(400, refused)
         if k.block_prompt:
@@ -313,6 +347,8 @@ class GeminiSim:
                     "modelVersion": model,
                 }
             )
+        cached = self._cached_tokens(model, system + "\n" + prompt, p_tokens)
+        core.stats.cached_tokens += cached
         # a thinking model spends output tokens before the answer; the answer gets what is left
         wanted = level_tokens if k.thinking_tokens is None else k.thinking_tokens
         thinking = min(wanted, max_tokens)
@@ -337,6 +373,7 @@ class GeminiSim:
                         "promptTokenCount": p_tokens,
                         "totalTokenCount": p_tokens + thoughts,
                         **({"thoughtsTokenCount": thoughts} if thoughts else {}),
+                        **({"cachedContentTokenCount": cached} if cached else {}),
                     },
                     "modelVersion": model,
                     "responseId": f"sim-{core.stats.calls}",
@@ -350,6 +387,8 @@ class GeminiSim:
             "candidatesTokenCount": gen.completion_tokens,
             "totalTokenCount": gen.prompt_tokens + gen.completion_tokens + thinking,
         }
+        if cached:
+            usage["cachedContentTokenCount"] = cached
         if thinking:
             usage["thoughtsTokenCount"] = thinking
             core.stats.completion_tokens += thinking  # billed as output (the Gemini API's pricing)

@@ -80,8 +80,9 @@ class Knobs:
     empty_next: list[str] = field(default_factory=list)  # finish reasons of the next replies with no text
     block_prompt: str | None = None  # every prompt blocked with this promptFeedback.blockReason
     # output tokens a thinking model spends before answering; None: what the request's thinking level spends
-    # (sim/simulators/gemini.py THINKING_TOKENS; thinking is on by default, as on Gemini 3)
+    # (sim/simulators/lengths.py THINKING_PER_TASK per question; thinking is on by default, as on Gemini 3)
     thinking_tokens: int | None = None
+    implicit_caching: bool = True  # Gemini: repeated prompt prefixes above the model's minimum are cached
     # Gemini Batch API (sim/simulators/gemini_batch.py): seconds a batch stays PENDING, then RUNNING; how it ends
     # ('succeeded', 'failed' or 'expired'); Google's target is 24 hours, unfinished batches expire at 48
     batch_pending_s: float = 0.0
@@ -137,6 +138,7 @@ class Stats:
     status_counts: dict[int, int] = field(default_factory=dict)
     prompt_tokens: int = 0
     completion_tokens: int = 0  # output tokens as billed (Gemini: thinking included)
+    cached_tokens: int = 0  # prompt tokens reported as served from a cache (vLLM prefix cache, Gemini implicit)
     items_returned: int = 0
     duplicates_returned: int = 0
     bad_items_returned: int = 0

@@ -177,9 +177,32 @@ async def answer_chat(body: dict[str, Any], core: SimCore, pod: Pod | None = Non
         except SimError as e:
             return render_error(e)
         cached = seq.cached_tokens if core.knobs.prompt_tokens_details else 0
+        core.stats.cached_tokens += cached
         return web.json_response(completion_body(core.model, gen, cached_tokens=cached))
     await core.finish_latency(requested_count(prompt), started)
-    return web.json_response(completion_body(core.model, gen))
+    cached = served_from_prefix_cache(core, prompt, p_tokens)
+    return web.json_response(completion_body(core.model, gen, cached_tokens=cached))
+
+
+PREFIX_CACHE_BLOCKS = 200_000  # blocks kept without the capacity model (no KV pool to size the cache by)
+
+
+def served_from_prefix_cache(core: SimCore, prompt_text: str, prompt_tokens: int) -> int:
+    """Without the capacity model, vLLM V1's automatic prefix caching still skips a prompt's leading full
+    blocks seen before: the cached tokens reported (0 unless ``prefix_caching`` and ``prompt_tokens_details``
+    are on; at least the last prompt token is always computed, as ``PodEngine._cached_start`` does)."""
+    k = core.knobs
+    if not (k.prefix_caching and k.prompt_tokens_details):
+        return 0
+    if core.prefix_cache is None:
+        core.prefix_cache = PrefixCache(PREFIX_CACHE_BLOCKS)
+    cache = core.prefix_cache
+    hashes = block_hashes(prompt_text, k.kv_block_size)
+    hit = cache.hit(hashes) * k.kv_block_size
+    cache.add(hashes)
+    cached = max(0, min(hit, (prompt_tokens - 1) // k.kv_block_size * k.kv_block_size))
+    core.stats.cached_tokens += cached
+    return cached
 
 
 def completion_body(model: str, gen: Generation, *, cached_tokens: int = 0) -> dict[str, Any]:
