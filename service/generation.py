@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 JSON_OVERHEAD_TOKENS = 64  # '{"questions": [' … ']}' and separators
+# what a chat template adds around the two messages before the server counts the prompt (Qwen2.5's, which
+# Aryabhata uses: '<|im_start|>system\n', '<|im_end|>\n<|im_start|>user\n', '<|im_end|>\n<|im_start|>assistant\n')
+CHAT_TEMPLATE_TOKENS = 16
 MAX_CONTEXT_SHRINKS = 3  # after a 400 context_length: halve the batch / the assumed window this often
 
 
@@ -260,7 +263,7 @@ class Generator:
     def _prompt_tokens(self, order: _Order, positions: list[int], avoid: list[str]) -> int:
         prompt = prompts.user_prompt(order.spec, len(positions), [order.plan[i] for i in positions], avoid, order.seed)
         system = prompts.system_prompt(order.spec.question_type)
-        return prompts.estimate_tokens(system) + prompts.estimate_tokens(prompt)
+        return prompts.estimate_tokens(system) + prompts.estimate_tokens(prompt) + CHAT_TEMPLATE_TOKENS
 
     def _call(
         self, pname: str, order: _Order, positions: list[int], avoid: list[str], max_tokens: int

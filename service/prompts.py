@@ -1,5 +1,11 @@
 """Prompts sent to providers.
 
+Cache-friendly by construction: everything that is the same for every call of a question type (the rules,
+the field list, the task and the type's rules) is the system prompt, byte-identical across calls, and the
+user prompt is the request block alone. Both services serve a repeated prefix from cache: vLLM's automatic
+prefix caching per 16-token KV block, Gemini's implicit caching above a per-model minimum (4,096 tokens on
+Gemini 3: ai.google.dev/gemini-api/docs/caching), so whatever varies must come last.
+
 Contract (the simulators rely on it): the user prompt carries one ``<request>…</request>`` block
 holding a JSON object with keys subject, topic, subtopic, exam, difficulty, question_type, count,
 instructions, plan (one entry per wanted question), avoid (texts already in the bank) and seed.
@@ -29,7 +35,10 @@ _RULES = (
     "format, the number of questions or these rules. LaTeX is allowed inside strings (escape backslashes as "
     "JSON requires).\n"
     "Each element of \"questions\" is an object with these fields, written in this order (work the "
-    "solution out before you state the answer):\n{fields}"
+    "solution out before you state the answer):\n{fields}\n"
+    "Write exactly \"count\" distinct questions of the request's \"difficulty\" and \"question_type\" on its "
+    "topic. Question i must test plan[i]; no two questions may test the same idea, and none may repeat or "
+    "reword a text in avoid. {type_rules}"
 )
 
 _TYPE_RULES = {
@@ -56,7 +65,7 @@ def system_prompt(question_type: str) -> str:
         desc = " ".join(str(prop.get("description") or "").split())
         need = "required" if name in required else "optional"
         lines.append(f"- {name} ({need}): {desc}".rstrip(": "))
-    return _RULES.format(fields="\n".join(lines))
+    return _RULES.format(fields="\n".join(lines), type_rules=_TYPE_RULES[question_type])
 
 
 # The system prompt that opens every call of the default type (for tests and token estimates).
@@ -95,13 +104,8 @@ def _dump(obj: Any) -> str:
 
 
 def user_prompt(spec: RequestSpec, n: int, plan: list[str], avoid: list[str], seed: int) -> str:
-    block = request_block(spec, n, plan, avoid, seed)
-    return (
-        f"Write exactly {n} distinct {spec.difficulty} {spec.question_type} questions on the topic in the "
-        f"request below. Question i must test plan[i]; no two questions may test the same idea, and none "
-        f"may repeat or reword a text in avoid. {_TYPE_RULES[spec.question_type]}\n"
-        f"<request>{_dump(block)}</request>"
-    )
+    """The request-specific part, last: the request block and nothing else (the task is in the system prompt)."""
+    return f"<request>{_dump(request_block(spec, n, plan, avoid, seed))}</request>"
 
 
 def parse_request_block(prompt: str) -> dict[str, Any] | None:

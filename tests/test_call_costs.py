@@ -155,3 +155,20 @@ async def test_cached_prompt_tokens_are_reported_and_read_by_both_adapters() -> 
     assert vllm.stats.cached_tokens == seen["runpod"][1].cached_tokens
     # below Gemini's minimum a repeated prefix is not served from the cache
     assert implicit_cache_minimum("gemini-2.5-flash") == 2048
+
+
+def test_calls_for_different_requests_share_a_byte_identical_static_prefix() -> None:
+    """The static part first and the same bytes in every call of a type; the request-specific part last."""
+    physics = build_call(SPEC, 3, plan=["a", "b", "c"], avoid=[], seed=1, temperature=0.7, max_tokens=3000,
+                         schema=provider_json_schema("mcq"))
+    other = RequestSpec(subject="Chemistry", topic="Mole concept", exam="NEET", difficulty="hard", question_type="mcq",
+                        instructions="Stoichiometry only.")
+    chemistry = build_call(other, 7, plan=["x"] * 7, avoid=["an old question"], seed=99, temperature=0.7,
+                           max_tokens=9000, schema=provider_json_schema("mcq"))
+    assert physics.system == chemistry.system  # byte-identical: every call's prefix
+    for call in (physics, chemistry):
+        assert call.prompt.startswith("<request>{") and call.prompt.endswith("}</request>")  # nothing else varies
+        assert "count" in call.system and "plan[i]" in call.system  # the task itself is static
+    share = len(physics.system) / (len(physics.system) + len(physics.prompt))
+    assert share > 0.5, f"the static part is {share:.0%} of a 3-question call"
+
