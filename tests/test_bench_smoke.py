@@ -43,3 +43,40 @@ async def test_queue_throughput_smallest(admin_dsn: str, tmp_path: Path) -> None
 @pytest.fixture(autouse=True)
 def _quiet_pgqueuer(caplog: Any) -> None:
     caplog.set_level("WARNING", logger="pgqueuer")
+
+
+def test_cost_prices_every_call_and_batch_only_halves_gemini_generation() -> None:
+    import bench_cost
+
+    from service.prices import load_prices, price_for
+
+    prices = load_prices("")
+    gen = bench_cost.Call("gemini", "gemini-3.5-flash", "generate", 1000, 2000, cached_tokens=0)
+    ver = bench_cost.Call("gemini", "gemini-3.5-flash", "verify", 1000, 2000)
+    pod = bench_cost.Call("runpod", "PhysicsWallahAI/Aryabhata-1.0", "generate", 1000, 2000, cached_tokens=900)
+    flash = price_for(prices, "gemini", "gemini-3.5-flash")
+    assert flash is not None
+    online = (1000 * flash.input + 2000 * flash.output) / 1e6
+    assert bench_cost.cost([gen, ver], prices) == pytest.approx(2 * online)
+    assert bench_cost.cost([gen, ver], prices, batch_generate=True) == pytest.approx(online * (1 + flash.batch_factor))
+    assert bench_cost.cost([pod], prices, batch_generate=True) == bench_cost.cost([pod], prices) > 0
+    with pytest.raises(ValueError, match="no price"):
+        bench_cost.cost([bench_cost.Call("gemini", "gemini-0-unknown", "generate", 1, 1)], prices)
+
+
+async def test_cost_figures_smallest(admin_dsn: str, tmp_path: Path, embedder: Any) -> None:
+    import bench_cost
+
+    cluster = bench_common.Cluster(admin_dsn=admin_dsn, workdir=tmp_path)
+    await cluster.make_template()
+    sec = await bench_cost.run(cluster, embedder, questions=12)
+    keys = {f.key: f.value for f in sec.figures}
+    for key in ("tokens_per_verified_question_ratio_vs_seed_style", "cost_per_verified_question_ratio_vs_seed_style",
+                "cost_per_verified_question_ratio_vs_seed_style_online"):
+        assert keys[key] > 0, key
+    assert 0 <= keys["cached_prompt_share"] < 1 and 0 <= keys["discarded_candidates_ratio"] <= 1
+    ours, seed = sec.extra["cost_ours"], sec.extra["cost_seed"]
+    assert ours["verified"] > 0 and seed["verified"] > 0
+    # the seed's RunPod calls ramble to their 2048-token budget: it sends no stop token id and no grammar
+    runpod = seed["calls"]["runpod/generate"]
+    assert runpod["completion"] == 2048 * runpod["calls"]

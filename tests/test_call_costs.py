@@ -18,7 +18,7 @@ from service.providers.base import ProviderCall
 from service.providers.registry import build_simulated
 from service.questions import RequestSpec, provider_json_schema, validate_items
 from service.settings import Settings
-from service.verify import VERIFY_TOKENS, solve_call
+from service.solve import VERIFY_TOKENS, solve_call
 from simulators import lengths
 from simulators.gemini import implicit_cache_minimum
 from simulators.knobs import Knobs
