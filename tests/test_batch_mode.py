@@ -17,8 +17,8 @@ from google.genai import errors as genai_errors
 from google.genai import types
 
 from service.batch import poll_delay, state_word
-from service.costs import cost_usd
 from service.embedding import Embedder
+from service.prices import cost_usd, parse_prices
 from service.settings import Settings
 from service.status import detail
 from service.terminal import status_cell
@@ -66,7 +66,7 @@ def test_the_status_column_says_what_the_batch_is_doing() -> None:
 
 
 def test_a_batch_call_costs_half_the_online_price() -> None:
-    prices = {"gemini": (0.3, 2.5)}
+    prices = parse_prices('{"gemini": [0.3, 2.5]}')
     online = cost_usd(prices, "gemini", "m", 1000, 1000)
     assert online is not None and cost_usd(prices, "gemini", "m", 1000, 1000, batch=True) == pytest.approx(online / 2)
 
