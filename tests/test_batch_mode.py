@@ -16,10 +16,13 @@ from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
 
-from service.batch import poll_delay, state_word
+from service.batch import cancel_abandoned, poll_delay, state_word
 from service.embedding import Embedder
 from service.prices import cost_usd, parse_prices
+from service.providers.base import ProviderCall
+from service.providers.gemini import GeminiProvider
 from service.settings import Settings
+from service.sqlfiles import q
 from service.status import detail
 from service.terminal import status_cell
 from simulators.knobs import Knobs
@@ -254,3 +257,40 @@ async def test_a_bad_mode_is_rejected_with_a_readable_message_through_rls(conn: 
     assert (await user_request(conn, ALICE))["mode"] == "online"
     with pytest.raises(asyncpg.InsufficientPrivilegeError):  # the batch state is the worker's to write
         await user_request(conn, ALICE, batch_state="succeeded")
+
+
+async def test_the_batch_of_a_dead_lettered_job_is_cancelled_upstream(
+    settings: Settings, db_dsn: str, conn: asyncpg.Connection
+) -> None:
+    async with SimulatorServer("gemini", knobs=Knobs(batch_pending_s=3600)) as gem:
+        s = settings.model_copy(update={"gemini_base_url": gem.base_url, "gemini_api_key": FAKE_GEMINI_KEY})
+        provider = GeminiProvider(s)
+        try:
+            row = await insert_request(conn, subject="Chemistry", topic="Solutions", count=2, mode="batch")
+            job = await conn.fetchval("select id from qgen_jobs where request_id = $1", row["id"])
+            call = ProviderCall(system="s", prompt="p", question_type="mcq", n=2, schema={}, seed=1, temperature=1.0,
+                                max_tokens=100)
+            submitted = await provider.batch_api.submit([call], display_name="t")
+            await conn.execute("update qgen_jobs set status = 'running', locked_by = 'w' where id = $1", job)
+            db = with_conn(conn)
+            assert await db(lambda c: c.fetchval(q("batch_insert"), submitted.name, job, "w", provider.name,
+                                                 provider.model, "[]", submitted.state)) is not None
+            assert await cancel_abandoned(db, {"gemini": provider}) == 0  # its job still runs: left alone
+            await conn.execute("update qgen_jobs set status = 'failed', locked_by = null where id = $1", job)
+            assert await cancel_abandoned(db, {"gemini": provider}) == 1
+            assert gem.stats.batches_cancelled == 1
+            b = await conn.fetchrow("select state, note, consumed_at from qgen_batches where name = $1", submitted.name)
+            assert b["state"] == "JOB_STATE_CANCELLED" and b["note"] == "cancelled upstream: job failed"
+            assert b["consumed_at"] is not None
+            assert await cancel_abandoned(db, {"gemini": provider}) == 0  # closed once
+        finally:
+            await provider.aclose()
+
+
+def with_conn(conn: asyncpg.Connection) -> Any:
+    """A ``batch.Db`` on one connection (what the worker's retrying runner is, without the pool)."""
+
+    async def run(fn: Callable[[asyncpg.Connection], Awaitable[Any]], attempts: int = 8) -> Any:
+        return await fn(conn)
+
+    return run
