@@ -4,6 +4,7 @@ with the real google-genai client against the loopback Gemini simulator (sim/sim
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
 import uuid
@@ -97,6 +98,7 @@ async def test_the_simulator_serves_create_get_cancel_and_refuses_what_google_re
         knobs.batch_pending_s = 3600
         pending = await client.aio.batches.create(model="gemini-3.5-flash", src=src,
                                                   config=types.CreateBatchJobConfig(display_name="t"))
+        assert pending.name is not None
         await client.aio.batches.cancel(name=pending.name)
         assert (await client.aio.batches.get(name=pending.name)).state == types.JobState.JOB_STATE_CANCELLED
         assert gem.stats.batches_created == 2 and gem.stats.batches_cancelled == 1
@@ -118,7 +120,7 @@ async def test_the_simulator_serves_create_get_cancel_and_refuses_what_google_re
             knobs.update({"batch_pending_s": 0, "batch_outcome": outcome})
             job = await client.aio.batches.create(model="gemini-3.5-flash", src=src,
                                                   config=types.CreateBatchJobConfig(display_name="t"))
-            ended = await until(lambda j=job, st=state: _state_is(client, j.name, st), outcome)
+            ended = await until(functools.partial(_state_is, client, job.name, state), outcome)
             assert ended.dest is None  # no responses to read
         await client.aio.aclose()
 
