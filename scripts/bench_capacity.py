@@ -4,10 +4,10 @@ The pod is the vLLM simulator with its capacity model on (sim/simulators/vllm.py
 batching up to ``max_num_seqs``, a step that slows as the batch grows, vLLM's queue past capacity, the
 proxy's 524 at 100 s), sized 8, 32 and 128 sequences, its clock running ``1 / TIME_SCALE`` times as fast as
 the wall clock. What is measured: one ``Generator`` with default settings and the real RunPod adapter
-(httpx, the OpenAI route) filling 500 questions given as the 50 jobs of 10 a request is split into, all at
-once, as one worker process would run them with enough job slots: the adaptive limit alone decides how
-many calls are in flight. (A worker runs ``QGEN_CONCURRENCY`` jobs at once, 4 by default: about 8 calls,
-whatever the limit; that bound is the worker's, not the pod's, and is reported beside the figure.)
+(httpx, the OpenAI route) filling 500 questions given as the 50 jobs of 10 a request is split into, claimed
+as one worker process claims them (``run_jobs``: ``QGEN_CONCURRENCY`` jobs, then one more each time a call
+ends while ``concurrency.job_room`` sees room in the limits; the database, embedding and gate are left out,
+so the figure is the generation's): the adaptive limit decides how many calls are in flight.
 
 The pod's ideal is the brief's: the time the same pod takes for the same tokens at full batch, i.e. every
 prompt token it computed (prefix-cache hits excluded) at its prefill cost, plus every output token in
@@ -19,14 +19,17 @@ the request has fewer calls than the pod has seats. Fill time is wall time divid
 from __future__ import annotations
 
 import asyncio
+import functools
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bench_common import Section, SimulateProcess
 
 from service import diversity
-from service.generation import Generator
+from service.concurrency import job_room
+from service.generation import GenerationResult, Generator
 from service.providers.registry import build_simulated
 from service.questions import RequestSpec
 from service.settings import Settings
@@ -53,6 +56,7 @@ class Fill:
     final_limit: int
     preemptions: int
     max_waiting: int
+    peak_jobs: int = 0
 
     @property
     def ratio(self) -> float:
@@ -87,6 +91,40 @@ def all_at_once_s(config: PodConfig, served: list[Served]) -> float:
     return engine.run_to_completion()
 
 
+async def run_jobs(gen: Generator, settings: Settings,
+                   jobs: list[Callable[[], Awaitable[GenerationResult]]]) -> tuple[list[GenerationResult], int]:
+    """Run queued jobs as one worker claims them (``service.worker``'s claim loop without the database):
+    ``QGEN_CONCURRENCY`` at once, then one more each time a call or a job ends while ``job_room`` allows.
+    Returns the results in job order and the most jobs that ran at once."""
+    queued = list(range(len(jobs)))
+    results: dict[int, GenerationResult] = {}
+    running: set[asyncio.Task[None]] = set()
+    wake = asyncio.Event()
+    gen.observers.append(lambda _rec: wake.set())
+    peak = 0
+
+    async def one(i: int) -> None:
+        results[i] = await jobs[i]()
+
+    def ended(task: asyncio.Task[None]) -> None:
+        running.discard(task)
+        wake.set()
+
+    while queued or running:
+        wake.clear()
+        room = job_room(len(running), base=settings.concurrency, most=settings.max_jobs,
+                        routes=[(lim.limit, lim.in_flight, lim.waiting) for lim in gen.limiters.values()])
+        for _ in range(min(room, len(queued))):
+            task = asyncio.create_task(one(queued.pop(0)))
+            running.add(task)
+            task.add_done_callback(ended)
+        peak = max(peak, len(running))
+        await wake.wait()
+    for task in running:
+        task.result()
+    return [results[i] for i in range(len(jobs))], peak
+
+
 async def fill(vllm: SimulateProcess, gem: SimulatorServer, pod: int, *, questions: int, time_scale: float,
                settings: Settings, cap: str) -> Fill:
     """One fill by a fresh ``Generator`` against a fresh pod of ``pod`` sequences (reset: new engine, empty
@@ -100,9 +138,9 @@ async def fill(vllm: SimulateProcess, gem: SimulatorServer, pod: int, *, questio
         await vllm.set_knobs(max_num_seqs=pod, time_scale=time_scale)
         gen = Generator(settings, providers)
         t0 = time.perf_counter()
-        results = await asyncio.gather(*(
-            gen.generate(spec, n, plan=plans[i], avoid=[], seed=i) for i, (spec, n) in enumerate(jobs)
-        ))
+        results, peak_jobs = await run_jobs(gen, settings, [
+            functools.partial(gen.generate, spec, n, plan=plans[i], avoid=[], seed=i) for i, (spec, n) in enumerate(jobs)
+        ])
         wall = time.perf_counter() - t0
         stats = await vllm.stats()
     finally:
@@ -121,7 +159,7 @@ async def fill(vllm: SimulateProcess, gem: SimulatorServer, pod: int, *, questio
         timeouts=sum(1 for rec in records if rec.outcome == "timeout"),
         fallbacks=sum(1 for it in items if it.fallback_reason is not None),
         peak_in_flight=lim.max_in_flight, final_limit=lim.limit,
-        preemptions=podstats["preemptions"], max_waiting=podstats["max_waiting"],
+        preemptions=podstats["preemptions"], max_waiting=podstats["max_waiting"], peak_jobs=peak_jobs,
     )
 
 
@@ -130,7 +168,7 @@ def _note(f: Fill) -> str:
             f"all at once {f.all_at_once_s:.0f} s = {f.ratio_all_at_once:.2f}); peak {f.peak_in_flight} in flight, "
             f"limit at the end {f.final_limit}, pod queue up to {f.max_waiting}; "
             f"524/500/timeouts {f.statuses.get(524, 0)}/{f.statuses.get(500, 0)}/{f.timeouts}, "
-            f"{f.fallbacks} fallbacks")
+            f"{f.fallbacks} fallbacks; up to {f.peak_jobs} jobs at once")
 
 
 def time_scale(pod: int, speed: float) -> float:

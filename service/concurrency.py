@@ -12,6 +12,8 @@ Changed for LLM calls, which last seconds to minutes and are few:
   latency up until the pod proxy's 100 s cut-off (524) is what stops it;
 - a **drop** (429, 503, 524, a 500 from an engine that died under load, a timeout) cuts the limit by
   ``backoff_ratio`` at once, as ``AIMDLimit`` does (AIMDLimit.java, ``didDrop``);
+- a wait reported by a call that started above the current limit does not cut again (one reduction per
+  window, TCP's fast recovery);
 - **slow start**: until the first drop or the first call slower than ``tolerance`` times the baseline, the
   limit grows by one per good sample, so it doubles every round trip (TCP's slow start). A 500-question fill
   gives a few dozen samples; Gradient2's fixed queue allowance alone would need hundreds to find a large pod.
@@ -27,6 +29,7 @@ import asyncio
 import contextlib
 import dataclasses
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Literal
@@ -107,12 +110,29 @@ def next_state(state: LimitState, sample: Sample, policy: LimitPolicy) -> LimitS
     if sample.in_flight < state.limit / 2:
         return state  # app-limited: the sample says nothing about more concurrency
     queued = tpot > policy.tolerance * base
+    if queued and sample.in_flight > state.limit:
+        # it started when more were let in than now: the wait it reports was already answered by a cut.
+        # One reduction per window, as TCP's fast recovery (RFC 6582); without it the backlog of an
+        # overshoot cuts the limit far below the pod.
+        return state
     if state.slow_start and not queued:
         return dataclasses.replace(state, limit=policy.clamp(state.limit + 1))
     gradient = max(0.5, min(1.0, policy.tolerance * base / tpot))
     target = state.limit * gradient + policy.queue
     limit = state.limit * (1 - policy.smoothing) + target * policy.smoothing
     return dataclasses.replace(state, limit=policy.clamp(limit), slow_start=False)
+
+
+def job_room(running: int, *, base: int, most: int, routes: Sequence[tuple[int, int, int]]) -> int:
+    """How many more jobs a worker may claim now, given each route's (limit, calls in flight, calls waiting).
+
+    Up to ``base`` (QGEN_CONCURRENCY) always; beyond it one job at a time, while every route's limit has room
+    (fewer calls in flight than the limit and none waiting for it), up to ``most`` (QGEN_MAX_JOBS). A job's
+    route is not known before it is claimed, so one full route stops it: a job claimed there would only wait.
+    """
+    if running < base or running >= most:
+        return max(0, min(base, most) - running)
+    return 1 if all(waiting == 0 and in_flight < limit for limit, in_flight, waiting in routes) else 0
 
 
 def whole(limit: float) -> int:
@@ -150,6 +170,11 @@ class AdaptiveLimiter:
     @property
     def limit(self) -> int:
         return whole(self.state.limit)
+
+    @property
+    def waiting(self) -> int:
+        """Calls queued for room."""
+        return len(self._waiters)
 
     def record(self, sample: Sample) -> None:
         self.state = next_state(self.state, sample, self.policy)

@@ -27,7 +27,7 @@ import asyncpg
 
 from . import bank, batch, diversity, queue, topic
 from .embedding import Embedder
-from .errors import JobCancelled, LeaseLost, first_line
+from .errors import JobCancelled, JobRetry, LeaseLost, first_line
 from .generation import Generator
 from .managed import CallRecord
 from .metrics import WorkerMetrics
@@ -41,6 +41,9 @@ from .verify import Verifier
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+# Candidates a job holds while it waits for its verifier (QGEN_VERIFY_UNAVAILABLE=wait), for its next attempt in
+# this worker: at most this many jobs' worth (the oldest go first; another worker's attempt generates anew).
+HELD_JOBS = 256
 
 class DbRunner(Protocol):
     async def __call__(self, fn: Callable[[asyncpg.Connection], Awaitable[T]], attempts: int = 8) -> T: ...
@@ -61,6 +64,8 @@ class JobContext:
     db: DbRunner  # runs fn on a pooled connection, retrying lost connections (writes re-check the lease)
     check: Callable[[], None]  # raises LeaseLost / JobCancelled as the heartbeat last saw them
     topics: topic.Screen | None = None  # the on-topic check (service/topic.py); None: off
+    # job id -> candidates an attempt that waited for its verifier kept for the next (the worker's, shared)
+    held: dict[int, list[bank.Candidate]] = field(default_factory=dict)
 
 
 async def run(ctx: JobContext) -> Tally:
@@ -69,7 +74,8 @@ async def run(ctx: JobContext) -> Tally:
     filled, avoid = await ctx.db(lambda c: _start(c, ctx))
     free = [slot for slot in job.slots if slot not in filled]
     tally = Tally()
-    spares: list[bank.Candidate] = []
+    # what an earlier attempt of this job held when its verifier was down: judged and verified again, not regenerated
+    spares: list[bank.Candidate] = ctx.held.pop(job.id, [])
     lost_texts: list[str] = []  # refused and disputed items: the prompt asks for something else
     reasons: list[str] = []  # what the generator could not do
     verifiers: set[str] = set()  # 'provider/model' of each model that re-solved this job's items
@@ -88,13 +94,14 @@ async def run(ctx: JobContext) -> Tally:
         chosen: list[bank.Candidate] = []
         refused: list[bank.Verdict] = []
         disputes: list[tuple[bank.Candidate, str]] = []
+        down: str | None = None  # why the verifier could not check some of them (QGEN_VERIFY_UNAVAILABLE=wait)
         try:
             new = await _generate(ctx, ask, seed, round_no, free, [*lost_texts[-10:], *_texts(spares), *avoid],
                                   tally, reasons, records) if ask else []
             new, off_topic = await _on_topic(ctx, new)
             pool = [*spares, *new]
             if ctx.verifier.enabled and pool:
-                chosen, refused, disputes, spares = await _gate(ctx, pool, need, seed, records)
+                chosen, refused, disputes, spares, down = await _gate(ctx, pool, need, seed, records)
             else:
                 chosen, spares = pool, []
             refused = [*off_topic, *refused]
@@ -114,7 +121,7 @@ async def run(ctx: JobContext) -> Tally:
                       if c.verification_method in ("cross", "self_consistency")}
         warnings = ctx.verifier.warnings(verifiers)
         # a verifier that disputes most keys: more candidates would only be disputed (and paid for)
-        last_round = last_round or ctx.verifier.hopeless(verifiers)
+        last_round = (last_round or ctx.verifier.hopeless(verifiers)) and down is None  # waiting ends no job
         why_short = functools.partial(_why_short, job, round_no, list(reasons), tally, warnings)
         try:
             verdicts = await ctx.db(
@@ -139,6 +146,10 @@ async def run(ctx: JobContext) -> Tally:
             "job %s round %s: %s stored, %s refused so far, %s spare, %s missing",
             job.id, round_no, len(accepted), tally.lost, len(spares), len(free),
         )
+        if free and down is not None:
+            # store what passed (above), hold the rest for the next attempt, which re-verifies it
+            _hold(ctx, spares)
+            raise JobRetry(f"verifier unavailable ({down}); waiting under QGEN_VERIFY_UNAVAILABLE=wait")
         if not free or last_round:
             tally.discarded = len(spares)
             return tally
@@ -161,6 +172,12 @@ async def _on_topic(ctx: JobContext, cands: list[bank.Candidate]) -> tuple[list[
 async def _start(conn: asyncpg.Connection, ctx: JobContext) -> tuple[set[int], list[str]]:
     filled = await queue.filled_slots(conn, ctx.job)
     return set(filled), await bank.avoid_list(conn, ctx.job.spec, ctx.settings)
+
+
+def _hold(ctx: JobContext, cands: list[bank.Candidate]) -> None:
+    ctx.held[ctx.job.id] = cands
+    while len(ctx.held) > HELD_JOBS:
+        ctx.held.pop(next(iter(ctx.held)))
 
 
 def _texts(cands: list[bank.Candidate]) -> list[str]:
@@ -207,27 +224,37 @@ async def _generate(
 
 async def _gate(
     ctx: JobContext, pool: list[bank.Candidate], need: int, seed: int, records: list[CallRecord]
-) -> tuple[list[bank.Candidate], list[bank.Verdict], list[tuple[bank.Candidate, str]], list[bank.Candidate]]:
+) -> tuple[list[bank.Candidate], list[bank.Verdict], list[tuple[bank.Candidate, str]], list[bank.Candidate],
+           str | None]:
     """The answer-key gate, outside any transaction or lock: verify only what the bank would store, in
     waves, until ``need`` passed or nothing is left to verify.
 
     Returns the candidates to store (disputed ones only under QGEN_STORE_DISPUTED), the dry run's refusals
     (recorded as they were judged: a copy of a disputed item stays refused, never stored unverified in its
-    place), the disputes with their reasons, and the spares: accepted by the dry run, not yet verified.
+    place), the disputes with their reasons, the spares (accepted by the dry run, not yet verified) and, under
+    QGEN_VERIFY_UNAVAILABLE=wait, why the verifier could not check some: those go back to the spares,
+    first, and no more waves are sent to a verifier that is down.
     """
     s = ctx.settings
+    wait = s.verify_unavailable == "wait"
+    down: str | None = None
+    held: list[bank.Candidate] = []
     preview = await ctx.db(lambda c: bank.store(c, pool, settings=s, dry_run=True))
     refused = [v for v in preview if not v.accepted]
     waiting = [v.candidate for v in preview if v.accepted]
     keep: list[bank.Candidate] = []
     disputes: list[tuple[bank.Candidate, str]] = []
-    while waiting and len(keep) < need:
+    while waiting and len(keep) < need and down is None:
         wave, waiting = waiting[: need - len(keep)], waiting[need - len(keep) :]
         checks = await ctx.verifier.check(
             wave, subject=ctx.job.spec.subject, seed=seed, records=records
         )
         seed += len(wave)
         for cand, check in zip(wave, checks, strict=True):
+            if wait and check.unavailable:
+                held.append(cand)
+                down = down or check.reason or "no answer"
+                continue
             cand = dataclasses.replace(
                 cand,
                 verification=check.verification,
@@ -243,7 +270,7 @@ async def _gate(
             keep.append(cand)
     if disputes:
         log.info("job %s: %s candidate(s) disputed by the answer-key gate", ctx.job.id, len(disputes))
-    return keep, refused, disputes, waiting
+    return keep, refused, disputes, [*held, *waiting], down
 
 
 def _why_short(job: Job, rounds: int, reasons: list[str], tally: Tally, warnings: list[str],

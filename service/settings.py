@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     # vLLM's default max_num_seqs for its OpenAI server (below 70 GB and on A100s, vllm/engine/arg_utils.py),
     # so more calls in flight than this could only wait in the server's queue
     runpod_max_concurrency: int = Field(256, ge=1, validation_alias=_env("RUNPOD_MAX_CONCURRENCY"))
+    # questions per generation call at most (fewer when the window is smaller). Small calls on purpose: a
+    # pod fills a request only when it has more calls than seats (the longest call ends the fill: calls of 7
+    # on a pod of 128 sequences reach 0.67 of its full-batch speed, calls of 2 reach 0.94, BENCHMARKS.md), a
+    # short call is far from the proxy's 100 s, and the prompt they repeat is a byte-identical prefix that
+    # vLLM's prefix cache does not compute again; a pod is paid by the hour, not by the prompt token
+    runpod_max_questions_per_call: int = Field(2, ge=1, validation_alias=_env("RUNPOD_MAX_QUESTIONS_PER_CALL"))
     # the whole call, polling included; a pod's proxy cuts requests at 100 s (HTTP 524)
     runpod_timeout_s: float = Field(90.0, gt=0, validation_alias=_env("RUNPOD_TIMEOUT_S"))
     # serverless: how long a call waits for a worker (a job IN_QUEUE, or /health before the OpenAI route)
@@ -115,6 +121,9 @@ class Settings(BaseSettings):
 
     # --- worker and queue ----------------------------------------------------------------
     concurrency: int = Field(4, ge=1, le=256, validation_alias=_env("QGEN_CONCURRENCY"))
+    # beyond QGEN_CONCURRENCY a worker claims one more job at a time while every provider's adaptive limit has
+    # room (no call waiting), up to this many: a big pod is filled by one worker (service/concurrency.py job_room)
+    max_jobs: int = Field(64, ge=1, le=1024, validation_alias=_env("QGEN_MAX_JOBS"))
     poll_interval_s: float = Field(2.0, gt=0, validation_alias=_env("QGEN_POLL_INTERVAL_S"))
     lease_s: float = Field(30.0, gt=0, validation_alias=_env("QGEN_LEASE_S"))
     # a job's attempts are not a setting here: qgen_settings.max_attempts, copied to each job as it is split

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from .answers import Verification, cheap_problems, consensus
-from .errors import JobRetry, ProviderError
+from .errors import ProviderError
 from .generation import Generator
 from .managed import CallLog, CallRecord
 from .providers.base import ProviderCall, ProviderReply
@@ -172,16 +172,10 @@ class Verifier:
     async def check(
         self, items: Sequence[Solvable], *, subject: str | None, seed: int, records: list[CallRecord]
     ) -> list[Check]:
-        """One ``Check`` per item, cheap checks first; blind solves run concurrently.
-
-        Raises ``JobRetry`` when a verifier is unavailable and the policy is to wait.
-        """
+        """One ``Check`` per item, cheap checks first; blind solves run concurrently. A verifier that could not
+        answer gives ``unavailable`` checks; the caller applies QGEN_VERIFY_UNAVAILABLE (service/pipeline.py)."""
         result = CallLog(records=records)
         checks = await asyncio.gather(*(self._one(it, subject, seed + i, result) for i, it in enumerate(items)))
-        if self.settings.verify_unavailable == "wait":
-            down = [c.reason for c in checks if c.unavailable]
-            if down:
-                raise JobRetry(f"verifier unavailable ({down[0]}); waiting under QGEN_VERIFY_UNAVAILABLE=wait")
         return list(checks)
 
     async def _one(self, item: Solvable, subject: str | None, seed: int, result: CallLog) -> Check:

@@ -17,7 +17,8 @@ from typing import TypeVar
 
 import asyncpg
 
-from . import __version__, batch, catalogue, db, logs, metrics, migrations, pipeline, queue, topic
+from . import __version__, bank, batch, catalogue, db, logs, metrics, migrations, pipeline, queue, topic
+from .concurrency import job_room
 from .db import CONNECTION_ERRORS, CONNECTION_OR_TIMEOUT
 from .embedding import Embedder, check_dimension
 from .errors import BatchPending, DatabaseError, JobCancelled, JobRetry, LeaseLost, QgenError, first_line
@@ -60,7 +61,8 @@ def new_worker_id() -> str:
 
 
 class Worker:
-    """One worker process: up to ``settings.concurrency`` jobs at once, sharing one generator and embedder."""
+    """One worker process: ``settings.concurrency`` jobs at once, more (up to ``settings.max_jobs``) while the
+    providers' adaptive limits have room, sharing one generator and embedder."""
 
     def __init__(
         self,
@@ -83,12 +85,17 @@ class Worker:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._tasks: dict[asyncio.Task[None], JobState] = {}
+        self._more_queued = False  # the last claim got all it asked for: more jobs may be queued
+        # candidates a job held when its verifier was down, for its next attempt here (pipeline.run)
+        self._held: dict[int, list[bank.Candidate]] = {}
         self._pool: asyncpg.Pool | None = None
         self._listener: asyncpg.Connection | None = None
         self.routes = RouteWatch(generator)
         self.metrics = metrics.WorkerMetrics(in_flight=lambda: len(self._tasks), prices=self.prices)
         if generator is not None:  # queue-only workers (benchmarks, migration checks) generate nothing
             generator.observers += [self.metrics.on_call, logs.log_call, self.routes.note_call]
+            for limiter in generator.limiters.values():
+                limiter.listeners.append(self._limits_moved)
 
     # ------------------------------------------------------------------ lifecycle
     def stop(self) -> None:
@@ -166,6 +173,20 @@ class Worker:
                 log.warning("worker heartbeat failed (%s)", _one_line(e))
             await asyncio.sleep(self._beat_interval())
 
+    # ------------------------------------------------------------------ claiming beyond QGEN_CONCURRENCY
+    def _limits_moved(self) -> None:
+        """A limiter listener: with jobs still queued and room in the limits, claim one more now."""
+        if self._more_queued and len(self._tasks) >= self.settings.concurrency and self._job_room():
+            self._wake.set()
+
+    def _job_room(self) -> int:
+        """Jobs to claim now (``concurrency.job_room`` over this worker's provider limits)."""
+        limiters = self.generator.limiters.values() if self.generator is not None else ()
+        return job_room(
+            len(self._tasks), base=self.settings.concurrency, most=self.settings.max_jobs,
+            routes=[(lim.limit, lim.in_flight, lim.waiting) for lim in limiters],
+        )
+
     # ------------------------------------------------------------------ wake-ups
     async def _listen_loop(self) -> None:
         """Keep one LISTEN connection alive (reconnecting with backoff); notifications wake the claimer."""
@@ -219,7 +240,7 @@ class Worker:
         last_sweep = 0.0
         loop = asyncio.get_running_loop()
         while not self._stopping.is_set():
-            free = self.settings.concurrency - len(self._tasks)
+            free = self._job_room()
             claimed: list[Job] = []
             try:
                 if loop.time() - last_sweep >= self.settings.poll_interval_s:
@@ -241,8 +262,12 @@ class Worker:
                 continue
             for job in claimed:
                 self._start(job)
-            if claimed and len(claimed) == free:
-                continue  # there may be more; come back once a running job ends
+            if free > 0:
+                self._more_queued = len(claimed) == free
+            if claimed and len(claimed) == free and len(self._tasks) < self.settings.concurrency:
+                continue  # there may be more; come back once a slot frees up
+            # beyond QGEN_CONCURRENCY: the next job only once a call has ended (``_note_call``), so that the
+            # limits have seen this one's calls
             if drain and not self._tasks and not claimed and await self._nothing_left():
                 log.info("drain: no queued or running jobs remain")
                 return
@@ -385,6 +410,7 @@ class Worker:
             db=self._db_retry,
             check=functools.partial(self._check, state),
             topics=self.topics,
+            held=self._held,
         )
 
     async def _process(self, state: JobState) -> None:

@@ -13,6 +13,7 @@ from service.concurrency import (
     LimitState,
     Sample,
     initial_state,
+    job_room,
     next_state,
     signal_of,
     whole,
@@ -50,6 +51,16 @@ def test_a_call_that_waited_in_the_queue_ends_slow_start_and_lowers_the_limit() 
     for _ in range(60):
         queued = next_state(queued, ok(queued.limit, tpot=TPOT * 3), POLICY)
     assert 12 <= whole(queued.limit) <= 15
+
+
+def test_a_wait_from_a_call_started_above_the_limit_cuts_no_further() -> None:
+    state = LimitState(limit=100, baseline=TPOT, slow_start=False)
+    cut = next_state(state, ok(100, tpot=TPOT * 3), POLICY)
+    assert cut.limit < 100
+    # the calls admitted before the cut report the same wait: already answered
+    assert next_state(cut, ok(cut.limit, tpot=TPOT * 3, in_flight=100), POLICY).limit == cut.limit
+    # one that started within the new limit still says the queue is too long
+    assert next_state(cut, ok(cut.limit, tpot=TPOT * 3, in_flight=whole(cut.limit)), POLICY).limit < cut.limit
 
 
 def test_after_slow_start_flat_latency_grows_the_limit_by_the_smoothed_queue_allowance() -> None:
@@ -217,3 +228,14 @@ def test_the_limit_is_a_gauge_per_provider() -> None:
     text = m.render().decode()
     assert 'qgen_provider_concurrency_limit{provider="runpod"} 33.0' in text
     assert 'qgen_provider_concurrency_limit{provider="gemini"} 8.0' in text
+
+
+def test_a_worker_fills_its_job_slots_then_claims_one_more_only_while_every_limit_has_room() -> None:
+    room, full, queued = (32, 10, 0), (32, 32, 0), (32, 31, 3)  # (limit, in flight, waiting)
+    assert job_room(0, base=4, most=64, routes=[full]) == 4  # QGEN_CONCURRENCY whatever the limits say
+    assert job_room(3, base=4, most=64, routes=[full]) == 1
+    assert job_room(4, base=4, most=64, routes=[room, room]) == 1
+    assert job_room(4, base=4, most=64, routes=[room, full]) == 0  # one full route: a new job might only wait
+    assert job_room(4, base=4, most=64, routes=[queued]) == 0  # calls already wait for room
+    assert job_room(64, base=4, most=64, routes=[room]) == 0  # QGEN_MAX_JOBS
+    assert job_room(0, base=4, most=2, routes=[room]) == 2  # QGEN_MAX_JOBS below QGEN_CONCURRENCY wins

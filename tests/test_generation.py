@@ -55,6 +55,8 @@ def settings(**kw: Any) -> Settings:
         "backoff_base_s": 0.01,
         "backoff_max_s": 5.0,
         "breaker_failures": 50,
+        # these tests are about calls sized to the window; the default cap of 2 is tested on its own below
+        "runpod_max_questions_per_call": 10,
     }
     return Settings(**{**base, **kw})
 
@@ -115,6 +117,15 @@ async def test_fifty_questions_become_several_context_sized_calls() -> None:
     for req in rp.stats.requests:
         body = req.get("body", req)
         assert body["max_tokens"] < s.runpod_context_tokens
+
+
+async def test_by_default_a_pod_gets_calls_of_two_questions() -> None:
+    s = settings(runpod_max_questions_per_call=Settings().runpod_max_questions_per_call)
+    async with rig(s) as (g, rp, _):
+        r = await gen(g, 10)
+    assert len(r.items) == 10 and rp.stats.calls == r.calls == 5
+    blocks = [parse_request_block(req["messages"][-1]["content"]) for req in rp.stats.requests]
+    assert len(blocks) == 5 and all(b is not None and b["count"] == 2 for b in blocks)
 
 
 @pytest.mark.parametrize(

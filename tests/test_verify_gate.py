@@ -124,6 +124,37 @@ async def test_wait_policy_retries_the_job_until_the_verifier_is_back(
     assert {x["verification"] for x in await stored(conn, [r["id"]])} == {"verified"}
 
 
+async def test_wait_policy_verifies_what_it_holds_instead_of_regenerating(
+    settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
+) -> None:
+    """While the verifier is down, each attempt of the job keeps its candidates for the next one, which verifies
+    them again: about 10 items are generated for 10 slots, not 10 per attempt."""
+    await conn.execute("update qgen_settings set value = '50' where key = 'max_attempts'")
+    async with simulators(Knobs(), Knobs(error_rate=1.0, error_status=503)) as (vllm, gem):
+        s = with_simulators(settings, vllm, gem, call_attempts=1, verify_unavailable="wait")
+        async with running_worker(s, db_dsn, embedder):
+            r = await insert_request(conn, subject="Mathematics", topic="Limits", count=10)
+            attempts = 0
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and attempts < 4:
+                attempts = await conn.fetchval("select max(attempts) from qgen_jobs where request_id = $1", r["id"])
+                await asyncio.sleep(0.05)
+            assert attempts >= 4, "the job must have been retried while the verifier was down"
+            assert await conn.fetchval("select count(*) from questions where request_id = $1", r["id"]) == 0
+            gem.knobs.error_rate = 0.0
+            done = await wait_terminal(conn, r["id"], timeout=90)
+        generated = vllm.stats.items_returned
+    assert (done["status"], done["produced"]) == ("succeeded", 10), done["error"]
+    assert {x["verification"] for x in await stored(conn, [r["id"]])} == {"verified"}
+    # regenerating on every attempt would have asked for 10 items at least four times; refused near-duplicates
+    # may cost a top-up of a few
+    assert 10 <= generated < 20, generated
+    failed = await conn.fetchval(
+        "select count(*) from provider_calls where request_id = $1 and purpose = 'verify' and outcome <> 'ok'", r["id"]
+    )
+    assert failed >= 3, "every attempt asked the verifier again"
+
+
 async def test_store_disputed_keeps_them_marked_and_linked(
     settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
 ) -> None:

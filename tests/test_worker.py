@@ -93,11 +93,35 @@ async def test_drain_exits_when_work_is_done_and_splits_big_requests(
     await assert_bank_consistent(conn)
 
 
+async def test_a_worker_runs_more_jobs_than_its_concurrency_while_the_pod_has_room(
+    settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
+) -> None:
+    """QGEN_CONCURRENCY=1, a request of 4 jobs, a pod whose calls take a while: while the adaptive limit has
+    room, each call that ends lets the worker claim one more job, so calls of several jobs overlap."""
+    async with simulators(runpod=Knobs(latency_s=0.5)) as (vllm, gem):
+        s = with_simulators(settings, vllm, gem, concurrency=1, max_jobs=4)
+        async with running_worker(s, db_dsn, embedder):
+            r = await insert_request(conn, subject="Mathematics", topic="Sequences", count=40)
+            most = 0
+            for _ in range(6000):  # until the request ends (wait_terminal below fails it if it never does)
+                if await conn.fetchval("select status from question_requests where id = $1", r["id"]) not in (
+                    "queued", "running"
+                ):
+                    break
+                running = "select count(*) from qgen_jobs where request_id = $1 and status = 'running'"
+                most = max(most, await conn.fetchval(running, r["id"]))
+                await asyncio.sleep(0.02)
+            done = await wait_terminal(conn, r["id"], timeout=120)
+    assert (done["status"], done["produced"]) == ("succeeded", 40), done["error"]
+    assert most > 1, "a second job was claimed while the first ran"
+    await assert_bank_consistent(conn)
+
+
 async def test_cancel_stops_generation(
     settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
 ) -> None:
     async with simulators(runpod=Knobs(latency_s=0.4)) as (vllm, gem):
-        s = with_simulators(settings, vllm, gem, concurrency=1, lease_s=1.0)
+        s = with_simulators(settings, vllm, gem, concurrency=1, max_jobs=1, lease_s=1.0)  # one job at a time
         async with running_worker(s, db_dsn, embedder):
             r = await insert_request(conn, subject="Mathematics", topic="Sequences", count=40)
             while await conn.fetchval("select produced from question_requests where id=$1", r["id"]) == 0:

@@ -71,6 +71,7 @@ def profile_from(settings: Settings) -> ProviderProfile:
         window="shared",
         stop_token_ids=tuple(settings.runpod_stop_token_ids),
         seed_range=SEED_RANGE,
+        max_questions_per_call=settings.runpod_max_questions_per_call,
     )
 
 
