@@ -5,8 +5,8 @@ batching up to ``max_num_seqs``, a step that slows as the batch grows, vLLM's qu
 proxy's 524 at 100 s), sized 8, 32 and 128 sequences, its clock running ``1 / TIME_SCALE`` times as fast as
 the wall clock. What is measured: one ``Generator`` with default settings and the real RunPod adapter
 (httpx, the OpenAI route) filling 500 questions given as the 50 jobs of 10 a request is split into, claimed
-as one worker process claims them (``run_jobs``: ``QGEN_CONCURRENCY`` jobs, then one more each time a call
-ends while ``concurrency.job_room`` sees room in the limits; the database, embedding and gate are left out,
+as one worker process claims them (``run_jobs``: ``QGEN_CONCURRENCY`` jobs, then one more each time the
+limits move while ``concurrency.job_room`` sees room in them; the database, embedding and gate are left out,
 so the figure is the generation's): the adaptive limit decides how many calls are in flight.
 
 The pod's ideal is the brief's: the time the same pod takes for the same tokens at full batch, i.e. every
@@ -94,13 +94,15 @@ def all_at_once_s(config: PodConfig, served: list[Served]) -> float:
 async def run_jobs(gen: Generator, settings: Settings,
                    jobs: list[Callable[[], Awaitable[GenerationResult]]]) -> tuple[list[GenerationResult], int]:
     """Run queued jobs as one worker claims them (``service.worker``'s claim loop without the database):
-    ``QGEN_CONCURRENCY`` at once, then one more each time a call or a job ends while ``job_room`` allows.
+    ``QGEN_CONCURRENCY`` at once, then one more each time the limits move (a call admitted, queued or ended)
+    or a job ends, while ``job_room`` allows.
     Returns the results in job order and the most jobs that ran at once."""
     queued = list(range(len(jobs)))
     results: dict[int, GenerationResult] = {}
     running: set[asyncio.Task[None]] = set()
     wake = asyncio.Event()
-    gen.observers.append(lambda _rec: wake.set())
+    for limiter in gen.limiters.values():
+        limiter.listeners.append(wake.set)
     peak = 0
 
     async def one(i: int) -> None:

@@ -14,6 +14,9 @@ Changed for LLM calls, which last seconds to minutes and are few:
   ``backoff_ratio`` at once, as ``AIMDLimit`` does (AIMDLimit.java, ``didDrop``);
 - a wait reported by a call that started above the current limit does not cut again (one reduction per
   window, TCP's fast recovery);
+- the server's own gauges, when it has them (vLLM's ``/metrics``: requests running and waiting), speed up
+  slow start: a queue there ends it at once, no queue while the limit is full doubles the limit without
+  waiting for a call to end (``next_state_load``);
 - **slow start**: until the first drop or the first call slower than ``tolerance`` times the baseline, the
   limit grows by one per good sample, so it doubles every round trip (TCP's slow start). A 500-question fill
   gives a few dozen samples; Gradient2's fixed queue allowance alone would need hundreds to find a large pod.
@@ -29,7 +32,7 @@ import asyncio
 import contextlib
 import dataclasses
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Literal
@@ -65,6 +68,7 @@ class LimitState:
     slow_start: bool = True
     samples: int = 0
     drops: int = 0
+    server_running: int = -1  # requests the server ran at its last load report (-1: none yet)
 
 
 @dataclass(frozen=True)
@@ -123,10 +127,39 @@ def next_state(state: LimitState, sample: Sample, policy: LimitPolicy) -> LimitS
     return dataclasses.replace(state, limit=policy.clamp(limit), slow_start=False)
 
 
+@dataclass(frozen=True)
+class Load:
+    """What the server says of its own scheduler (vLLM's ``/metrics``): requests running and waiting."""
+
+    running: int
+    waiting: int
+
+
+def next_state_load(state: LimitState, load: Load, in_flight: int, policy: LimitPolicy) -> LimitState:
+    """The limit after the server reported its load while ``in_flight`` of our calls ran (pure). It speeds up
+    slow start only, which otherwise learns once a call ends. A queue that does not drain into more running
+    requests (two reports in a row: requests also wait a few engine steps for their prefill's token budget)
+    ends it at ``tolerance`` times the requests running, where calls wait about one call's time and the
+    latency rule settles too; no queue while we fill the limit doubles it at once. After slow start the
+    latency rule alone decides."""
+    if not state.slow_start:
+        return state
+    before, state = state.server_running, dataclasses.replace(state, server_running=load.running)
+    if load.waiting > 0:
+        if 0 <= before and load.running <= before:  # full: the queue is not moving into free seats
+            ceiling = policy.tolerance * max(load.running, 1)
+            return dataclasses.replace(state, limit=policy.clamp(min(state.limit, ceiling)), slow_start=False)
+        return state  # admitted over the next steps, or not: the next report tells
+    if in_flight >= whole(state.limit):
+        return dataclasses.replace(state, limit=policy.clamp(state.limit * 2))
+    return state
+
+
 def job_room(running: int, *, base: int, most: int, routes: Sequence[tuple[int, int, int]]) -> int:
     """How many more jobs a worker may claim now, given each route's (limit, calls in flight, calls waiting).
 
-    Up to ``base`` (QGEN_CONCURRENCY) always; beyond it one job at a time, while every route's limit has room
+    Up to ``base`` (QGEN_CONCURRENCY) always; beyond it one job at a time (the next once this one's calls
+    reach the limits, whose listeners wake the claimer), while every route's limit has room
     (fewer calls in flight than the limit and none waiting for it), up to ``most`` (QGEN_MAX_JOBS). A job's
     route is not known before it is claimed, so one full route stops it: a job claimed there would only wait.
     """
@@ -166,6 +199,9 @@ class AdaptiveLimiter:
         self.in_flight = 0
         self.max_in_flight = 0
         self._waiters: deque[asyncio.Future[None]] = deque()
+        # called whenever a call is admitted or queued, leaves, or moves the limit (a worker's claim loop
+        # listens: room in the limits is room for another job); cheap and non-blocking
+        self.listeners: list[Callable[[], None]] = []
 
     @property
     def limit(self) -> int:
@@ -180,10 +216,16 @@ class AdaptiveLimiter:
         self.state = next_state(self.state, sample, self.policy)
         self._wake()
 
+    def record_load(self, load: Load) -> None:
+        """The server's own report of its queue (``next_state_load``)."""
+        self.state = next_state_load(self.state, load, self.in_flight, self.policy)
+        self._wake()
+
     async def __aenter__(self) -> Seat:
         if self.in_flight >= self.limit or self._waiters:
             fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             self._waiters.append(fut)
+            self._changed()
             try:
                 await fut
             except BaseException:
@@ -195,6 +237,7 @@ class AdaptiveLimiter:
                 raise
         else:
             self.in_flight += 1
+            self._changed()
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         return Seat(self, self.in_flight)
 
@@ -214,3 +257,8 @@ class AdaptiveLimiter:
             if not fut.done():
                 self.in_flight += 1
                 fut.set_result(None)
+        self._changed()
+
+    def _changed(self) -> None:
+        for listener in self.listeners:
+            listener()

@@ -10,7 +10,9 @@ One logical call (``run``) is: breaker check, a seat from the limiter, one attem
 ``parse`` of the reply; retried per ``resilience.retry_decision`` (backoff, Retry-After) with a new seed
 each time (the same prompt and seed would repeat a bad answer) and, after ``out_of_tokens``, more room
 (``ProviderProfile.more_room``). Every attempt becomes a ``CallRecord`` (with the call's purpose) for the
-caller's ``CallLog`` and for every observer. Generation and the verifier have separate breakers: failing
+caller's ``CallLog`` and for every observer. While the limit is in slow start, a provider with a ``load``
+method (a vLLM pod's ``/metrics``) is read every ``LOAD_POLL_S`` so that the limit finds a big pod before
+the first call ends (``concurrency.next_state_load``). Generation and the verifier have separate breakers: failing
 blind solves (another model, its own quota) must not stop the provider's generation, nor the reverse.
 """
 
@@ -25,7 +27,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from .concurrency import AdaptiveLimiter, LimitPolicy, signal_of
+from .concurrency import AdaptiveLimiter, LimitPolicy, Load, signal_of
 from .errors import CircuitOpenError, ProviderError
 from .providers.base import Provider, ProviderCall, ProviderCheck, ProviderProfile, ProviderReply, Purpose
 from .resilience import BREAKER_KINDS, CircuitBreaker, retry_decision
@@ -33,6 +35,9 @@ from .settings import Settings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# seconds between reads of a server's load gauges during slow start: a call lasts seconds, so the limit
+# doubles several times before the first call could tell it anything
+LOAD_POLL_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,9 @@ class ManagedProvider:
         self.limiter = AdaptiveLimiter(LimitPolicy(ceiling=wrapped.profile.max_concurrency))
         # called with every CallRecord, from every job (metrics); keep them cheap and non-blocking
         self.observers: list[CallObserver] = observers if observers is not None else []
+        # the server's own load gauges, read while the limit is in slow start (None: it has none)
+        self._load: Callable[[], Awaitable[Load | None]] | None = getattr(wrapped, "load", None)
+        self._load_task: asyncio.Task[None] | None = None
 
     # --- the Provider contract ----------------------------------------------------------------------
     @property
@@ -117,6 +125,8 @@ class ManagedProvider:
         return await self.wrapped.check(model)
 
     async def aclose(self) -> None:
+        if self._load_task is not None:
+            self._load_task.cancel()
         await self.wrapped.aclose()
 
     # --- the runtime --------------------------------------------------------------------------------
@@ -162,6 +172,8 @@ class ManagedProvider:
         breaker = self.breaker(call.purpose)
         if breaker.retry_in(self.clock()) > 0:  # open: fail fast instead of queueing on the limiter
             raise CircuitOpenError(self.name, breaker.retry_in(self.clock()))
+        if self._load is not None and self._load_task is None and self.limiter.state.slow_start:
+            self._load_task = asyncio.create_task(self._watch_load(self._load))
         async with self.limiter as seat:
             # checked inside the limiter: a queued call must see the breaker as it is now
             if not breaker.allow(self.clock()):
@@ -196,6 +208,23 @@ class ManagedProvider:
             raise
         self._record(spent, call, "ok", started, reply)
         return value
+
+    async def _watch_load(self, load: Callable[[], Awaitable[Load | None]]) -> None:
+        """While calls run and the limit is in slow start, read the server's gauges every ``LOAD_POLL_S``."""
+        try:
+            while self.limiter.state.slow_start and (self.limiter.in_flight or self.limiter.waiting):
+                await asyncio.sleep(LOAD_POLL_S)
+                try:
+                    got = await load()
+                except Exception:  # the gauges are a hint: never let them fail a call (a closed client)
+                    log.debug("%s: load gauges unavailable", self.name, exc_info=True)
+                    got = None
+                if got is None:  # no gauges here: the limit learns from finished calls alone
+                    self._load = None
+                    return
+                self.limiter.record_load(got)
+        finally:
+            self._load_task = None
 
     def _new_breaker(self) -> CircuitBreaker:
         return CircuitBreaker(self.settings.breaker_failures, self.settings.breaker_cooldown_s)

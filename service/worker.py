@@ -266,8 +266,8 @@ class Worker:
                 self._more_queued = len(claimed) == free
             if claimed and len(claimed) == free and len(self._tasks) < self.settings.concurrency:
                 continue  # there may be more; come back once a slot frees up
-            # beyond QGEN_CONCURRENCY: the next job only once a call has ended (``_note_call``), so that the
-            # limits have seen this one's calls
+            # beyond QGEN_CONCURRENCY: the next job once the limits have moved (``_limits_moved``: this one's
+            # calls reached them, or a call ended), so that the room they show counts this job's calls
             if drain and not self._tasks and not claimed and await self._nothing_left():
                 log.info("drain: no queued or running jobs remain")
                 return

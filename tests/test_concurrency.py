@@ -11,10 +11,12 @@ from service.concurrency import (
     AdaptiveLimiter,
     LimitPolicy,
     LimitState,
+    Load,
     Sample,
     initial_state,
     job_room,
     next_state,
+    next_state_load,
     signal_of,
     whole,
 )
@@ -239,3 +241,26 @@ def test_a_worker_fills_its_job_slots_then_claims_one_more_only_while_every_limi
     assert job_room(4, base=4, most=64, routes=[queued]) == 0  # calls already wait for room
     assert job_room(64, base=4, most=64, routes=[room]) == 0  # QGEN_MAX_JOBS
     assert job_room(0, base=4, most=2, routes=[room]) == 2  # QGEN_MAX_JOBS below QGEN_CONCURRENCY wins
+
+
+def test_the_server_s_gauges_double_the_limit_while_it_has_free_seats() -> None:
+    state = initial_state(POLICY)  # 32
+    assert next_state_load(state, Load(running=32, waiting=0), 32, POLICY).limit == 64
+    # our calls do not fill the limit: the gauges say nothing about more
+    assert next_state_load(state, Load(running=20, waiting=0), 20, POLICY).limit == 32
+
+
+def test_a_queue_that_does_not_drain_ends_slow_start_at_twice_the_running_requests() -> None:
+    state = initial_state(POLICY)  # 32 sent to a pod of 8
+    first = next_state_load(state, Load(running=8, waiting=24), 32, POLICY)
+    assert first.limit == 32 and first.slow_start  # maybe only waiting for the prefill budget: wait and see
+    full = next_state_load(first, Load(running=8, waiting=24), 32, POLICY)
+    assert full.limit == 16 and not full.slow_start
+    # after slow start the latency rule alone moves the limit
+    assert next_state_load(full, Load(running=8, waiting=0), 16, POLICY) == full
+
+
+def test_requests_waiting_only_for_their_prefill_do_not_end_slow_start() -> None:
+    state = next_state_load(initial_state(POLICY), Load(running=58, waiting=6), 64, POLICY)
+    growing = next_state_load(state, Load(running=64, waiting=2), 64, POLICY)  # the queue drains into seats
+    assert growing.slow_start and growing.limit == state.limit

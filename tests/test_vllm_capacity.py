@@ -9,6 +9,8 @@ import json
 import httpx
 import pytest
 
+from service.providers.runpod import RunPodProvider, parse_load
+from service.settings import Settings
 from simulators.knobs import Knobs
 from simulators.server import SimulatorServer
 from simulators.vllm import PodConfig, PodEngine, Seq, block_hashes
@@ -138,6 +140,35 @@ async def test_calls_past_the_pod_size_wait_in_its_queue() -> None:
     assert stats["max_running"] == 2 and stats["max_waiting"] >= 1 and stats["served"] == 6
     assert sim.pod is not None
     assert sum(1 for s in sim.pod.stats.served if s.admitted > s.arrival) >= 3
+
+
+async def test_metrics_report_the_engine_running_and_waiting_and_the_adapter_reads_them() -> None:
+    """vLLM's scheduler gauges on /metrics, as the RunPod adapter reads them to learn a pod's size early."""
+    knobs = Knobs(max_num_seqs=2, time_scale=0.01, step_base_s=1.0, proxy_timeout_s=None)
+    async with SimulatorServer("vllm", knobs=knobs) as sim, httpx.AsyncClient(timeout=60) as c:
+        provider = RunPodProvider(Settings(database_url="postgresql://unused/none"), base_url=sim.base_url)
+        calls = [asyncio.create_task(c.post(f"{sim.base_url}/chat/completions", json=chat(f"q {i}"))) for i in range(5)]
+        load = None
+        for _ in range(500):  # until all five have arrived
+            load = await provider.load()
+            if load is not None and load.running + load.waiting == 5:
+                break
+            await asyncio.sleep(0.01)
+        text = (await c.get(f"{sim.origin}/metrics")).text
+        await asyncio.gather(*calls)
+        await provider.aclose()
+    assert load is not None and (load.running, load.waiting) == (2, 3)
+    assert "# TYPE vllm:num_requests_waiting gauge" in text and 'model_name="PhysicsWallahAI/Aryabhata-1.0"' in text
+
+
+async def test_a_serverless_endpoint_has_no_load_gauges() -> None:
+    provider = RunPodProvider(Settings(database_url="postgresql://unused/none"),
+                              base_url="http://127.0.0.1:9/v2/abc/openai/v1")
+    assert await provider.load() is None  # nothing is even asked
+    await provider.aclose()
+    assert parse_load("vllm:num_requests_running 3.0\n") is None  # one gauge is not a report
+    two = 'vllm:num_requests_running{engine="0"} 3.0\nvllm:num_requests_running{engine="1"} 2.0\n'
+    assert parse_load(two + "vllm:num_requests_waiting 4.0\n") is not None
 
 
 async def test_the_proxy_answers_524_at_its_deadline_while_the_request_runs_on() -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from ..concurrency import Load
 from ..errors import ConfigError, ProviderError
 from ..settings import Settings
 from .base import ProviderCall, ProviderCheck, ProviderProfile, ProviderReply, Sampling
@@ -54,6 +55,24 @@ def structured_fields(mode: str, schema: dict[str, Any]) -> dict[str, Any]:
 # Aryabhata is not a thinking model in the Gemini sense (its reasoning is the visible answer): no level.
 ARYABHATA_TEMPERATURE = 0.7  # Qwen2.5-*-Instruct generation_config.json
 ARYABHATA_TOP_P = 0.8  # Qwen2.5-*-Instruct generation_config.json
+
+
+def parse_load(text: str) -> Load | None:
+    """Requests running and waiting from Prometheus text (the two vLLM gauges, each summed over its label
+    sets); None when either is missing."""
+    seen: dict[str, float] = {}
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        name = line.split("{", 1)[0].split(" ", 1)[0]
+        if name in ("vllm:num_requests_running", "vllm:num_requests_waiting"):
+            try:
+                seen[name] = seen.get(name, 0.0) + float(line.rsplit(" ", 1)[1])
+            except (IndexError, ValueError):
+                return None
+    if len(seen) < 2:
+        return None
+    return Load(int(seen["vllm:num_requests_running"]), int(seen["vllm:num_requests_waiting"]))
 
 
 def profile_from(settings: Settings) -> ProviderProfile:
@@ -179,6 +198,22 @@ class RunPodProvider(ServerlessJobs):
                 window = m.get("max_model_len")
                 out[str(m["id"])] = int(window) if isinstance(window, int) and window > 0 else None
         return out
+
+    async def load(self) -> Load | None:
+        """A pod's own scheduler gauges from vLLM's ``/metrics`` (vllm/v1/metrics/loggers.py:
+        ``vllm:num_requests_running``, ``vllm:num_requests_waiting``), summed over engines; None where there are
+        none (serverless has no ``/metrics``, a server without them, any failure): the limit then learns from
+        finished calls alone."""
+        if self.serverless:
+            return None
+        root = self.base_url.removesuffix("/v1")
+        try:
+            resp = await self._client.get(f"{root}/metrics", headers=self._headers, timeout=httpx.Timeout(5.0))
+        except httpx.HTTPError:
+            return None
+        if resp.status_code != 200:
+            return None
+        return parse_load(resp.text)
 
     def _openai_base(self) -> str:
         return f"{self.base_url}/openai/v1" if self.api == "native" else self.base_url

@@ -27,6 +27,8 @@ Capacity (``PodEngine``, on when ``Knobs.max_num_seqs`` is set), read from vllm/
 - the pod proxy: RunPod's ``https://{pod}-{port}.proxy.runpod.net`` answers 524 after 100 s
   (``proxy_timeout_s``) while the request goes on in the engine behind it; a client that hangs up before
   aborts it, as vLLM aborts a request whose client disconnected (vllm/entrypoints/utils.py ``with_cancellation``).
+- ``/metrics``: the scheduler's gauges ``vllm:num_requests_running`` and ``vllm:num_requests_waiting``
+  (vllm/v1/metrics/loggers.py ``PrometheusStatLogger``), read from the engine; a pod's proxy passes the path.
 The engine runs in simulated seconds (``PodEngine.advance``, no clock); ``Pod`` drives it from the event loop
 at ``Knobs.time_scale`` wall seconds per simulated second, so tests and benches stay short.
 """
@@ -263,6 +265,22 @@ async def health(request: web.Request) -> web.Response:
     return web.Response(status=200)
 
 
+def metrics_text(core: SimCore, pod: Pod | None) -> str:
+    """The scheduler gauges of vLLM's ``/metrics`` (Prometheus text; vllm/v1/metrics/loggers.py
+    ``PrometheusStatLogger``: ``vllm:num_requests_running`` and ``vllm:num_requests_waiting``, labelled by
+    ``model_name`` and ``engine``). With the capacity model on they are the engine's; off, every call runs."""
+    running, waiting = (pod.load() if pod is not None and pod.on else (core.stats.in_flight, 0))
+    labels = f'{{engine="0",model_name="{core.model}"}}'
+    return (
+        "# HELP vllm:num_requests_running Number of requests in model execution batches.\n"
+        "# TYPE vllm:num_requests_running gauge\n"
+        f"vllm:num_requests_running{labels} {float(running)}\n"
+        "# HELP vllm:num_requests_waiting Number of requests waiting to be processed.\n"
+        "# TYPE vllm:num_requests_waiting gauge\n"
+        f"vllm:num_requests_waiting{labels} {float(waiting)}\n"
+    )
+
+
 def add_routes(app: web.Application, core: SimCore, prefix: str = "", pod: Pod | None = None) -> None:
     """vLLM routes under ``prefix`` (``""`` for a pod, ``/v2/{endpoint_id}/openai`` for RunPod serverless);
     ``pod`` serves the chat calls when the capacity knobs are on."""
@@ -273,8 +291,13 @@ def add_routes(app: web.Application, core: SimCore, prefix: str = "", pod: Pod |
     async def _models(request: web.Request) -> web.Response:
         return await models(request, core)
 
+    async def _metrics(request: web.Request) -> web.Response:
+        return web.Response(text=metrics_text(core, pod), content_type="text/plain")
+
     app.router.add_post(f"{prefix}/v1/chat/completions", tracked(core, _chat))
     app.router.add_get(f"{prefix}/v1/models", _models)
+    if not prefix:  # a pod's own server; RunPod's serverless OpenAI route has no /metrics
+        app.router.add_get("/metrics", _metrics)
 
 
 # --------------------------------------------------------------------------------- capacity model
@@ -619,6 +642,13 @@ class Pod:
 
     def stats_dict(self) -> dict[str, Any]:
         return self.stats.to_dict(self.engine)
+
+    def load(self) -> tuple[int, int]:
+        """(requests running, requests waiting) in the engine now."""
+        if self.engine is None:
+            return 0, 0
+        self.engine.advance(self.sim_now())
+        return len(self.engine.running), len(self.engine.waiting)
 
     def reset_stats(self) -> None:
         """Zero the counters; an idle engine is replaced (a new pod: empty prefix cache, its clock at now)."""
