@@ -53,7 +53,10 @@ SAMPLES = [
 
 # How the simulators misbehave in the demo (per generated item; sim/simulators/knobs.py): a reworded copy of an
 # earlier question, an earlier problem with other numbers, a wrong answer key, a question on another subject.
-DEMO_KNOBS: dict[str, Any] = {"duplicate_rate": 0.2, "variant_rate": 0.15, "wrong_key_rate": 0.15, "off_topic_rate": 0.1}
+# wrong_key_first: each simulator mis-keys its first two on-topic items, so the first run shows a dispute
+# whatever the draws; the teacher's import (teacher_files) shows a near-duplicate and a variant refused.
+DEMO_KNOBS: dict[str, Any] = {"duplicate_rate": 0.2, "variant_rate": 0.15, "wrong_key_rate": 0.15, "off_topic_rate": 0.1,
+                              "wrong_key_first": 2}  # fmt: skip
 
 REASONS = {
     "exact_duplicate": "the same question as one in the bank",

@@ -517,3 +517,14 @@ def test_families_load_on_first_use_and_their_topics_match_the_data() -> None:
         assert all(TOPIC_KEYWORDS[t] for t in topics)
     with pytest.raises(KeyError):
         of_family("astrology")
+
+
+def test_wrong_key_first_mis_keys_the_first_on_topic_items_whatever_the_draws() -> None:
+    src = ContentSource(seed=4)
+    block = {"subject": "Physics", "topic": "Kinematics", "question_type": "mcq"}
+    first = src.batch(block, 3, wrong_key_first=2, rng=random.Random(1))
+    second = src.batch(block, 3, wrong_key_first=2, rng=random.Random(2))
+    assert (first.wrong_keys, second.wrong_keys) == (2, 0)  # two, then none: the rate is 0
+    for item in first.items[:2]:
+        truth = truth_of(item["question_text"])
+        assert truth is not None and item["options"][item["correct_option_index"]] != truth.option

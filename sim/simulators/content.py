@@ -626,6 +626,7 @@ class ContentSource:
     history: deque[Item] = field(default_factory=lambda: deque(maxlen=500))
     served: dict[str, int] = field(default_factory=dict)
     shape_log: deque[str] = field(default_factory=lambda: deque(maxlen=500))  # shapes served, oldest first
+    miskeyed_first: int = 0  # items mis-keyed so far under ``wrong_key_first``
 
     def batch(
         self,
@@ -635,6 +636,7 @@ class ContentSource:
         duplicate_rate: float = 0.0,
         bad_item_rate: float = 0.0,
         wrong_key_rate: float = 0.0,
+        wrong_key_first: int = 0,
         off_topic_rate: float = 0.0,
         variant_rate: float = 0.0,
         rng: random.Random | None = None,
@@ -684,9 +686,11 @@ class ContentSource:
                 remember(item, value)
                 good.append(item)
                 self.history.append(item)
-                if wrong_key_rate > 0 and r.random() < wrong_key_rate:
+                first = not off_topic and self.miskeyed_first < wrong_key_first
+                if first or (wrong_key_rate > 0 and r.random() < wrong_key_rate):
                     item = miskey(item, r)
                     result.wrong_keys += 1
+                    self.miskeyed_first += first
             result.items.append(item)
         return result
 

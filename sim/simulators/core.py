@@ -209,6 +209,7 @@ class SimCore:
                 duplicate_rate=k.duplicate_rate,
                 bad_item_rate=k.bad_item_rate,
                 wrong_key_rate=k.wrong_key_rate,
+                wrong_key_first=k.wrong_key_first,
                 off_topic_rate=k.off_topic_rate,
                 variant_rate=k.variant_rate,
                 rng=random.Random(self.rng.random()),

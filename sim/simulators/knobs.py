@@ -38,6 +38,9 @@ class Knobs:
     # per-item probability of a wrong key (MCQ: another option marked; numeric: x1.5, or 7 for 0) with the
     # text, options and solution of the true answer, as a model that mis-keys writes it
     wrong_key_rate: float = 0.0
+    # the first N items a server serves on topic are mis-keyed, whatever wrong_key_rate draws: a dispute
+    # that does not depend on chance (make demo shows one on its first run)
+    wrong_key_first: int = 0
     # per-item probability of an item not taught in the request's subject: half near-chapter drifts (kinetic
     # theory for Chemical Kinetics), half any other subject's problem (simulators.content.off_topic_shape);
     # what the worker's on-topic check must refuse
