@@ -38,7 +38,7 @@ from service.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 AGIEVAL = Path(os.environ.get("QGEN_AGIEVAL", ROOT.parent.parent / "shared" / "data" / "agieval"))
-MARGINS = (-0.05, 0.0, 0.02, 0.05, 0.08, 0.10, 0.15)
+MARGINS = (-0.05, 0.0, 0.02, 0.05, 0.08, 0.10, 0.15, 0.20)
 FAMILY_SUBJECT = {"mathematics": "Mathematics", "physics": "Physics", "chemistry": "Chemistry", "biology": "Biology"}
 
 

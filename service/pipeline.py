@@ -263,6 +263,9 @@ async def _gate(
                 verifier_answer=check.verifier_answer,
                 verification_method=None if check.unavailable else check.method,
             )
+            if check.off_topic:  # the second stage of the on-topic check (docs/topic.md)
+                refused.append(bank.Verdict(cand, False, None, "off_topic", None, None))
+                continue
             if check.verification == "disputed":
                 disputes.append((cand, check.reason or "disputed"))
                 if not s.store_disputed:

@@ -53,6 +53,7 @@ class Check:
     reason: str | None = None  # why disputed, or why it could not be checked
     unavailable: bool = False  # the verifier was asked and could not answer (down, circuit open, unusable)
     method: Method | None = None  # how it was checked; None: not checked at all
+    off_topic: bool = False  # every blind solve said the question belongs to another subject
 
 
 # --- who verifies whom (pure) ------------------------------------------------------------------------------
@@ -200,7 +201,7 @@ class Verifier:
             # where another seed repeats the same answer and agreement would mean nothing)
             call = sampling.apply(solve_call(
                 item.question, seed=seed * 7919 + 104_729 * (n + 1), temperature=sampling.temperature,
-                max_tokens=budget,
+                max_tokens=budget, subject=subject,
             ))
             if plan.model:
                 call = dataclasses.replace(call, model=plan.model)
@@ -221,4 +222,5 @@ class Verifier:
             answer["solves"] = answers
         if verdict == "unverified":
             answer["inconclusive"] = why  # stored with the row: why a checked item is not 'verified'
-        return Check(verdict, provider.name, model, answer, why, method=plan.method)
+        off_topic = all(a.get("on_topic") is False for a in answers)
+        return Check(verdict, provider.name, model, answer, why, method=plan.method, off_topic=off_topic)

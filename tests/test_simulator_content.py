@@ -528,3 +528,16 @@ def test_wrong_key_first_mis_keys_the_first_on_topic_items_whatever_the_draws() 
     for item in first.items[:2]:
         truth = truth_of(item["question_text"])
         assert truth is not None and item["options"][item["correct_option_index"]] != truth.option
+
+
+def test_the_simulated_solver_says_an_item_served_off_topic_is_not_taught_in_the_subject_asked() -> None:
+    from simulators.content import solve
+
+    src = ContentSource(seed=6)
+    item = src.batch({"subject": "Biology", "topic": "Human Physiology"}, 1, off_topic_rate=1.0, rng=random.Random(3)).items[0]
+    block = {"question_type": "mcq", "question_text": item["question_text"], "options": item["options"]}
+    assert solve({**block, "subject": "Biology"}, accurate=True, rng=random.Random(1))["on_topic"] is False
+    assert solve(block, accurate=True, rng=random.Random(1))["on_topic"] is True  # no subject named: no opinion
+    own = src.batch({"subject": "Biology", "topic": "Human Physiology"}, 1, rng=random.Random(4)).items[0]
+    own_block = {"question_type": "mcq", "question_text": own["question_text"], "options": own["options"], "subject": "Biology"}
+    assert solve(own_block, accurate=True, rng=random.Random(1))["on_topic"] is True

@@ -102,10 +102,20 @@ def test_the_verifier_never_sees_the_key_or_the_solution() -> None:
     assert "SECRET-WORKING" not in call.prompt + call.system and "correct_option_index" not in call.prompt
     block = json.loads(call.prompt.split("<solve>")[1].split("</solve>")[0])
     assert block == {"question_type": "mcq", "question_text": q.question_text, "options": ["2", "4", "6", "8"]}
-    assert list(call.schema["properties"]) == ["working", "choice"], "working before the answer"
+    assert list(call.schema["properties"]) == ["working", "choice", "on_topic"], "working before the answer"
     n = numeric(25, "\\boxed{25}")
     block = json.loads(solve_call(n, seed=1, temperature=0.2).prompt.split("<solve>")[1].split("</solve>")[0])
     assert block == {"question_type": "numeric", "question_text": n.question_text, "unit": "m"}
+
+
+def test_the_verifier_is_told_the_subject_and_says_whether_the_question_is_taught_there() -> None:
+    q = mcq(["2", "4", "6", "8"], 1, "\\boxed{4}")
+    call = solve_call(q, seed=3, temperature=0.0, subject="Chemistry")
+    assert json.loads(call.prompt.split("<solve>")[1].split("</solve>")[0])["subject"] == "Chemistry"
+    assert "on_topic" in call.system and "on_topic" not in call.schema.get("required", [])  # no opinion: on topic
+    said = parse_solve("gemini", ProviderReply('{"working": "2*2", "choice": 1, "on_topic": false}', "m"), call)
+    assert said == {"choice": 1, "on_topic": False}
+    assert parse_solve("gemini", ProviderReply('{"working": "2*2", "choice": 1, "on_topic": true}', "m"), call) == {"choice": 1}
 
 
 def test_agreement_mcq_by_choice_numeric_within_tolerance() -> None:

@@ -151,9 +151,18 @@ def _leading_number(text: str) -> float | None:
 
 
 def solve(block: Mapping[str, Any], *, accurate: bool, rng: random.Random) -> dict[str, Any]:
-    """The verifier's reply to a ``<solve>`` block: MCQ ``{"working", "choice"}`` (0-based, into the
-    options as given), numeric ``{"working", "answer"}``. ``accurate`` false: another option (uniform)
-    or a clearly wrong number. Unknown question: choice 0 / answer 0.0, working "could not solve"."""
+    """The verifier's reply to a ``<solve>`` block: MCQ ``{"working", "choice", "on_topic"}`` (0-based, into
+    the options as given), numeric ``{"working", "answer", "on_topic"}``. ``accurate`` false: another option
+    (uniform) or a clearly wrong number. Unknown question: choice 0 / answer 0.0, working "could not solve".
+    ``on_topic``: false for an item this process served off topic to the block's ``subject``
+    (``is_off_topic``: which subjects teach it, as a model that knows the syllabi says), else true."""
+    reply = _solve(block, accurate=accurate, rng=rng)
+    subject = block.get("subject")
+    reply["on_topic"] = not (isinstance(subject, str) and is_off_topic(str(block.get("question_text") or ""), subject))
+    return reply
+
+
+def _solve(block: Mapping[str, Any], *, accurate: bool, rng: random.Random) -> dict[str, Any]:
     qtype = "numeric" if block.get("question_type") == "numeric" else "mcq"
     truth = truth_of(str(block.get("question_text") or ""))
     if qtype == "mcq":

@@ -342,8 +342,8 @@ def parse_solve_block(prompt: str) -> dict[str, Any] | None:
     """The ``<solve>{...}</solve>`` block of a verifier's prompt (the last one that parses), or None.
 
     Its JSON: ``question_type`` ("mcq" | "numeric"), ``question_text``, ``options`` (4 strings, MCQ
-    only), ``unit`` (numeric only). The contract is the answer-verification gate's; this helper only
-    reads it."""
+    only), ``unit`` (numeric only), ``subject`` (the subject it was asked for, when the gate knows it). The
+    contract is the answer-verification gate's; this helper only reads it."""
     # the system prompt may name <solve> in prose, so every occurrence is a candidate start, the last first
     starts = [m.start() for m in re.finditer("<solve>", prompt)]
     for start in reversed(starts[-100:]):
