@@ -49,6 +49,8 @@ async def test_a_tenth_off_topic_leaves_at_most_one_percent_in_the_bank(
     assert served >= 0.05 * items  # the knob did serve about a tenth off topic
     assert 0.2 * served <= near <= 0.8 * served  # of both kinds
     assert len(off_stored) <= 0.01 * len(stored), off_stored
-    assert sum(is_off_topic(t, subject) for t, subject in refused) >= 0.9 * served  # refused, and recorded as such
+    # refused, and recorded as such; the others were refused first as copies, or were spares the gate never
+    # needed to judge once the request had filled (none of them is stored: the line above)
+    assert sum(is_off_topic(t, subject) for t, subject in refused) >= 0.8 * served
     assert len(false_refusals) <= 0.02 * len(stored), false_refusals
     await assert_bank_consistent(conn)
