@@ -15,8 +15,9 @@ contract for scripts; README "Operating it" documents them:
   "started_at", "last_beat_at", "since_last_beat_s", "stopped_at"}``.
 * ``summary()``: ``{"status", "count", "stored", "refused": {"total", "duplicates", "variants", "by_reason"},
   "disputed": {"total", "stored"}, "fallbacks": {"total", "by_reason"}, "tokens": {"generation": {"prompt",
-  "completion"}, "verification": {"prompt", "completion"}}, "cost_usd"}``; ``cost_usd`` is null when no call
-  had a price.
+  "completion"}, "verification": {"prompt", "completion"}, "cached", "thinking"}, "cost_usd", "verified",
+  "cost_per_verified_usd"}``; ``cost_usd`` is null when no call had a price; ``cost_per_verified_usd`` (every
+  call, failed ones and blind solves included, over the questions stored as verified) null without either.
 """
 
 from __future__ import annotations
@@ -172,8 +173,12 @@ async def summary(conn: asyncpg.Connection, request_id: uuid.UUID) -> dict[str, 
         "tokens": {
             "generation": {"prompt": r["prompt_tokens"], "completion": r["completion_tokens"]},
             "verification": {"prompt": r["verify_prompt_tokens"], "completion": r["verify_completion_tokens"]},
+            "cached": r["cached_tokens"],
+            "thinking": r["thinking_tokens"],
         },
         "cost_usd": r["cost_usd"],
+        "verified": r["verified"],
+        "cost_per_verified_usd": r["cost_usd"] / r["verified"] if r["cost_usd"] is not None and r["verified"] else None,
     })
 
 

@@ -304,7 +304,10 @@ def summary_grid(s: dict[str, Any]) -> Group:
         ("disputed", f"{dis['total']}" + (f" ({dis['stored']} kept in the bank, marked)" if dis["stored"] else "")),
         ("fallbacks", f"{fb['total']}" + (f" ({why})" if why else "")),
         ("tokens", f"generation {gen['prompt']:,} prompt + {gen['completion']:,} completion; "
-                   f"verification {ver['prompt']:,} + {ver['completion']:,}"),
-        ("est. cost", "no price for these models (service/data/prices.toml, QGEN_PRICES)" if cost is None else f"${cost:,.4f}"),
+                   f"verification {ver['prompt']:,} + {ver['completion']:,}; of which {s['tokens']['cached']:,} "
+                   f"cached, {s['tokens']['thinking']:,} thinking"),
+        ("est. cost", "no price for these models (service/data/prices.toml, QGEN_PRICES)" if cost is None else
+         f"${cost:,.4f}" + (f" (${s['cost_per_verified_usd']:,.5f} per verified question)"
+                            if s["cost_per_verified_usd"] is not None else "")),
     ]
     return Group(*(Text.assemble((label.ljust(11), "bold"), value) for label, value in rows))

@@ -143,7 +143,7 @@ async def test_enqueue_wait_status_cancel_requeue(
     assert re.search(r"^stored\s+3 of 3$", p.stdout, re.M) and re.search(r"^refused\s+\d+ as duplicates", p.stdout, re.M)
     assert re.search(r"^tokens\s+generation [\d,]+ prompt \+ [\d,]+ completion; verification", p.stdout, re.M)
     # priced from the shipped table (service/data/prices.toml): the simulated models carry the real ones' names
-    assert re.search(r"^est\. cost\s+\$\d[\d,]*\.\d{4}$", p.stdout, re.M), p.stdout
+    assert re.search(r"^est\. cost\s+\$\d[\d,]*\.\d{4} \(\$[\d.]+ per verified question\)$", p.stdout, re.M), p.stdout
     assert await conn.fetchval("select count(*) from questions where request_id = $1", uuid.UUID(rid)) == 3
 
     overview = await qgen("status", dsn=db_dsn, cwd=tmp_path)
@@ -337,7 +337,8 @@ REQUEST_KEYS = {"id", "short_id", "created_at", "updated_at", "finished_at", "st
                 "exam", "difficulty", "question_type", "count", "produced", "error", "jobs", "mode", "batch_state"}
 JOB_KEYS = {"id", "request_id", "slot_start", "slot_count", "status", "attempts", "max_attempts", "produced", "worker",
             "lease_expires_at", "run_after", "last_error", "started_at", "finished_at"}
-SUMMARY_KEYS = {"status", "count", "stored", "refused", "disputed", "fallbacks", "tokens", "cost_usd"}
+SUMMARY_KEYS = {"status", "count", "stored", "refused", "disputed", "fallbacks", "tokens", "cost_usd", "verified",
+                "cost_per_verified_usd"}
 
 
 async def test_json_and_quiet_output_shapes(
@@ -370,8 +371,10 @@ async def test_json_and_quiet_output_shapes(
     assert summary["tokens"] == {
         "generation": {"prompt": row["prompt_tokens"], "completion": row["completion_tokens"]},
         "verification": {"prompt": row["verify_prompt_tokens"], "completion": row["verify_completion_tokens"]},
+        "cached": row["cached_tokens"], "thinking": row["thinking_tokens"],
     }
     assert summary["tokens"]["generation"]["prompt"] > 0 and summary["cost_usd"] > 0  # the shipped price table
+    assert summary["verified"] == 0 and summary["cost_per_verified_usd"] is None  # the gate is off: none verified
     assert doc["wait"]["mode"] == "listen" and doc["wait"]["notifications"] >= 1
 
     # status: global and per-command flags are the same thing

@@ -69,10 +69,13 @@ select id, slot, provider, model, fallback_reason, verification, question_text, 
 -- name: request_summary --
 -- What became of one request: questions stored, refused (by question_rejects.reason), disputed (all
 -- question_disputes rows; stored_disputed: those kept in the bank, marked), stored through a fallback
--- (by questions.fallback_reason), and the token and cost sums. JSON objects as text.
+-- (by questions.fallback_reason), the questions stored as verified, and the token and cost sums (cached and
+-- thinking tokens are parts of the prompt and completion sums). JSON objects as text.
 select r.id, r.status, r.count, r.produced, r.error,
        r.prompt_tokens, r.completion_tokens, r.verify_prompt_tokens, r.verify_completion_tokens, r.cost_usd,
+       r.cached_tokens, r.thinking_tokens,
        (select count(*) from questions q where q.request_id = r.id)::int as stored,
+       (select count(*) from questions q where q.request_id = r.id and q.verification = 'verified')::int as verified,
        (select count(*) from question_disputes d where d.request_id = r.id)::int as disputed,
        (select count(*) from question_disputes d
          where d.request_id = r.id and d.stored_question_id is not null)::int as stored_disputed,
