@@ -321,6 +321,15 @@ async def run(cluster: Cluster, embedder: Any, *, questions: int) -> Section:
             note=f"ours {tok_ours:,.0f}; every call counted (failed, blind solves, unkept candidates); "
                  f"{ours.verified} and {seed.verified} verified of {questions} asked")
 
+    # where the tokens go: the same calls split by purpose (writing questions, blind solves)
+    for purpose, label in (("generate", "generation"), ("verify", "verification")):
+        mine = sum(c.prompt_tokens + c.completion_tokens for c in ours.calls if c.purpose == purpose) / ours.verified
+        theirs = sum(c.prompt_tokens + c.completion_tokens for c in seed.calls if c.purpose == purpose) / seed.verified
+        thinking = sum(c.thinking_tokens for c in ours.calls if c.purpose == purpose) / ours.verified
+        sec.add(f"{label}_tokens_per_verified_question_ratio_vs_seed_style", mine / theirs,
+                reference=f"seed style {theirs:,.0f} {label} tokens per verified question = 1.0",
+                note=f"ours {mine:,.0f}, of which {thinking:,.0f} thinking")
+
     marked = any(c.batch for c in ours.calls)
     usd_seed = cost(seed.calls, prices) / seed.verified
     usd_online = cost(ours.calls, prices) / ours.verified
