@@ -49,6 +49,16 @@ def pod_price(usd_per_hour: float, output_tokens_per_second: float) -> Price:
     return Price(input=0.0, output=per_million, cached_input=0.0)
 
 
+def measured_pod(usd_per_hour: float, output_tokens: int, busy_s: float) -> dict[str, float] | None:
+    """What a pod's work cost at the throughput it showed: ``output_tokens`` served over ``busy_s`` seconds of
+    pod time at ``usd_per_hour``; None when nothing was measured."""
+    if output_tokens <= 0 or busy_s <= 0:
+        return None
+    tps = output_tokens / busy_s
+    return {"output_tokens_per_second": tps, "usd_per_million_output": pod_price(usd_per_hour, tps).output,
+            "usd": usd_per_hour * busy_s / 3600}
+
+
 def call_cost(
     price: Price, prompt_tokens: int, completion_tokens: int, *, cached_tokens: int = 0, batch: bool = False
 ) -> float:

@@ -22,6 +22,7 @@ from typing import Any
 import asyncpg
 
 from .errors import InputError
+from .prices import measured_pod, price_table
 from .sqlfiles import q
 from .status import _like_prefix, jsonable, parse_since
 
@@ -98,6 +99,8 @@ class Report:
     refusals: list[dict[str, Any]]
     tokens: list[dict[str, Any]]
     per_question: list[dict[str, Any]]
+    # RunPod at the throughput provider_calls show, priced by the pod-hour (service/data/prices.toml)
+    pod: dict[str, Any] = field(default_factory=dict)
     filters: Filters = field(default_factory=Filters)
     files: dict[str, str] = field(default_factory=dict)
 
@@ -167,12 +170,21 @@ def _cost_row(provider: str, purpose: str, stored: int, calls: list[dict[str, An
             "tokens_per_question": _rate(n_tokens, stored), "cost_per_question_usd": _rate_f(cost, stored)}
 
 
+def _pod(row: dict[str, Any]) -> dict[str, Any]:
+    """RunPod's answered calls, output tokens and pod seconds, with the throughput and cost they show at the
+    price table's pod-hour (the table's own throughput is an assumption; this one is measured)."""
+    usd_per_hour = float(price_table()["runpod"]["usd_per_hour"])
+    measured = measured_pod(usd_per_hour, int(row.get("output_tokens") or 0), float(row.get("busy_s") or 0.0))
+    return {**row, "usd_per_hour": usd_per_hour, **(measured or {"output_tokens_per_second": None,
+                                                              "usd_per_million_output": None, "usd": None})}
+
+
 def _rate_f(cost: float | None, n: int) -> float | None:
     return round(cost / n, 8) if cost is not None and n else None
 
 
 async def build(conn: asyncpg.Connection, filters: Filters | None = None) -> Report:
-    """Read the whole report from the database (six read-only statements), narrowed by ``filters``."""
+    """Read the whole report from the database (seven read-only statements), narrowed by ``filters``."""
     f = filters or Filters()
     args = f.params()
     totals = dict(await conn.fetchrow(q("report_totals"), *args) or {})
@@ -189,5 +201,6 @@ async def build(conn: asyncpg.Connection, filters: Filters | None = None) -> Rep
         refusals=_refusal_rows(list(await conn.fetch(q("report_refusals"), *args))),
         tokens=tokens,
         per_question=_per_question(providers, tokens, totals),
+        pod=_pod(dict(await conn.fetchrow(q("report_pod"), *args) or {})),
         filters=f,
     )

@@ -12,7 +12,7 @@ import pytest
 
 from service.errors import ConfigError
 from service.parsing import parse_items
-from service.prices import Price, call_cost, load_prices, pod_price, price_for, price_table, table_prices
+from service.prices import Price, call_cost, load_prices, measured_pod, pod_price, price_for, price_table, table_prices
 from service.prompts import build_call, estimate_tokens
 from service.providers.base import ProviderCall
 from service.providers.registry import build_simulated
@@ -47,6 +47,10 @@ def test_a_pod_hour_is_spread_over_the_output_tokens_it_serves() -> None:
     assert pod_price(3.6, 2000).output == pytest.approx(pod.output / 2)  # twice as fast: half the price
     with pytest.raises(ConfigError):
         pod_price(3.6, 0)
+    # measured: 7.2M output tokens over two hours of pod time at $3.60 an hour
+    measured = measured_pod(3.6, 7_200_000, 7200)
+    assert measured == {"output_tokens_per_second": 1000, "usd_per_million_output": pytest.approx(1.0), "usd": 7.2}
+    assert measured_pod(3.6, 0, 7200) is None and measured_pod(3.6, 10, 0) is None
 
 
 def test_the_shipped_table_names_a_source_and_a_date_for_every_price() -> None:

@@ -287,7 +287,13 @@ async def test_report_json_shape_and_empty_bank(conn: asyncpg.Connection, db_dsn
     assert p.returncode == 0, p.stderr
     doc = json.loads(p.stdout)
     assert set(doc) == {"generated_at", "totals", "coverage", "providers", "fallbacks", "refusals", "tokens",
-                        "per_question", "filters", "files"}
+                        "per_question", "pod", "filters", "files"}
+    pod = doc["pod"]  # RunPod's measured throughput, priced by the pod-hour
+    assert pod["calls"] == await conn.fetchval(
+        "select count(*) from provider_calls where provider like 'runpod%' and outcome = 'ok'")
+    if pod["output_tokens"] and pod["busy_s"]:
+        assert pod["output_tokens_per_second"] == pytest.approx(pod["output_tokens"] / pod["busy_s"])
+        assert pod["usd"] == pytest.approx(pod["usd_per_hour"] * pod["busy_s"] / 3600)
     assert doc["files"] == {}
     assert doc["filters"] == {"since": None, "until": None, "subject": None, "user": None}
     assert sum(c["questions"] for c in doc["coverage"]) == doc["totals"]["questions"] == await conn.fetchval(

@@ -136,3 +136,19 @@ select c.provider, c.purpose, count(*)::int as calls,
    and ($4::uuid is null or r.requested_by = $4::uuid)
  group by c.provider, c.purpose
  order by c.provider, c.purpose;
+
+-- name: report_pod --
+-- RunPod's measured throughput: output tokens of its answered calls over the seconds from the first call's
+-- start to the last call's end (created_at is when a round's calls were recorded, so the span is a little
+-- long). A pod is paid for by the hour, idle moments included, so this span is what the tokens cost.
+select count(*)::int as calls,
+       coalesce(sum(c.completion_tokens), 0)::bigint as output_tokens,
+       coalesce(extract(epoch from max(c.created_at) - min(c.created_at - c.latency_ms * interval '1 millisecond')),
+                0)::float8 as busy_s
+  from provider_calls c
+  left join question_requests r on r.id = c.request_id
+ where c.provider like 'runpod%' and c.outcome = 'ok'
+   and ($1::timestamptz is null or c.created_at >= $1::timestamptz)
+   and ($2::timestamptz is null or c.created_at < $2::timestamptz)
+   and ($3::text is null or lower(r.subject) like lower($3::text) || '%')
+   and ($4::uuid is null or r.requested_by = $4::uuid);
