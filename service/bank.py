@@ -1,4 +1,4 @@
-"""The question bank: race-free duplicate check and insert, rejects recorded, the prompt's avoid list."""
+"""The question bank: race-free duplicate check and insert, refusals recorded, the prompt's avoid list."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 import asyncpg
 import numpy as np
@@ -49,7 +49,8 @@ class Candidate:
 
 @dataclass
 class Verdict:
-    """What happened to a candidate: stored (``question_id``) or rejected with a reason and the match."""
+    """What happened to a candidate: stored (``question_id``), refused with a reason and the match, or set
+    aside for bookkeeping (``BOOKKEEPING``)."""
 
     candidate: Candidate
     accepted: bool
@@ -59,6 +60,20 @@ class Verdict:
     similarity: float | None
     # a stored variant (QGEN_VARIANT_POLICY=allow): the original whose numbers it changes
     variant_of: uuid.UUID | None = None
+
+
+# Why the bank turned a candidate away before any verification (a *refusal*, docs/glossary.md): the
+# dedupe's reasons (``dedupe.decide``) and the on-topic check's (``topic.Screen``).
+Refusal = Literal["exact_duplicate", "near_duplicate", "batch_duplicate", "variant", "off_topic"]
+REFUSALS: tuple[str, ...] = get_args(Refusal)
+# Verdicts that are neither a stored question nor a refusal: accepted beyond the free slots of a store
+# (``surplus``), or accepted for a slot an earlier run of the job already stored (``slot_filled``).
+BOOKKEEPING: frozenset[str] = frozenset({"surplus", "slot_filled"})
+
+
+def is_refusal(v: Verdict) -> bool:
+    """Was the candidate refused (not stored, and not for bookkeeping)?"""
+    return not v.accepted and v.reason not in BOOKKEEPING
 
 
 def _norm(s: str | None) -> str:
@@ -94,13 +109,13 @@ async def store(
     slots: Sequence[int] | None = None,
     dry_run: bool = False,
 ) -> list[Verdict]:
-    """Check ``candidates`` against the bank and each other, insert the new ones, record the rejects.
+    """Check ``candidates`` against the bank and each other, insert the new ones, record the refusals.
 
     ``dry_run``: only the verdicts (accepted ones without a ``question_id``), nothing written: what the
     answer-key gate asks before it pays for a verification (never for a duplicate).
 
     With ``slots``, the accepted candidates take those slots in order and any accepted beyond them
-    are not stored (verdict reason ``surplus``, not a reject): a top-up may ask for more than it needs.
+    are not stored (verdict reason ``surplus``, not a refusal): a top-up may ask for more than it needs.
 
     Runs in the caller's transaction (opening one if there is none; a savepoint otherwise). An advisory
     lock per scope key, held until commit, makes check + insert atomic across workers: a second
@@ -169,7 +184,7 @@ async def store(
                 if d.matched_index is not None:
                     matched = ids.get((scopes[d.matched_index], hashes[d.matched_index]))
                 verdicts.append(Verdict(c, False, None, d.reason, matched, d.similarity))
-        await _record_rejects(conn, verdicts, scopes)
+        await _record_refusals(conn, verdicts, scopes)
     return verdicts
 
 
@@ -316,28 +331,29 @@ async def _insert(
     return {(r["scope_key"], r["text_hash"]): r["id"] for r in rows}
 
 
-async def record_rejects(conn: asyncpg.Connection, verdicts: Sequence[Verdict], *, settings: Settings) -> None:
+async def record_refusals(conn: asyncpg.Connection, verdicts: Sequence[Verdict], *, settings: Settings) -> None:
     """Record refusals judged elsewhere (the answer-key gate's dry run) as ``store`` records its own."""
-    await _record_rejects(conn, verdicts, [scope_key(v.candidate.spec, settings.dedup_scope) for v in verdicts])
+    await _record_refusals(conn, verdicts, [scope_key(v.candidate.spec, settings.dedup_scope) for v in verdicts])
 
 
-async def _record_rejects(
+async def _record_refusals(
     conn: asyncpg.Connection, verdicts: Sequence[Verdict], scopes: Sequence[str]
 ) -> None:
-    rejected = [(v, s) for v, s in zip(verdicts, scopes, strict=True) if not v.accepted and v.reason != "surplus"]
-    if not rejected:
+    # question_rejects records refusals only: a bookkeeping verdict is no candidate's fate
+    refusals = [(v, s) for v, s in zip(verdicts, scopes, strict=True) if is_refusal(v)]
+    if not refusals:
         return
     await conn.execute(
         q("insert_rejects"),
-        [v.candidate.request_id for v, _ in rejected],
-        [v.candidate.job_id for v, _ in rejected],
-        [s for _, s in rejected],
-        [v.candidate.question.question_text for v, _ in rejected],
-        [body_json(v.candidate.question) for v, _ in rejected],
-        [v.matched_question_id for v, _ in rejected],
-        [v.similarity for v, _ in rejected],
-        [v.reason for v, _ in rejected],
-        [v.candidate.provider for v, _ in rejected],
+        [v.candidate.request_id for v, _ in refusals],
+        [v.candidate.job_id for v, _ in refusals],
+        [s for _, s in refusals],
+        [v.candidate.question.question_text for v, _ in refusals],
+        [body_json(v.candidate.question) for v, _ in refusals],
+        [v.matched_question_id for v, _ in refusals],
+        [v.similarity for v, _ in refusals],
+        [v.reason for v, _ in refusals],
+        [v.candidate.provider for v, _ in refusals],
     )
 
 

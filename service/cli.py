@@ -17,7 +17,7 @@ from typing import Any
 import asyncpg
 from pydantic import ValidationError
 
-from . import logs, status
+from . import logs
 from .cli_admin import (
     cmd_db_psql,
     cmd_db_start,
@@ -33,6 +33,7 @@ from .cli_requests import cmd_cancel, cmd_enqueue, cmd_import, cmd_report, cmd_r
 from .errors import QgenError, first_line
 from .questions import describe_validation_error
 from .settings import Settings
+from .statuses import REQUEST_STATUSES
 
 NO_JSON = {"worker", "simulate", "db psql"}  # long-running servers, and psql: not one JSON document
 
@@ -140,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
                         parents=flags)
     st.add_argument("request", nargs="?", help="one request: its id or any unique prefix of it")
     st.add_argument("--status", action="append", metavar="STATUS",
-                    help=f"only these request statuses (repeat or comma-separate: {', '.join(status.REQUEST_STATUSES)})")
+                    help=f"only these request statuses (repeat or comma-separate: {', '.join(REQUEST_STATUSES)})")
     st.add_argument("--subject", help="only subjects starting with this (case-insensitive)")
     st.add_argument("--since", help="only requests created since: 30m, 2h, 7d, or a date/time (2026-11-30T08:00)")
     st.add_argument("--limit", type=_positive_int, default=20, help="requests (and jobs) listed (default 20)")

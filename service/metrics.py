@@ -16,10 +16,11 @@ import contextlib
 import contextvars
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics, generate_latest
 
+from .bank import REFUSALS, is_refusal
 from .errors import FAILURE_KINDS
 from .prices import Prices, cost_usd
 from .resilience import CircuitBreaker
@@ -35,9 +36,8 @@ CALL_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 45.0, 60.0, 90.
 EMBED_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 BREAKER_VALUES = {"closed": 0, "half_open": 1, "open": 2}
 
-# Why the bank refused a generated question (service/dedupe.py, service/bank.py); anything else is "other".
-RefusalReason = Literal["exact_duplicate", "near_duplicate", "batch_duplicate", "variant", "slot_filled", "other"]
-REFUSAL_REASONS: frozenset[str] = frozenset(get_args(RefusalReason))
+# Why the bank refused a generated question (``bank.Refusal``); anything else is "other".
+REFUSAL_REASONS: frozenset[str] = frozenset({*REFUSALS, "other"})
 # Why the routed provider could not write a question a fallback wrote: a FailureKind, or a reply cut short.
 FALLBACK_REASONS: frozenset[str] = FAILURE_KINDS | {"truncated", "other"}
 
@@ -68,8 +68,8 @@ def fallback_labels(reason: str) -> tuple[str, str]:
     return words[0], kind if kind in FALLBACK_REASONS else "other"
 
 
-def refusal_label(reason: str | None) -> RefusalReason:
-    return reason if reason in REFUSAL_REASONS else "other"  # type: ignore[return-value]
+def refusal_label(reason: str | None) -> str:
+    return reason if reason in REFUSAL_REASONS else "other"
 
 
 def outcome_label(outcome: str) -> str:
@@ -134,7 +134,7 @@ class WorkerMetrics:
         self.questions_refused = Counter(
             "qgen_questions_refused_total",
             "Generated questions refused by the bank, by reason (exact_duplicate, near_duplicate, batch_duplicate, "
-            "variant, slot_filled, other).",
+            "variant, off_topic, other).",
             ["reason"],
             registry=r,
         )
@@ -240,7 +240,7 @@ class WorkerMetrics:
                     self.questions_verified.inc()
                 if v.candidate.fallback_reason:
                     self.fallback_questions.labels(*fallback_labels(v.candidate.fallback_reason)).inc()
-            elif v.reason != "surplus":  # surplus: more than the job needed, not a refusal
+            elif is_refusal(v):  # surplus and slot_filled are bookkeeping, not refusals
                 self.questions_refused.labels(refusal_label(v.reason)).inc()
 
     def verifier_windows(self, rates: dict[str, tuple[int, int]]) -> None:

@@ -8,7 +8,7 @@ earlier rounds (dedupe first, so no verification is paid for a duplicate), verif
 ones in waves (the first ``missing``, then as many more as the gate refused, spares after them), and
 stores what passed in one transaction with the lease check. What the gate did not need stays a spare for
 the next round instead of being thrown away. A top-up asks for the missing count grown by the loss rate
-seen so far (``topup_ask``). Every refusal is counted once, by reason (``Tally``).
+seen so far (``topup_ask``). Every loss (a refusal or a dispute) is counted once, by reason (``Tally``).
 """
 
 from __future__ import annotations
@@ -111,11 +111,10 @@ async def run(ctx: JobContext) -> Tally:
                 await account(ctx, records)
         tally.disputed += len(disputes)
         if not s.store_disputed:
-            tally.refused["disputed"] += len(disputes)
+            tally.losses["disputed"] += len(disputes)
             lost_texts += [c.question.question_text for c, _ in disputes]
         # what the store refuses now is counted below; the dry run's refusals are counted here
-        for v in refused:
-            tally.refused[v.reason or "near_duplicate"] += 1
+        tally.count(refused)
         lost_texts += [v.candidate.question.question_text for v in refused]
         verifiers |= {f"{c.verifier_provider}/{c.verifier_model}" for c in [*chosen, *(d for d, _ in disputes)]
                       if c.verification_method in ("cross", "self_consistency")}
@@ -132,10 +131,8 @@ async def run(ctx: JobContext) -> Tally:
             ctx.metrics.questions_cancelled.inc(len(chosen))
             raise
         accepted = {v.candidate.slot for v in verdicts if v.accepted}
-        for v in verdicts:
-            if not v.accepted and v.reason != "surplus":
-                tally.refused[v.reason or "near_duplicate"] += 1
-                lost_texts.append(v.candidate.question.question_text)
+        tally.count(verdicts)
+        lost_texts += [v.candidate.question.question_text for v in verdicts if bank.is_refusal(v)]
         tally.stored += len(accepted)
         ctx.metrics.round_stored([*refused, *verdicts], disputed=len(disputes))
         ctx.metrics.verifier_windows(ctx.verifier.dispute_rates())
@@ -143,7 +140,7 @@ async def run(ctx: JobContext) -> Tally:
             log.warning("job %s: %s", job.id, w)
         free = [slot for slot in free if slot not in accepted]
         log.info(
-            "job %s round %s: %s stored, %s refused so far, %s spare, %s missing",
+            "job %s round %s: %s stored, %s lost so far, %s spare, %s missing",
             job.id, round_no, len(accepted), tally.lost, len(spares), len(free),
         )
         if free and down is not None:
@@ -240,7 +237,7 @@ async def _gate(
     down: str | None = None
     held: list[bank.Candidate] = []
     preview = await ctx.db(lambda c: bank.store(c, pool, settings=s, dry_run=True))
-    refused = [v for v in preview if not v.accepted]
+    refused = [v for v in preview if bank.is_refusal(v)]
     waiting = [v.candidate for v in preview if v.accepted]
     keep: list[bank.Candidate] = []
     disputes: list[tuple[bank.Candidate, str]] = []
@@ -304,7 +301,7 @@ async def _store_round(
         verdicts = await bank.store(conn, candidates, settings=ctx.settings, slots=free) if candidates else []
         await batch.consume_stored(conn, job)
         if refused:
-            await bank.record_rejects(conn, refused, settings=ctx.settings)
+            await bank.record_refusals(conn, refused, settings=ctx.settings)
         if disputes:
             # a disputed candidate kept under QGEN_STORE_DISPUTED has a verdict in the same position
             stored = {id(candidates[i]): v.question_id for i, v in enumerate(verdicts)}

@@ -14,11 +14,11 @@ from typing import Literal
 
 from . import bank
 
-# Why a generated item did not become a stored question, counted once each (``Tally``). ``slot_filled``
-# (an earlier run of the job stored that slot) is bookkeeping, not a loss.
-Refusal = Literal["exact_duplicate", "near_duplicate", "batch_duplicate", "variant", "off_topic", "disputed",
-                  "slot_filled"]
-_REFUSAL_TEXT: dict[str, tuple[str, str]] = {
+# Why a generated item did not become a stored question, counted once each (``Tally``): a refusal, by its
+# reason, or a dispute (docs/glossary.md: both are *losses*; a dispute is no refusal). Bookkeeping verdicts
+# (``bank.BOOKKEEPING``) are neither.
+Loss = Literal[bank.Refusal, "disputed"]
+_LOSS_TEXT: dict[str, tuple[str, str]] = {
     "exact_duplicate": ("exact duplicate", "exact duplicates"),
     "near_duplicate": ("near-duplicate", "near-duplicates"),
     "batch_duplicate": ("duplicate within a round", "duplicates within a round"),
@@ -36,28 +36,38 @@ TOPUP_CONFIDENCE = 0.9  # per round; with QGEN_TOPUP_ROUNDS=3 a slot stays empty
 
 @dataclass
 class Tally:
-    """What one job's rounds produced and lost: ``refused`` counts each lost item once, by reason."""
+    """What one job's rounds produced and lost: ``losses`` counts each lost item once, by its ``Loss``."""
 
     generated: int = 0
     stored: int = 0
     disputed: int = 0  # every dispute, also those stored under QGEN_STORE_DISPUTED
     discarded: int = 0  # spares the job ended with: generated, accepted by the dry run, never needed
-    refused: Counter[str] = field(default_factory=Counter)
+    losses: Counter[str] = field(default_factory=Counter)  # by Loss
 
     def with_refusals(self, verdicts: list[bank.Verdict]) -> Tally:
         """A copy that also counts the refusals among ``verdicts`` (a store's, not yet counted)."""
-        more = Counter(v.reason or "near_duplicate" for v in verdicts if not v.accepted and v.reason != "surplus")
-        return dataclasses.replace(self, refused=self.refused + more)
+        more = Counter(refusal(v) for v in verdicts if bank.is_refusal(v))
+        return dataclasses.replace(self, losses=self.losses + more)
+
+    def count(self, verdicts: list[bank.Verdict]) -> None:
+        """Count the refusals among ``verdicts``, once each."""
+        self.losses.update(refusal(v) for v in verdicts if bank.is_refusal(v))
 
     @property
     def lost(self) -> int:
-        return sum(n for reason, n in self.refused.items() if reason != "slot_filled")
+        """Items lost: refused or (held back as) disputed; what a top-up makes up for."""
+        return sum(self.losses.values())
+
+    @property
+    def refused(self) -> int:
+        """Items the bank refused (losses other than disputes)."""
+        return self.lost - self.losses["disputed"]
 
     def describe(self) -> str:
         """'3 near-duplicates, 1 variant (only the numbers differ), 2 disputed by the answer-key gate'."""
         parts = []
-        for reason, (one, many) in _REFUSAL_TEXT.items():
-            n = self.refused.get(reason, 0)
+        for reason, (one, many) in _LOSS_TEXT.items():
+            n = self.losses.get(reason, 0)
             if n:
                 parts.append(f"{n} {one if n == 1 else many}")
         return ", ".join(parts)
@@ -102,3 +112,8 @@ def shortfall_reason(left: int, slot_count: int, rounds: int, generator_reasons:
     why += warnings
     text = "; ".join(why) or "the provider returned too few valid questions"
     return f"{left} of {slot_count} questions missing after {rounds} top-up round{'' if rounds == 1 else 's'}: {text}"
+
+
+def refusal(v: bank.Verdict) -> str:
+    """A refused verdict's ``Refusal`` (a verdict without a reason is a near-duplicate)."""
+    return v.reason or "near_duplicate"

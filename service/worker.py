@@ -50,7 +50,7 @@ class WorkerStats:
     jobs_done: int = 0
     jobs_retried: int = 0
     questions_stored: int = 0
-    rejected: int = 0
+    refused: int = 0
     disputed: int = 0
     candidates_generated: int = 0  # valid items the providers wrote for this worker's jobs
     candidates_discarded: int = 0  # of those, spares a job ended with: paid for, never stored nor judged
@@ -418,7 +418,7 @@ class Worker:
         tally = await pipeline.run(self._context(state))
         self.stats.jobs_done += 1
         self.stats.questions_stored += tally.stored
-        self.stats.rejected += tally.lost - tally.refused.get("disputed", 0)
+        self.stats.refused += tally.refused
         self.stats.disputed += tally.disputed
         self.stats.candidates_generated += tally.generated
         self.stats.candidates_discarded += tally.discarded

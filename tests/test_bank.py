@@ -258,3 +258,24 @@ async def test_avoid_list_prefers_the_topic_and_leads_with_the_ask(
         "What is the value of D?",
     }
     assert await bank.avoid_list(conn, dataclasses.replace(PHYS, subject="Biology"), settings) == []
+
+
+async def test_a_slot_filled_by_an_earlier_run_is_bookkeeping_not_a_refusal(
+    conn: asyncpg.Connection, settings: Settings, embedder: Embedder
+) -> None:
+    """A candidate for a slot an earlier run of the job stored gets verdict ``slot_filled``: not stored, not
+    recorded in question_rejects, not counted among the request's refusals."""
+    from service import status
+    from tests.helpers import insert_request
+
+    req = await insert_request(conn, subject="Physics", topic="Kinematics", count=1)
+    first, second = [dataclasses.replace(c, request_id=req["id"]) for c in await candidates(embedder, [
+        corpus.SHORT["Kinematics"][0][0], corpus.SHORT["Kinematics"][1][0]])]
+    async with conn.transaction():
+        stored = await bank.store(conn, [first], settings=settings, slots=[0])
+    assert stored[0].accepted
+    async with conn.transaction():  # the job runs again (its commit's answer was lost) and meets its own row
+        again = await bank.store(conn, [second], settings=settings, slots=[0])
+    assert [(v.accepted, v.reason) for v in again] == [(False, "slot_filled")] and not bank.is_refusal(again[0])
+    assert await conn.fetchval("select count(*) from question_rejects") == 0
+    assert (await status.summary(conn, req["id"]))["refused"]["total"] == 0

@@ -109,7 +109,8 @@ def test_labels_come_from_closed_sets() -> None:
     assert fallback_labels("runpod circuit_open") == ("runpod", "circuit_open")
     assert fallback_labels("runpod said something odd") == ("runpod", "other")
     assert fallback_labels("") == ("unknown", "other")
-    assert refusal_label("near_duplicate") == "near_duplicate"
+    assert refusal_label("near_duplicate") == "near_duplicate" and refusal_label("off_topic") == "off_topic"
+    assert refusal_label("slot_filled") == refusal_label("surplus") == "other"  # bookkeeping: never a refusal's label
     assert refusal_label("runpod server 500") == refusal_label(None) == "other"
     assert outcome_label("timeout") == "timeout" and outcome_label("ok") == "ok"
     assert outcome_label("HTTP 500 from the proxy") == "other"
@@ -132,7 +133,9 @@ def test_registries_are_per_worker_and_count_calls_and_rounds() -> None:
             verdict(True, None, verification="verified"),
             verdict(True, None, "runpod truncated 1/3"),
             verdict(False, "near_duplicate"),
-            verdict(False, "surplus"),
+            verdict(False, "off_topic"),
+            verdict(False, "surplus"),  # bookkeeping, not refusals: neither counted
+            verdict(False, "slot_filled"),
         ],
         disputed=2,
     )
@@ -161,7 +164,9 @@ def test_registries_are_per_worker_and_count_calls_and_rounds() -> None:
     assert value(s, "qgen_questions_stored_total") == 2
     assert value(s, "qgen_questions_verified_total") == 1
     assert value(s, "qgen_fallback_questions_total", routed="runpod", reason="truncated") == 1
-    assert labelled(s, "qgen_questions_refused_total") == {frozenset({("reason", "near_duplicate")}): 1}
+    assert labelled(s, "qgen_questions_refused_total") == {
+        frozenset({("reason", "near_duplicate")}): 1, frozenset({("reason", "off_topic")}): 1,
+    }
     assert value(s, "qgen_questions_disputed_total") == 2
     assert "_created" not in text  # no *_created series
     for family in text_string_to_metric_families(text):  # Prometheus naming: counters end in _total

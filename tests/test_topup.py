@@ -1,5 +1,6 @@
 """The top-up size decision and the shortfall reason (pure)."""
 
+from service.bank import Candidate, Verdict, is_refusal
 from service.topup import Tally, shortfall_reason, topup_ask
 
 
@@ -27,10 +28,24 @@ def test_the_ask_is_capped_whatever_the_losses() -> None:
 
 def test_a_shortfall_counts_each_kind_of_refusal_apart() -> None:
     tally = Tally()
-    tally.refused.update({"near_duplicate": 3, "variant": 1, "disputed": 2, "slot_filled": 4})
-    assert tally.lost == 6
+    tally.losses.update({"near_duplicate": 3, "variant": 1, "disputed": 2})
+    assert tally.lost == 6 and tally.refused == 4  # a dispute is a loss, not a refusal
     why = shortfall_reason(1, 10, 3, ["runpod truncated 2/5"], tally, ["the verifier gemini/m disputed 18 of 20"])
     assert why == (
         "1 of 10 questions missing after 3 top-up rounds: runpod truncated 2/5; refused 3 near-duplicates, "
         "1 variant (only the numbers differ), 2 disputed by the answer-key gate; the verifier gemini/m disputed 18 of 20"
     )
+
+
+def test_bookkeeping_verdicts_are_no_losses() -> None:
+    """surplus (beyond the free slots) and slot_filled (stored by an earlier run) are counted nowhere."""
+    cand = Candidate(None, None, "gemini", "g", None, None)  # type: ignore[arg-type]
+    verdicts = [Verdict(cand, False, None, reason, None, None)
+                for reason in ("surplus", "slot_filled", "variant", None, "off_topic")]
+    verdicts.append(Verdict(cand, True, None, None, None, None))
+    assert [is_refusal(v) for v in verdicts] == [False, False, True, True, True, False]
+    tally = Tally()
+    tally.count(verdicts)
+    assert tally.losses == {"variant": 1, "near_duplicate": 1, "off_topic": 1}
+    assert tally.with_refusals(verdicts).lost == 6 and tally.lost == 3 and tally.refused == 3
+

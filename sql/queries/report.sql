@@ -16,7 +16,8 @@ with q as (
        and ($4::uuid is null or q.request_id in (select id from question_requests where requested_by = $4::uuid))
 ), x as (
     select 1 from question_rejects x left join question_requests r on r.id = x.request_id
-     where ($1::timestamptz is null or x.created_at >= $1::timestamptz)
+     where x.reason <> 'slot_filled'  -- bookkeeping rows written before refusals alone were recorded
+       and ($1::timestamptz is null or x.created_at >= $1::timestamptz)
        and ($2::timestamptz is null or x.created_at < $2::timestamptz)
        and ($3::text is null or lower(r.subject) like lower($3::text) || '%')
        and ($4::uuid is null or r.requested_by = $4::uuid)
@@ -104,7 +105,8 @@ with g as (
     select case when x.provider = 'import' then '(import)' else coalesce(r.subject, '(unknown)') end,
            'refused', x.reason, count(*)::int
       from question_rejects x left join question_requests r on r.id = x.request_id
-     where ($1::timestamptz is null or x.created_at >= $1::timestamptz)
+     where x.reason <> 'slot_filled'  -- bookkeeping rows written before refusals alone were recorded
+       and ($1::timestamptz is null or x.created_at >= $1::timestamptz)
        and ($2::timestamptz is null or x.created_at < $2::timestamptz)
        and ($3::text is null or lower(r.subject) like lower($3::text) || '%')
        and ($4::uuid is null or r.requested_by = $4::uuid)

@@ -67,7 +67,8 @@ select id, slot, provider, model, fallback_reason, verification, question_text, 
   from questions where request_id = $1 order by slot;
 
 -- name: request_summary --
--- What became of one request: questions stored, refused (by question_rejects.reason), disputed (all
+-- What became of one request: questions stored, refused (by question_rejects.reason; slot_filled rows of
+-- earlier versions are bookkeeping, left out), disputed (all
 -- question_disputes rows; stored_disputed: those kept in the bank, marked), stored through a fallback
 -- (by questions.fallback_reason), the questions stored as verified, and the token and cost sums (cached and
 -- thinking tokens are parts of the prompt and completion sums). JSON objects as text.
@@ -81,7 +82,8 @@ select r.id, r.status, r.count, r.produced, r.error,
          where d.request_id = r.id and d.stored_question_id is not null)::int as stored_disputed,
        coalesce((select json_object_agg(s.reason, s.n order by s.reason)
                    from (select x.reason, count(*)::int as n from question_rejects x
-                          where x.request_id = r.id group by x.reason) s), '{}')::text as refused,
+                          where x.request_id = r.id and x.reason <> 'slot_filled' group by x.reason) s),
+                '{}')::text as refused,
        coalesce((select json_object_agg(s.reason, s.n order by s.reason)
                    from (select q.fallback_reason as reason, count(*)::int as n from questions q
                           where q.request_id = r.id and q.fallback_reason is not null group by q.fallback_reason) s),
