@@ -23,19 +23,17 @@ from .db import CONNECTION_ERRORS, CONNECTION_OR_TIMEOUT
 from .embedding import Embedder, check_dimension
 from .errors import BatchPending, DatabaseError, JobCancelled, JobRetry, LeaseLost, QgenError, first_line
 from .generation import Generator
+from .listener import Listener
 from .prices import load_prices
 from .queue import Job
 from .resilience import jittered
 from .route_watch import MIN_DEFER_S, RouteWatch, count_calls
 from .settings import Settings
-from .sqlfiles import q
 from .verify import Verifier
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-CHANNEL = "qgen_jobs"
 
 
 @dataclass
@@ -89,7 +87,7 @@ class Worker:
         # candidates a job held when its verifier was down, for its next attempt here (pipeline.run)
         self._held: dict[int, list[bank.Candidate]] = {}
         self._pool: asyncpg.Pool | None = None
-        self._listener: asyncpg.Connection | None = None
+        self._listener = Listener(dsn, settings, self._wake, self._stopping)
         self.routes = RouteWatch(generator)
         self.metrics = metrics.WorkerMetrics(in_flight=lambda: len(self._tasks), prices=self.prices)
         if generator is not None:  # queue-only workers (benchmarks, migration checks) generate nothing
@@ -134,7 +132,7 @@ class Worker:
                 await check_dimension(conn, self.embedder)
                 await queue.prune_workers(conn)
                 await self._use_catalogue(await catalogue.load(conn))
-            listen_task = asyncio.create_task(self._listen_loop(), name="qgen-listen")
+            listen_task = asyncio.create_task(self._listener.run(), name="qgen-listen")
             beat_task = asyncio.create_task(self._beat_loop(), name="qgen-worker-beat")
             try:
                 await self._claim_loop(drain)
@@ -148,8 +146,7 @@ class Worker:
                     async with asyncio.timeout(5), self.pool.acquire() as conn:
                         await queue.worker_beat(conn, self._beat(stopped=True))
         finally:
-            if self._listener is not None and not self._listener.is_closed():
-                await self._listener.close()
+            await self._listener.close()
             await self.pool.close()
 
     # ------------------------------------------------------------------ heartbeat row (qgen_workers)
@@ -188,46 +185,8 @@ class Worker:
         )
 
     # ------------------------------------------------------------------ wake-ups
-    async def _listen_loop(self) -> None:
-        """Keep one LISTEN connection alive (reconnecting with backoff); notifications wake the claimer."""
-        if self.settings.pooler_mode == "transaction":
-            log.info("transaction pooler mode: LISTEN unavailable, polling every %.1fs", self.settings.poll_interval_s)
-            return
-        attempt = 0
-        while not self._stopping.is_set():
-            try:
-                self._listener = await db.connect(self.dsn, self.settings, vector=False)
-                lost = asyncio.Event()
-                self._listener.add_termination_listener(lambda _c, ev=lost: ev.set())
-                await self._listener.add_listener(CHANNEL, lambda *_a: self._wake.set())
-                attempt = 0
-                self._wake.set()  # anything notified while we were away is picked up now
-                while not lost.is_set() and not self._stopping.is_set():
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(lost.wait(), timeout=max(self.settings.poll_interval_s, 1.0))
-                    if not lost.is_set() and not self._listener.is_closed():
-                        # a cheap round trip notices a half-dead socket that never reported termination
-                        try:
-                            await asyncio.wait_for(self._listener.execute(q("ping")), timeout=5)
-                        except CONNECTION_OR_TIMEOUT:
-                            lost.set()
-                if not self._stopping.is_set():
-                    log.warning("LISTEN connection lost; reconnecting")
-            except asyncio.CancelledError:
-                raise
-            except (QgenError, *CONNECTION_ERRORS) as e:  # type: ignore[misc]
-                attempt += 1
-                delay = jittered(attempt, 0.2, 5.0)
-                log.warning("LISTEN connection failed (%s); retrying in %.1fs", _one_line(e), delay)
-                await self._sleep(delay)
-            finally:
-                if self._listener is not None and not self._listener.is_closed():
-                    with contextlib.suppress(Exception):
-                        await self._listener.close()
-
     async def _sleep(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), timeout=max(seconds, 0))
+        await self._listener.sleep(seconds)
 
     async def _wait_for_wake(self, timeout: float) -> None:
         with contextlib.suppress(TimeoutError):

@@ -58,7 +58,7 @@ class GeminiBatches:
         self.refusal: str | None = VERTEX_REFUSAL if provider.mode != "api-key" else None
 
     def _error(self, e: BaseException) -> ProviderError:
-        from .gemini import translate_error
+        from .gemini_errors import translate_error
 
         return translate_error(self.provider.name, e, self.provider.timeout_s)
 
