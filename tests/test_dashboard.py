@@ -17,7 +17,7 @@ from .test_rls import ALICE, BOB, Denied, acting_as, user_request
 from .test_supabase_migrations import apply_like_supabase_cli
 
 DIM = 384
-VIEWS = ("request_progress", "provider_stats", "bank_coverage", "worker_status")
+VIEWS = ("request_progress", "provider_stats", "bank_coverage", "worker_status", "request_costs")
 
 
 def vector(*head: float) -> str:
@@ -398,6 +398,7 @@ async def test_views_are_security_invoker_and_closed_to_anon(conn: asyncpg.Conne
         ("bank_coverage", "authenticated", "SELECT"),
         ("bank_coverage", "service_role", "SELECT"),
         ("provider_stats", "service_role", "SELECT"),
+        ("request_costs", "service_role", "SELECT"),
         ("request_progress", "authenticated", "SELECT"),
         ("request_progress", "service_role", "SELECT"),
         ("worker_status", "service_role", "SELECT"),
