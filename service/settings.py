@@ -154,9 +154,9 @@ class Settings(BaseSettings):
 
     # --- on topic or refused (service/topic.py): an item nearer another catalogue subject than its own by
     # more than the margin is refused with reason off_topic; the blind solve judges the rest (calibrated in
-    # docs/topic.md: 0.20 with the answer-key gate on, 0.05 under QGEN_VERIFY=off)
+    # docs/topic.md: 0.25 with the answer-key gate on, 0.05 under QGEN_VERIFY=off)
     topic_check: bool = Field(True, validation_alias=_env("QGEN_TOPIC_CHECK"))
-    topic_margin: float = Field(0.20, ge=-1, le=2, validation_alias=_env("QGEN_TOPIC_MARGIN"))
+    topic_margin: float = Field(0.25, ge=-1, le=2, validation_alias=_env("QGEN_TOPIC_MARGIN"))
 
     # --- answer-key verification (service/verify.py) -----------------------------------------
     verify: Literal["on", "off"] = Field("on", validation_alias=_env("QGEN_VERIFY"))
