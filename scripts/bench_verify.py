@@ -95,7 +95,11 @@ async def _collect(conn: asyncpg.Connection, ids: list[Any], elapsed: float) -> 
     requests = await conn.fetch(
         "select status, produced, count, error from question_requests where id = any($1::uuid[])", ids
     )
-    return {"stored": stored, "disputes": disputes, "tokens": tokens, "elapsed": elapsed, "requests": requests}
+    verify_calls = await conn.fetchval(
+        "select count(*) from provider_calls where purpose = 'verify' and request_id = any($1::uuid[])", ids
+    )
+    return {"stored": stored, "disputes": disputes, "tokens": tokens, "elapsed": elapsed, "requests": requests,
+            "verify_calls": verify_calls}
 
 
 async def run(cluster: Cluster, embedder: Any, *, questions: int) -> Section:
@@ -153,6 +157,19 @@ async def run(cluster: Cluster, embedder: Any, *, questions: int) -> Section:
     sec.add("e2e_ratio_verify_on_vs_off", ratio, target=">= 0.85", ok=ratio >= 0.85,
             reference=f"gate off {rate_off:.1f} q/s = 1.0 (same run)",
             note=f"gate on {rate_on:.1f} q/s; {questions} questions each, zero-latency simulators, empty bank")
+
+    # batched blind solves: the same workload with one question per verify call (QGEN_VERIFY_BATCH=1)
+    single = await _run(cluster, embedder, questions=questions, tag="verify_single", gate="on",
+                        runpod=Knobs(), gemini=Knobs(), verify_batch=1)
+    per_q = on["verify_calls"] / max(1, len(on["stored"]))
+    per_q_single = single["verify_calls"] / max(1, len(single["stored"]))
+    calls_ratio = per_q / per_q_single if per_q_single else float("nan")
+    sec.add("verify_calls_per_question", per_q, target="<= 0.5 x one per call", ok=calls_ratio <= 0.5,
+            reference=f"{per_q_single:.2f} verify calls per stored question with one blind solve per call (same run)",
+            note=f"{on['verify_calls']} calls for {len(on['stored'])} stored (QGEN_VERIFY_BATCH=8) vs "
+                 f"{single['verify_calls']} for {len(single['stored'])}; ratio {calls_ratio:.3f}")
+    sec.extra.update(verify_calls_batched=on["verify_calls"], verify_calls_single=single["verify_calls"],
+                     verify_single_elapsed_s=single["elapsed"])
     sec.extra.update(verify_quality_stored=n_stored, verify_quality_disputes=len(disputes),
                      verify_on_elapsed_s=on["elapsed"], verify_off_elapsed_s=off["elapsed"])
     return sec

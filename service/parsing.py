@@ -1,4 +1,5 @@
-"""Turn a provider's reply text into raw question items: strict JSON first, salvage only as a last resort."""
+"""Turn a provider's reply text into raw items (questions, or a batched solve's answers): strict JSON first,
+salvage only as a last resort."""
 
 from __future__ import annotations
 
@@ -8,20 +9,20 @@ from typing import Any
 
 _THINK = re.compile(r"<think>.*?(?:</think>|\Z)", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)(?:```|\Z)", re.DOTALL)
-_QUESTIONS_ARRAY = re.compile(r'"questions"\s*:\s*\[')
 _MAX_CANDIDATES = 64  # start positions tried when digging JSON out of chat text
 
 _decoder = json.JSONDecoder()
 
 
-def _items_of(data: Any) -> tuple[list[Any] | None, str | None]:
-    """The question list inside a decoded JSON value, or None if it has none."""
+def _items_of(data: Any, array: str, lone: str) -> tuple[list[Any] | None, str | None]:
+    """The item list (under ``array``) inside a decoded JSON value, or None if it has none; a lone object
+    with the field ``lone`` is a list of one."""
     if isinstance(data, dict):
-        qs = data.get("questions")
+        qs = data.get(array)
         if isinstance(qs, list):
             return qs, None
-        if "question_text" in data:
-            return [data], "single question object"
+        if lone in data:
+            return [data], f"single {array.removesuffix('s')} object"
         return None, None
     if isinstance(data, list):
         return data, None
@@ -74,8 +75,11 @@ def _join(parts: list[str]) -> str | None:
     return "; ".join(parts) if parts else None
 
 
-def parse_items(text: str, finish_reason: str | None) -> tuple[list[Any], str | None]:
-    """Raw items from ``{"questions": [...]}`` (or a bare list) and a note on any salvage performed.
+def parse_items(
+    text: str, finish_reason: str | None, *, array: str = "questions", lone: str = "question_text"
+) -> tuple[list[Any], str | None]:
+    """Raw items from ``{"questions": [...]}`` (or a bare list) and a note on any salvage performed;
+    ``array`` names another list (a batched solve's ``answers``), ``lone`` the field of a lone item.
 
     Strict ``json.loads`` first (note None). Otherwise: drop ``<think>`` blocks, unwrap code fences,
     skip leading/trailing chat text; on truncated output (finish_reason 'length' or an unterminated
@@ -88,9 +92,9 @@ def parse_items(text: str, finish_reason: str | None) -> tuple[list[Any], str | 
     except json.JSONDecodeError:
         pass
     else:
-        items, note = _items_of(data)
+        items, note = _items_of(data, array, lone)
         if items is None:
-            return [], "JSON without a questions array"
+            return [], f"JSON without a {array} array"
         return items, note
 
     cleaned, how = strip_wrappers(text)
@@ -108,7 +112,7 @@ def parse_items(text: str, finish_reason: str | None) -> tuple[list[Any], str | 
             data, end = _decoder.raw_decode(cleaned, m.start())
         except json.JSONDecodeError:
             continue
-        items, note = _items_of(data)
+        items, note = _items_of(data, array, lone)
         if items is None or (isinstance(data, list) and not all(isinstance(x, dict) for x in data)):
             continue
         extra = []
@@ -120,7 +124,7 @@ def parse_items(text: str, finish_reason: str | None) -> tuple[list[Any], str | 
         return items, _join(how + extra)
 
     # Truncated: recover the complete items of the unterminated array.
-    qm = _QUESTIONS_ARRAY.search(cleaned)
+    qm = re.search(rf'"{re.escape(array)}"\s*:\s*\[', cleaned)
     start = qm.end() - 1 if qm else (cleaned.index(stripped[0]) if stripped.startswith("[") else -1)
     if start >= 0:
         items, _closed = _decode_array_prefix(cleaned, start)
@@ -129,4 +133,4 @@ def parse_items(text: str, finish_reason: str | None) -> tuple[list[Any], str | 
             return items, _join([*how, f"truncated ({why}): {len(items)} complete items"])
     if single is not None:
         return single
-    return [], _join([*how, "no JSON questions found"])
+    return [], _join([*how, f"no JSON {array} found"])

@@ -171,6 +171,8 @@ class Settings(BaseSettings):
     # independent solves that must agree when a model checks its own items (self-consistency)
     verify_self_solves: int = Field(2, ge=1, le=5, validation_alias=_env("QGEN_VERIFY_SELF_SOLVES"))
     verify_tolerance: float = Field(0.01, gt=0, lt=1, validation_alias=_env("QGEN_VERIFY_TOLERANCE"))  # relative
+    # blind solves per verify call at most (fewer when the verifier's window is smaller); 1: one per call
+    verify_batch: int = Field(8, ge=1, le=64, validation_alias=_env("QGEN_VERIFY_BATCH"))
     # disputed items: kept out of the bank (reviewed in question_disputes) unless this is true
     store_disputed: bool = Field(False, validation_alias=_env("QGEN_STORE_DISPUTED"))
     # verifier down (circuit open, every retry failed): 'store' the item unverified, or 'wait' (retry the job)

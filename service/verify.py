@@ -11,6 +11,11 @@ re-solved by its own model ``QGEN_VERIFY_SELF_SOLVES`` times at its usual sampli
 solves agree with each other (self-consistency), since one sample agreeing with another sample of the same
 model shows little. ``QGEN_VERIFY_MODEL`` names another model to re-solve with instead.
 
+Batched: one verify call solves as many of a round's questions as the verifier's window allows
+(``QGEN_VERIFY_BATCH`` at most), each under its own id and with its own result; a partial reply's answers
+count and the rest are asked again (``Verifier.check``). The verifier still sees no key, no solution and no
+other question's answer: only the questions themselves.
+
 The pure parts live beside it: ``answers`` (cheap checks, answers against the key), ``solve`` (what the
 verifier is shown and how its reply is read), ``routing`` (QGEN_VERIFY_ROUTES, QGEN_VERIFY_MODEL).
 """
@@ -27,12 +32,12 @@ from typing import Any, Literal, Protocol
 from .answers import Verification, cheap_problems, consensus
 from .errors import ProviderError
 from .generation import Generator
-from .managed import CallLog, CallRecord
+from .managed import CallLog, CallRecord, ManagedProvider
 from .providers.base import ProviderCall, ProviderReply
 from .questions import Question
 from .routing import VerifyRoutes, parse_verify_model, parse_verify_routes
 from .settings import Settings
-from .solve import VERIFY_TOKENS, parse_solve, solve_call
+from .solve import VERIFY_TOKENS, fit_solves, parse_solve, parse_solves, question_id, solve_call, solves_call
 
 # how a verdict was reached: another provider or model solved it once ('cross'), the generator's own model
 # solved it k times and agreed with itself ('self_consistency'), or no model was needed ('cheap_checks')
@@ -120,6 +125,10 @@ class Solvable(Protocol):
     model: str
 
 
+# one blind answer to one question: (the answer as stored, the model that gave it), or why there is none
+Solved = tuple[dict[str, Any], str] | str
+
+
 class Verifier:
     """Checks candidates' keys through the generator's providers (each a ``ManagedProvider``: the verifier's
     calls share its limit and records, with a breaker of their own)."""
@@ -173,49 +182,116 @@ class Verifier:
     async def check(
         self, items: Sequence[Solvable], *, subject: str | None, seed: int, records: list[CallRecord]
     ) -> list[Check]:
-        """One ``Check`` per item, cheap checks first; blind solves run concurrently. A verifier that could not
-        answer gives ``unavailable`` checks; the caller applies QGEN_VERIFY_UNAVAILABLE (service/pipeline.py)."""
-        result = CallLog(records=records)
-        checks = await asyncio.gather(*(self._one(it, subject, seed + i, result) for i, it in enumerate(items)))
-        return list(checks)
+        """One ``Check`` per item, cheap checks first; then blind solves, batched.
 
-    async def _one(self, item: Solvable, subject: str | None, seed: int, result: CallLog) -> Check:
+        Items with the same plan and question type are solved together, as many per call as the verifier's
+        window allows (``solve.fit_solves``, at most ``QGEN_VERIFY_BATCH``); a plan of k solves makes k
+        such calls, each with its own seed (self-consistency). Calls run concurrently. A reply that answers
+        only some of its questions: those answers count, and the rest are asked again in a call of their
+        own, for as long as each reply answers at least one (so never more calls than questions); a call
+        that answers none fails as a whole (retried by the call runtime, then ``unavailable``).
+
+        A verifier that could not answer gives ``unavailable`` checks; the caller applies
+        QGEN_VERIFY_UNAVAILABLE (service/pipeline.py).
+        """
+        spent = CallLog(records=records)
         tol = self.settings.verify_tolerance
-        problems = cheap_problems(item.question, tol)
-        if problems:
-            return Check("disputed", CHEAP_CHECK, CHEAP_MODEL, None, problems[0], method="cheap_checks")
-        plan = self.plan(item, subject)
-        if plan is None:
-            return Check("unverified", reason=f"no verifier configured for {item.key}")
+        checks: list[Check | None] = [None] * len(items)
+        groups: dict[tuple[Plan, str], list[int]] = {}
+        for i, item in enumerate(items):
+            problems = cheap_problems(item.question, tol)
+            plan = None if problems else self.plan(item, subject)
+            if problems:
+                checks[i] = Check("disputed", CHEAP_CHECK, CHEAP_MODEL, None, problems[0], method="cheap_checks")
+            elif plan is None:
+                checks[i] = Check("unverified", reason=f"no verifier configured for {item.key}")
+            else:
+                groups.setdefault((plan, type(item.question).__name__), []).append(i)
+        judged = await asyncio.gather(*(self._group(plan, [items[i] for i in idx], idx, subject, seed, spent)
+                                        for (plan, _), idx in groups.items()))
+        for (_, idx), group_checks in zip(groups.items(), judged, strict=True):
+            for i, c in zip(idx, group_checks, strict=True):
+                checks[i] = c
+        return [c for c in checks if c is not None]
+
+    async def _group(
+        self, plan: Plan, group: list[Solvable], idx: list[int], subject: str | None, seed: int, spent: CallLog
+    ) -> list[Check]:
+        """The checks of items that share ``plan`` and a question type (``idx``: their places in the round)."""
         provider = self.generator.providers[plan.verifier]
+        chunks: list[list[int]] = []  # places in ``group``, one call each
+        rest = list(range(len(group)))
+        while rest:
+            k = fit_solves(provider.profile, [group[j].question for j in rest], self.settings.verify_batch, subject)
+            chunks.append(rest[:k])
+            rest = rest[k:]
+
+        async def solve_round(n: int) -> list[Solved]:
+            # independent solves: each its own seed, at the model's usual sampling (never temperature 0, where
+            # another seed repeats the same answer and agreement would mean nothing); one question per call
+            # keeps the seed it always had: (the round's seed + its place) * 7919 + 104729 * (n + 1)
+            out: list[Solved] = ["too_few"] * len(group)
+            got = await asyncio.gather(*(
+                self._solve(provider, plan, [group[j].question for j in chunk], subject,
+                            (seed + idx[chunk[0]]) * 7919 + 104_729 * (n + 1), spent)
+                for chunk in chunks
+            ))
+            for chunk, answers in zip(chunks, got, strict=True):
+                for j, a in zip(chunk, answers, strict=True):
+                    out[j] = a
+            return out
+
+        rounds = await asyncio.gather(*(solve_round(n) for n in range(plan.solves)))
+        return [self._judge(item, plan, provider.name, [r[j] for r in rounds]) for j, item in enumerate(group)]
+
+    async def _solve(
+        self, provider: ManagedProvider, plan: Plan, qs: list[Question], subject: str | None, seed: int,
+        spent: CallLog,
+    ) -> list[Solved]:
+        """One blind answer per question of ``qs`` ((answer, model), or the failure kind), from one call for
+        all of them, then calls for what a partial reply left out."""
         prof = provider.profile
         # the verifier model's sampling and thinking level, and the budget rule: all from its profile
         sampling = prof.sampling("verify")
-        budget = prof.output_budget("verify", VERIFY_TOKENS)
+        budget = prof.output_budget("verify", len(qs) * VERIFY_TOKENS)
+        if len(qs) == 1:
+            call = solve_call(qs[0], seed=seed, temperature=sampling.temperature, max_tokens=budget, subject=subject)
+        else:
+            call = solves_call(qs, seed=seed, temperature=sampling.temperature, max_tokens=budget, subject=subject)
+        call = sampling.apply(call)
+        if plan.model:
+            call = dataclasses.replace(call, model=plan.model)
 
-        def parse(reply: ProviderReply, sent: ProviderCall) -> tuple[dict[str, Any], str]:
-            return parse_solve(provider.name, reply, sent), reply.model
-
-        async def solve(n: int) -> tuple[dict[str, Any], str]:
-            # independent solves: each its own seed, at the model's usual sampling (never temperature 0,
-            # where another seed repeats the same answer and agreement would mean nothing)
-            call = sampling.apply(solve_call(
-                item.question, seed=seed * 7919 + 104_729 * (n + 1), temperature=sampling.temperature,
-                max_tokens=budget, subject=subject,
-            ))
-            if plan.model:
-                call = dataclasses.replace(call, model=plan.model)
-            return await provider.run(call, parse, into=result)
+        def parse(reply: ProviderReply, sent: ProviderCall) -> tuple[dict[str, dict[str, Any]], str]:
+            if sent.n == 1:
+                return {question_id(0): parse_solve(provider.name, reply, sent)}, reply.model
+            return parse_solves(provider.name, reply, sent), reply.model
 
         try:
-            solved = await asyncio.gather(*(solve(n) for n in range(plan.solves)))
+            got, model = await provider.run(call, parse, into=spent)
         except ProviderError as e:
-            return Check("unverified", reason=f"verifier {plan.verifier} {e.kind}", unavailable=True, method=plan.method)
-        answers = [a for a, _ in solved]
-        model = solved[0][1]
-        verdict, why = consensus(item.question, answers, tol)
+            return [e.kind] * len(qs)
+        out: list[Solved] = [(got[question_id(i)], model) if question_id(i) in got else "too_few" for i in range(len(qs))]
+        missing = [i for i in range(len(qs)) if question_id(i) not in got]
+        if missing:
+            spent.notes.append(f"{provider.key} verifier answered {len(qs) - len(missing)} of {len(qs)}; "
+                               f"asking again for {len(missing)}")
+            again = await self._solve(provider, plan, [qs[i] for i in missing], subject, seed + 1, spent)
+            for i, a in zip(missing, again, strict=True):
+                out[i] = a
+        return out
+
+    def _judge(self, item: Solvable, plan: Plan, name: str, solved: list[Solved]) -> Check:
+        """The check of one item from its blind answers (one per solve of its plan)."""
+        failed = [s for s in solved if isinstance(s, str)]
+        if failed:
+            return Check("unverified", reason=f"verifier {plan.verifier} {failed[0]}", unavailable=True, method=plan.method)
+        pairs = [s for s in solved if not isinstance(s, str)]
+        answers = [a for a, _ in pairs]
+        model = pairs[0][1]
+        verdict, why = consensus(item.question, answers, self.settings.verify_tolerance)
         if verdict != "unverified":
-            window = self.windows.setdefault(f"{provider.name}/{model}", deque(maxlen=IMPLAUSIBLE_WINDOW))
+            window = self.windows.setdefault(f"{name}/{model}", deque(maxlen=IMPLAUSIBLE_WINDOW))
             window.append(verdict == "disputed")
         answer = dict(answers[0])
         if len(answers) > 1:
@@ -223,4 +299,4 @@ class Verifier:
         if verdict == "unverified":
             answer["inconclusive"] = why  # stored with the row: why a checked item is not 'verified'
         off_topic = all(a.get("on_topic") is False for a in answers)
-        return Check(verdict, provider.name, model, answer, why, method=plan.method, off_topic=off_topic)
+        return Check(verdict, name, model, answer, why, method=plan.method, off_topic=off_topic)

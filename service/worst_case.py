@@ -183,7 +183,8 @@ def prompt_tokens_bound(per_call: int) -> int:
     return prompts.estimate_tokens(text) + 1
 
 
-SOLVE_PROMPT_TOKENS = math.ceil((20_000 + 4 * 2_000 + 1_000) / 3.5)  # question, 4 options, the instructions
+# one question of a blind solve: its text, 4 options, the instructions; a call holds QGEN_VERIFY_BATCH of them
+SOLVE_PROMPT_TOKENS = math.ceil((20_000 + 4 * 2_000 + 1_000) / 3.5)
 
 
 def limits(key: str, s: Settings) -> Limits:
@@ -195,7 +196,7 @@ def limits(key: str, s: Settings) -> Limits:
     prof = gemini.profile_from(s)
     out = prof.max_output_tokens or 0  # out_of_tokens doubles the budget up to this
     return Limits("gemini", prof.max_questions_per_call, prompt_tokens_bound(prof.max_questions_per_call or 1) + out,
-                  SOLVE_PROMPT_TOKENS + out, s.gemini_timeout_s, s.gemini_max_concurrency)
+                  SOLVE_PROMPT_TOKENS * s.verify_batch + out, s.gemini_timeout_s, s.gemini_max_concurrency)
 
 
 def layers_for(subject: str, s: Settings, *, job_size: int = JOB_SIZE, max_attempts: int = MAX_ATTEMPTS,

@@ -163,7 +163,10 @@ class SimCore:
         temperature: float | None = None,
     ) -> Generation:
         """The answer to ``prompt_text``: a verifier's answer for its ``<solve>`` block (``content.solve``,
-        right with probability ``solve_accuracy``), questions for its request block; without either, an
+        right with probability ``solve_accuracy``), one answer per question of a ``<solves>`` list under its
+        id (``{"answers": [...]}``; the ``solve_skip_rate``, ``solve_shuffle`` and ``solve_repeat`` knobs
+        break the count and order as a model may: the schema fixes the fields, not the length or order of
+        the list), questions for its request block; without either, an
         instance of the JSON ``schema`` when one constrains the output (as a grammar would), else a short
         chat reply. A solve reply follows the schema, chat-text and length knobs, not the item knobs
         (broken JSON, prose, truncation, duplicates, bad items, wrong keys).
@@ -178,22 +181,26 @@ class SimCore:
         seed, so a model re-solving at temperature 0 repeats its own mistakes."""
         k, s = self.knobs, self.stats
         constrained = schema is not None and schema is not False
-        solve_block = parse_solve_block(prompt_text)
-        block = find_block(prompt_text) if solve_block is None else None
+        solves_blocks = parse_solves_block(prompt_text)
+        solve_block = parse_solve_block(prompt_text) if solves_blocks is None else None
+        block = find_block(prompt_text) if solve_block is None and solves_blocks is None else None
         p_tokens = prompt_tokens if prompt_tokens is not None else estimate_tokens(prompt_text)
         n_items = 0
-        if solve_block is not None:
-            draw = self.rng
-            if temperature == 0:  # greedy: one answer per question, drawn once
-                draw = random.Random(f"{k.seed}:{solve_block.get('question_text')}:{solve_block.get('options')}")
-            accurate = k.solve_accuracy >= 1 or draw.random() < k.solve_accuracy
-            reply = content.solve(solve_block, accurate=accurate, rng=random.Random(draw.random()))
-            if reply["working"] != content.COULD_NOT_SOLVE:
-                # a real solver writes its working out (simulators/lengths.py); the length is drawn per question,
-                # apart from the answer's draws, so that a seeded run picks the same answers as before
-                size = random.Random(f"{k.seed}:{self.kind}:{solve_block.get('question_text')}")
-                reply["working"] = lengths.working(reply["working"], lengths.working_tokens(self.kind, size))
-            text = json.dumps(fit_schema(reply, schema), ensure_ascii=False)
+        if solves_blocks is not None:
+            answers = [{"id": b["id"], **self._solve(b, temperature)} for b in solves_blocks]
+            answers = [a for a in answers if not (k.solve_skip_rate > 0 and self.rng.random() < k.solve_skip_rate)]
+            if k.solve_shuffle:
+                self.rng.shuffle(answers)
+            if k.solve_repeat and answers:  # the first question answered again, with another option or value
+                first = answers[0]
+                other = {"choice": (first["choice"] + 1) % 4} if "choice" in first else {"answer": first["answer"] + 1}
+                answers.append({**first, **other})
+            text = json.dumps(fit_schema({"answers": answers}, schema), ensure_ascii=False)
+            s.solves_returned += len(answers)
+            if k.chat_text_always or (not constrained and k.chat_text_without_schema):
+                text = f"Let me work them out.\n\n```json\n{text}\n```"
+        elif solve_block is not None:
+            text = json.dumps(fit_schema(self._solve(solve_block, temperature), schema), ensure_ascii=False)
             s.solves_returned += 1
             if k.chat_text_always or (not constrained and k.chat_text_without_schema):
                 text = f"Let me work it out.\n\n```json\n{text}\n```"
@@ -260,6 +267,22 @@ class SimCore:
         if finish == "stop":
             s.items_returned += n_items
         return Generation(text, finish, p_tokens, c_tokens, n_items)
+
+    def _solve(self, block: dict[str, Any], temperature: float | None) -> dict[str, Any]:
+        """A verifier's answer to one question block (``content.solve``), right with probability
+        ``solve_accuracy``; at temperature 0 the same question always gets the same answer (greedy)."""
+        k = self.knobs
+        draw = self.rng
+        if temperature == 0:  # greedy: one answer per question, drawn once
+            draw = random.Random(f"{k.seed}:{block.get('question_text')}:{block.get('options')}")
+        accurate = k.solve_accuracy >= 1 or draw.random() < k.solve_accuracy
+        reply = content.solve(block, accurate=accurate, rng=random.Random(draw.random()))
+        if reply["working"] != content.COULD_NOT_SOLVE:
+            # a real solver writes its working out (simulators/lengths.py); the length is drawn per question,
+            # apart from the answer's draws, so that a seeded run picks the same answers as before
+            size = random.Random(f"{k.seed}:{self.kind}:{block.get('question_text')}")
+            reply["working"] = lengths.working(reply["working"], lengths.working_tokens(self.kind, size))
+        return reply
 
 
 def fit_schema(value: dict[str, Any], schema: Any) -> dict[str, Any]:
@@ -344,26 +367,50 @@ def parse_solve_block(prompt: str) -> dict[str, Any] | None:
     Its JSON: ``question_type`` ("mcq" | "numeric"), ``question_text``, ``options`` (4 strings, MCQ
     only), ``unit`` (numeric only), ``subject`` (the subject it was asked for, when the gate knows it). The
     contract is the answer-verification gate's; this helper only reads it."""
-    # the system prompt may name <solve> in prose, so every occurrence is a candidate start, the last first
-    starts = [m.start() for m in re.finditer("<solve>", prompt)]
+    for data in _tagged_json(prompt, "solve"):
+        if _question_block(data):
+            return dict(data)
+    return None
+
+
+def parse_solves_block(prompt: str) -> list[dict[str, Any]] | None:
+    """The ``<solves>[...]</solves>`` list of a batched blind solve (the last one that parses), or None: question
+    blocks as ``parse_solve_block`` reads them, each with an ``id`` string, ids distinct. The contract is the
+    gate's (``service.solve.solves_call``); a malformed list is no batch at all, as a model would be lost."""
+    for data in _tagged_json(prompt, "solves"):
+        if not isinstance(data, list) or not data or not all(_question_block(b) for b in data):
+            continue
+        ids = [b.get("id") for b in data]
+        if all(isinstance(i, str) for i in ids) and len(set(ids)) == len(ids):
+            return [dict(b) for b in data]
+    return None
+
+
+def _tagged_json(prompt: str, tag: str) -> list[Any]:
+    """The JSON values between ``<tag>`` and ``</tag>``, the last first. The system prompt may name the tag
+    in prose, so every occurrence is a candidate start."""
+    out: list[Any] = []
+    starts = [m.start() for m in re.finditer(f"<{tag}>", prompt)]
     for start in reversed(starts[-100:]):
-        end = prompt.find("</solve>", start)
+        end = prompt.find(f"</{tag}>", start)
         if end < 0:
             continue
         try:
-            data = json.loads(prompt[start + len("<solve>") : end])
+            out.append(json.loads(prompt[start + len(tag) + 2 : end]))
         except json.JSONDecodeError:
             continue
-        if not isinstance(data, dict) or not isinstance(data.get("question_text"), str):
-            continue
-        if data.get("question_type") not in ("mcq", "numeric"):
-            continue
-        if data["question_type"] == "mcq" and not (
-            isinstance(data.get("options"), list) and all(isinstance(o, str) for o in data["options"])
-        ):
-            continue
-        return data
-    return None
+    return out
+
+
+def _question_block(data: Any) -> bool:
+    """Whether ``data`` is one question as the verifier is shown it."""
+    if not isinstance(data, dict) or not isinstance(data.get("question_text"), str):
+        return False
+    if data.get("question_type") not in ("mcq", "numeric"):
+        return False
+    return data["question_type"] != "mcq" or (
+        isinstance(data.get("options"), list) and all(isinstance(o, str) for o in data["options"])
+    )
 
 
 def requested_count(prompt_text: str) -> int:

@@ -50,6 +50,12 @@ class Knobs:
     variant_rate: float = 0.0
     # blind-solve mode (a <solve> block in the prompt): probability that the verifier's answer is right
     solve_accuracy: float = 1.0
+    # batched blind solves (a <solves> list): what a model may do to the shape of its reply even under a
+    # schema, which fixes the fields but not the count or order of the answers: leave a question out (per
+    # question), answer in another order, answer a question twice with two answers
+    solve_skip_rate: float = 0.0
+    solve_shuffle: bool = False
+    solve_repeat: bool = False
     # vLLM/RunPod: Aryabhata does not stop on its own; without a grammar and without its end-of-turn id
     # in stop_token_ids it keeps writing the next chat turns past the JSON
     ramble_without_stop: bool = False
