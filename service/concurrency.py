@@ -160,11 +160,16 @@ def job_room(running: int, *, base: int, most: int, routes: Sequence[tuple[int, 
 
     Up to ``base`` (QGEN_CONCURRENCY) always; beyond it one job at a time (the next once this one's calls
     reach the limits, whose listeners wake the claimer), while every route's limit has room
-    (fewer calls in flight than the limit and none waiting for it), up to ``most`` (QGEN_MAX_JOBS). A job's
+    (fewer calls in flight than the limit and none waiting for it) and more calls are in flight than there
+    are jobs beyond ``base``, up to ``most`` (QGEN_MAX_JOBS). A job's
     route is not known before it is claimed, so one full route stops it: a job claimed there would only wait.
     """
     if running < base or running >= most:
         return max(0, min(base, most) - running)
+    # a job beyond ``base`` is one whose calls wait on a provider: while fewer calls are in flight than such
+    # jobs, the worker's own work (embedding, the store) is the bound, and a claimed job would only hold its lease
+    if running - base >= sum(in_flight for _, in_flight, _ in routes):
+        return 0
     return 1 if all(waiting == 0 and in_flight < limit for limit, in_flight, waiting in routes) else 0
 
 

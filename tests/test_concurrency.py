@@ -237,6 +237,9 @@ def test_a_worker_fills_its_job_slots_then_claims_one_more_only_while_every_limi
     assert job_room(0, base=4, most=64, routes=[full]) == 4  # QGEN_CONCURRENCY whatever the limits say
     assert job_room(3, base=4, most=64, routes=[full]) == 1
     assert job_room(4, base=4, most=64, routes=[room, room]) == 1
+    # calls end as fast as they start (the worker's own work is the bound): no job beyond QGEN_CONCURRENCY
+    assert job_room(4, base=4, most=64, routes=[(32, 0, 0)]) == 0
+    assert job_room(14, base=4, most=64, routes=[room]) == 0  # 10 extra jobs, 10 calls in flight
     assert job_room(4, base=4, most=64, routes=[room, full]) == 0  # one full route: a new job might only wait
     assert job_room(4, base=4, most=64, routes=[queued]) == 0  # calls already wait for room
     assert job_room(64, base=4, most=64, routes=[room]) == 0  # QGEN_MAX_JOBS
