@@ -18,7 +18,7 @@ from service.providers.base import ProviderCall
 from service.providers.registry import build_simulated
 from service.questions import RequestSpec, provider_json_schema, validate_items
 from service.settings import Settings
-from service.solve import VERIFY_TOKENS, solve_call
+from service.solve import VERIFY_TOKENS, solve_call, solves_call
 from simulators import lengths
 from simulators.gemini import implicit_cache_minimum
 from simulators.knobs import Knobs
@@ -98,6 +98,10 @@ async def test_blind_solves_write_their_working_and_gemini_thinks_per_question()
             high = dataclasses.replace(solve_call(questions[0], seed=1, temperature=1.0,
                                                   max_tokens=VERIFY_TOKENS + 32_768), thinking="high")
             thought = await gemini.generate(high)
+            # a batched solve thinks about each of its questions: four questions, about four times the thought
+            four = dataclasses.replace(solves_call(questions, seed=1, temperature=1.0,
+                                                   max_tokens=4 * VERIFY_TOKENS + 32_768), thinking="high")
+            batched = await gemini.generate(four)
             medium = dataclasses.replace(_generate_call(5, 40_000), thinking="medium")
             written = await gemini.generate(medium)
         finally:
@@ -113,6 +117,7 @@ async def test_blind_solves_write_their_working_and_gemini_thinks_per_question()
     # Gemini thinks first (billed as output: inside completion_tokens), then writes a short working
     assert per_task["HIGH"] * spread[0] <= thought.thinking_tokens <= per_task["HIGH"] * spread[1] + 1
     assert (thought.completion_tokens or 0) > thought.thinking_tokens
+    assert 4 * per_task["HIGH"] * spread[0] <= batched.thinking_tokens <= 4 * per_task["HIGH"] * spread[1] + 1
     assert 5 * per_task["MEDIUM"] * spread[0] <= written.thinking_tokens <= 5 * per_task["MEDIUM"] * spread[1] + 1
     assert top > lengths.SOLVE_WORKING["gemini"][1]
 

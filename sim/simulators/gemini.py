@@ -39,7 +39,7 @@ from aiohttp import web
 from service.prompts import estimate_tokens
 
 from . import lengths
-from .core import SimCore, SimError, requested_count, tracked
+from .core import SimCore, SimError, parse_solves_block, requested_count, tracked
 from .gemini_batch import GeminiBatchSim
 from .vllm import PrefixCache, block_hashes
 
@@ -333,8 +333,9 @@ class GeminiSim:
             schema = {}  # JSON mode without a schema: still JSON, never prose
         max_tokens = int(gc.get("maxOutputTokens") or DEFAULT_MAX_OUTPUT_TOKENS)
         k = core.knobs
-        # thinking grows with the work asked: the questions to write, or the <solve> blocks to solve
-        tasks = requested_count(prompt) or prompt.count("</solve>") or 1
+        # thinking grows with the work asked: the questions to write, the questions of a <solves> list,
+        # or a <solve> block (a batched solve thinks about each of its questions, not once for all)
+        tasks = requested_count(prompt) or len(parse_solves_block(prompt) or ()) or prompt.count("</solve>") or 1
         level_tokens, refused = thinking_of(model, gc, tasks, random.Random(f"{k.seed}:{core.stats.calls}"))
         if refused is not None:
             return google_error(400, refused)
