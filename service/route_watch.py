@@ -27,12 +27,13 @@ def count_calls() -> list[int]:
     return calls
 
 
-def route_wait(retry_ins: list[float]) -> float | None:
-    """Seconds until the first of a route's breakers lets a probe through: the smallest ``retry_in``, when
-    every breaker is open (each > 0); None when the route has no breaker or one lets calls through now."""
+def route_wait(retry_ins: list[float], *, whole: bool = False) -> float | None:
+    """Seconds until the first of a route's breakers lets a probe through (the smallest ``retry_in``), or with
+    ``whole`` until every one does (the largest), when every breaker is open (each > 0); None when the route
+    has no breaker or one lets calls through now."""
     if not retry_ins or min(retry_ins) <= 0:
         return None
-    return min(retry_ins)
+    return max(retry_ins) if whole else min(retry_ins)
 
 
 class RouteWatch:
@@ -56,11 +57,12 @@ class RouteWatch:
         g = self.generator
         return [k for k in g.routes.chain(g.choose(job.spec)) if k in g.providers] or list(g.providers)
 
-    def wait(self, job: Job) -> float | None:
-        """Seconds until a breaker of the job's route lets a probe through; None when one lets calls through."""
+    def wait(self, job: Job, *, whole: bool = False) -> float | None:
+        """Seconds until a breaker of the job's route (``whole``: each of them) lets a probe through; None when
+        one lets calls through now."""
         g = self.generator
         now = g.clock()
-        return route_wait([g.breakers[k].retry_in(now) for k in self.route(job) if k in g.breakers])
+        return route_wait([g.breakers[k].retry_in(now) for k in self.route(job) if k in g.breakers], whole=whole)
 
     def blocked(self, job: Job) -> bool:
         """Is no breaker of the job's route closed (each open, or half-open with its one probe taken)?"""
