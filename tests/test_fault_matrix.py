@@ -37,7 +37,8 @@ async def test_runpod_failure_class_falls_back_for_missing_items_only(
 ) -> None:
     knobs, overrides, expected = CASES[case]
     async with simulators(runpod=Knobs(**knobs)) as (vllm, gem):
-        s = with_simulators(settings, vllm, gem, call_attempts=2, **overrides)
+        # one RunPod call for the whole request: each class is met by its own call, not by an open breaker
+        s = with_simulators(settings, vllm, gem, call_attempts=2, runpod_max_questions_per_call=COUNT, **overrides)
         async with running_worker(s, db_dsn, embedder):
             r = await insert_request(conn, subject="Maths", topic="Probability", count=COUNT)
             done = await wait_terminal(conn, r["id"], timeout=60)

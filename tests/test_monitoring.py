@@ -20,6 +20,7 @@ from service.bank import Candidate, Verdict
 from service.concurrency import AdaptiveLimiter, LimitPolicy
 from service.managed import CallRecord
 from service.metrics import WorkerMetrics
+from service.prices import parse_prices
 from service.resilience import CircuitBreaker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +44,7 @@ _AGGREGATION = re.compile(r"\b(sum|min|max|avg|count|stddev|stdvar|topk|bottomk|
 def exported() -> dict[str, frozenset[str]]:
     """Every series name a worker exports, with its label names: a ``WorkerMetrics`` fed one of everything,
     rendered as /metrics is, and parsed back."""
-    m = WorkerMetrics(prices={"gemini": (0.3, 2.5)})
+    m = WorkerMetrics(prices=parse_prices('{"gemini": [0.3, 2.5]}'))
     m.on_call(CallRecord("gemini", "gemini", "g", "generate", "ok", 1.0, prompt_tokens=10, completion_tokens=5))
     cand = Candidate(None, None, "gemini", "g", "runpod server 500", None, verification="verified")  # type: ignore[arg-type]
     m.round_stored([Verdict(cand, True, None, None, None, None), Verdict(cand, False, None, "near_duplicate", None, None)])
