@@ -257,7 +257,9 @@ async def test_fifty_requests_in_a_row_end_exact_with_a_good_verifier(
     ) as (vllm, gem):
         # each request its own dedupe scope: 300 questions of one subject would exhaust the simulators' stock
         # of distinct problems, which is not what this test is about
-        s = with_simulators(settings, vllm, gem, concurrency=8, dedup_scope="topic")
+        # and five top-up rounds, not three: at two questions per RunPod call a job of 10 meets the simulators'
+        # thin stock of distinct problems per topic (up to 6 exact duplicates in one job), which is not the gate
+        s = with_simulators(settings, vllm, gem, concurrency=8, dedup_scope="topic", topup_rounds=5)
         async with running_worker(s, db_dsn, embedder):
             reqs = [
                 await insert_request(conn, subject=subj, topic=f"{topic} ({i // len(topics) + 1})", count=30,
