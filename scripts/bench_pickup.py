@@ -55,7 +55,8 @@ async def _serve(dsn: str) -> None:
             await self._finish(state, None)
 
     # A long poll interval: every pickup measured here comes through NOTIFY, never a poll.
-    settings = Settings(database_url=dsn, poll_interval_s=30.0, lease_s=30.0)
+    # No on-topic check: the no-op jobs generate nothing, and the stand-in embedder embeds nothing.
+    settings = Settings(database_url=dsn, poll_interval_s=30.0, lease_s=30.0, topic_check=False)
     worker = NoopWorker(settings, dsn=dsn, generator=None, embedder=_NoModel())  # type: ignore[arg-type]
     worker.install_signal_handlers()
     print("ready", flush=True)
