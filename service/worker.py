@@ -312,10 +312,10 @@ class Worker:
                 self.metrics.jobs_deferred.inc()
                 log.info("job %s: %s; deferred %.1fs, attempt not counted", job.id, why, wait)
                 return
-            if wait is not None:
+            if isinstance(e, JobRetry) and (whole := self.routes.wait(job, whole=True)) is not None:
                 # the route's breakers are open now: a retry before they half-open fails at once, and one
                 # before the last of them half-opens meets the fallback still open (circuit_open, no call)
-                delay = max(delay, self.routes.wait(job, whole=True) or wait)
+                delay = max(delay, whole)
             status = await self._db_retry(lambda c: queue.retry(c, job, self.worker_id, delay, reason))
             self.stats.jobs_retried += 1
             self.metrics.job_attempt_failed(status)
