@@ -142,9 +142,11 @@ async def end_to_end(cluster: Cluster, embedder: Any, *, questions: int, bank: i
             statuses = await conn.fetch(
                 "select status, count(*) as n from question_requests where id = any($1::uuid[]) group by 1", ids
             )
-            rejects = await conn.fetchval(
-                "select count(*) from question_rejects where request_id = any($1::uuid[])", ids
-            )
+            reasons = {r["reason"]: r["n"] for r in await conn.fetch(
+                "select reason, count(*) as n from question_rejects where request_id = any($1::uuid[])"
+                " group by 1 order by 2 desc", ids,
+            )}
+            rejects = sum(reasons.values())
         finally:
             embedder.embed_texts = real_embed_texts
             await conn.close()
@@ -158,12 +160,13 @@ async def end_to_end(cluster: Cluster, embedder: Any, *, questions: int, bank: i
     ratio = rate / bound
     sec.add("e2e_questions_per_s", rate, reference=f"encode bound {bound:.1f} texts/s",
             note=f"{stored} stored of {questions} asked in {elapsed:.1f}s; bank {bank} rows (+{seed_s:.0f}s seed); "
-                 f"{rejects} refused as duplicates; requests " + ", ".join(f"{r['status']} {r['n']}" for r in statuses))
+                 f"{rejects} refused (" + ", ".join(f"{k} {v}" for k, v in reasons.items()) + "); requests " + ", ".join(f"{r['status']} {r['n']}" for r in statuses))
     sec.add("e2e_ratio_vs_embedding_bound", ratio, reference=f"SentenceTransformer.encode {bound:.1f} texts/s = 1.0",
             target=">= 0.8", ok=ratio >= 0.8, note="encode of the same stored texts, batch 64, same process")
     # Refused duplicates and surplus items were embedded too (and their slots generated and embedded again).
     sec.add("e2e_embedded_ratio_vs_embedding_bound", embedded_texts / elapsed / bound,
             reference=f"{embedded_texts} texts embedded for {stored} stored ({rejects} refused) / encode bound")
+    sec.extra.update(e2e_refusals=reasons)
     p50 = percentile(firsts, 50)
     sec.add("first_question_ms_p50", p50, reference=f"p90 {percentile(firsts, 90):.0f} ms over {len(firsts)} requests",
             note="INSERT of a 10-question request -> its first row visible in questions (idle worker)")

@@ -99,7 +99,9 @@ EmbedTexts = Callable[[list[str]], Awaitable[np.ndarray]]
 
 
 class Screen:
-    """The worker's check: references embedded once per (subject, topic) and kept (bounded)."""
+    """The worker's check. Every catalogue chapter is embedded once, on first use; a request's own line
+    ("subject: topic") once per (subject, topic), kept (bounded). A worker meeting a new topic for each
+    request thus embeds one text for it, not the whole catalogue again."""
 
     CACHE = 256
 
@@ -107,15 +109,30 @@ class Screen:
         self.catalogue = catalogue
         self.embed = embed
         self.margin = margin
+        self._chapters: dict[str, np.ndarray] | None = None  # chapter text → its embedding
         self._refs: dict[tuple[str, str], Reference] = {}
+
+    async def _chapter_vectors(self) -> dict[str, np.ndarray]:
+        if self._chapters is None:
+            texts = [chapter_text(t) for s in self.catalogue.subjects.values() for t in s.topics]
+            vectors = await self.embed(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+            self._chapters = dict(zip(texts, vectors, strict=True))
+        return self._chapters
 
     async def reference(self, subject: str, topic: str) -> Reference:
         key = (subject_key(subject), " ".join(topic.split()).lower())
         ref = self._refs.get(key)
         if ref is None:
             own, others, owners = reference_texts(self.catalogue, subject, topic)
-            vectors = await self.embed([*own, *others])
-            ref = Reference(vectors[: len(own)], vectors[len(own) :], tuple(owners))
+            chapters = await self._chapter_vectors()
+            line = (await self.embed(own[:1]))[0]
+            d = len(line)
+            ref = Reference(
+                np.vstack([line, *(chapters[t] for t in own[1:])]).reshape(len(own), d),
+                np.vstack([chapters[t] for t in others]).reshape(len(others), d) if others
+                else np.zeros((0, d), dtype=np.float32),
+                tuple(owners),
+            )
             if len(self._refs) >= self.CACHE:
                 self._refs.pop(next(iter(self._refs)))
             self._refs[key] = ref

@@ -58,7 +58,7 @@ def test_references_name_the_request_every_chapter_of_its_subject_and_the_other_
     assert own == ["Astrology/Horoscopes: Sun signs"] and owners == ["Mathematics", "Mathematics", "Biology"]
 
 
-async def test_the_screen_embeds_each_reference_once() -> None:
+async def test_the_screen_embeds_the_catalogue_once_and_each_request_line_once() -> None:
     calls: list[list[str]] = []
 
     async def embed(texts: list[str]) -> np.ndarray:
@@ -70,4 +70,9 @@ async def test_the_screen_embeds_each_reference_once() -> None:
     again = await screen.judge(" maths ", "trigonometry", [unit(0, 1)])
     assert [v.on_topic for v in first] == [False, True] and [v.on_topic for v in again] == [False]
     assert [v.other_subject for v in first] == ["Biology", "Biology"]
-    assert len(calls) == 1 and len(calls[0]) == 4  # 3 own texts and 1 other, embedded together once
+    # the catalogue's 3 chapters once, then the request's own line once
+    assert calls == [["Mathematics: Integral Calculus. definite integrals", "Mathematics: Trigonometry. identities",
+                      "Biology: Ecology. ecosystems"], ["Maths: Trigonometry"]]  # fmt: skip
+    # another topic of the same subject embeds only its own line: the chapters are not embedded again
+    await screen.judge("Maths", "e2e topic 7", [unit(1)])
+    assert calls[2:] == [["Maths: e2e topic 7"]]
