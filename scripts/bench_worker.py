@@ -154,13 +154,14 @@ async def end_to_end(cluster: Cluster, embedder: Any, *, questions: int, bank: i
     stored = len(rows)
     texts = [representation(validate_item(json.loads(r["body"]), r["question_type"])) for r in rows]
     rate = stored / elapsed
+    why = ", ".join(f"{k} {v}" for k, v in reasons.items()) or "none"
     loop = asyncio.get_running_loop()
     bounds = [await loop.run_in_executor(None, _encode_rate, embedder.model, texts) for _ in range(2)]
     bound = median(bounds)
     ratio = rate / bound
     sec.add("e2e_questions_per_s", rate, reference=f"encode bound {bound:.1f} texts/s",
             note=f"{stored} stored of {questions} asked in {elapsed:.1f}s; bank {bank} rows (+{seed_s:.0f}s seed); "
-                 f"{rejects} refused (" + ", ".join(f"{k} {v}" for k, v in reasons.items()) + "); requests " + ", ".join(f"{r['status']} {r['n']}" for r in statuses))
+                 f"{rejects} refused ({why}); requests " + ", ".join(f"{r['status']} {r['n']}" for r in statuses))
     sec.add("e2e_ratio_vs_embedding_bound", ratio, reference=f"SentenceTransformer.encode {bound:.1f} texts/s = 1.0",
             target=">= 0.8", ok=ratio >= 0.8, note="encode of the same stored texts, batch 64, same process")
     # Refused duplicates and surplus items were embedded too (and their slots generated and embedded again).

@@ -253,10 +253,12 @@ def fit_solves(profile: ProviderProfile, qs: Sequence[Question], cap: int, subje
     Each question needs ``VERIFY_TOKENS`` of output (its working and answer); the thinking headroom of the
     verify level is counted once per call, because a thinking level (or budget) bounds one response's
     thinking, billed against that call's output limit (ai.google.dev/gemini-api/docs/thinking). The total
-    stays within ``max_output_tokens``; on a 'shared' window the prompt plus that budget fit ``context_tokens``."""
+    stays within ``max_output_tokens``; on a 'shared' window the prompt plus that budget fit ``context_tokens``.
+    A profile with a deeper ``confirm`` level is sized for it: a call's questions may all be solved again there."""
+    deepest = max((profile.verify, profile.confirm or profile.verify), key=lambda s: profile.headroom("verify", s))
     for k in range(min(cap, len(qs)), 1, -1):
-        budget = profile.output_budget("verify", k * VERIFY_TOKENS)  # the one budget rule
-        if budget < k * VERIFY_TOKENS + profile.headroom("verify"):
+        budget = profile.output_budget("verify", k * VERIFY_TOKENS, deepest)  # the one budget rule
+        if budget < k * VERIFY_TOKENS + profile.headroom("verify", deepest):
             continue  # capped at max_output_tokens: the answers would not fit after the thinking
         if profile.window == "shared":
             call = solves_call(qs[:k], seed=0, temperature=0.0, max_tokens=budget, subject=subject)

@@ -33,7 +33,7 @@ from .answers import Verification, cheap_problems, consensus
 from .errors import ProviderError
 from .generation import Generator
 from .managed import CallLog, CallRecord, ManagedProvider
-from .providers.base import ProviderCall, ProviderReply
+from .providers.base import ProviderCall, ProviderReply, Sampling
 from .questions import Question
 from .routing import VerifyRoutes, parse_verify_model, parse_verify_routes
 from .settings import Settings
@@ -217,8 +217,34 @@ class Verifier:
     async def _group(
         self, plan: Plan, group: list[Solvable], idx: list[int], subject: str | None, seed: int, spent: CallLog
     ) -> list[Check]:
-        """The checks of items that share ``plan`` and a question type (``idx``: their places in the round)."""
+        """The checks of items that share ``plan`` and a question type (``idx``: their places in the round).
+
+        A verifier whose profile has a ``confirm`` sampling (a thinking model solving below its deepest
+        level) solves every item at its ``verify`` level first; an item that solve does not confirm (another
+        answer, or an inconclusive one) is solved again at the ``confirm`` level, and that solve decides. If
+        the deeper solve cannot be had, the first verdict stands."""
         provider = self.generator.providers[plan.verifier]
+        prof = provider.profile
+        first = await self._solves(provider, plan, group, idx, subject, seed, spent, prof.verify, 0)
+        checks = [self._judge(item, plan, provider.name, answers) for item, answers in zip(group, first, strict=True)]
+        again = [j for j, c in enumerate(checks) if needs_confirming(c)] if prof.confirm is not None else []
+        if again and prof.confirm is not None:
+            spent.notes.append(f"{provider.key} verifier: {len(again)} of {len(group)} not confirmed at "
+                               f"{prof.verify.thinking}; solving them again at {prof.confirm.thinking}")
+            deeper = await self._solves(provider, plan, [group[j] for j in again], [idx[j] for j in again], subject,
+                                        seed, spent, prof.confirm, plan.solves)
+            for j, answers in zip(again, deeper, strict=True):
+                checks[j] = confirmed(checks[j], self._judge(group[j], plan, provider.name, answers))
+        for c in checks:
+            self._count(c)
+        return checks
+
+    async def _solves(
+        self, provider: ManagedProvider, plan: Plan, group: list[Solvable], idx: list[int], subject: str | None,
+        seed: int, spent: CallLog, sampling: Sampling, first_round: int,
+    ) -> list[list[Solved]]:
+        """``plan.solves`` blind answers for each item of ``group`` at ``sampling``, as few calls as the
+        verifier's window allows (``solve.fit_solves``, at most ``QGEN_VERIFY_BATCH`` questions each)."""
         chunks: list[list[int]] = []  # places in ``group``, one call each
         rest = list(range(len(group)))
         while rest:
@@ -233,7 +259,7 @@ class Verifier:
             out: list[Solved] = ["too_few"] * len(group)
             got = await asyncio.gather(*(
                 self._solve(provider, plan, [group[j].question for j in chunk], subject,
-                            (seed + idx[chunk[0]]) * 7919 + 104_729 * (n + 1), spent)
+                            (seed + idx[chunk[0]]) * 7919 + 104_729 * (n + 1), spent, sampling)
                 for chunk in chunks
             ))
             for chunk, answers in zip(chunks, got, strict=True):
@@ -241,19 +267,18 @@ class Verifier:
                     out[j] = a
             return out
 
-        rounds = await asyncio.gather(*(solve_round(n) for n in range(plan.solves)))
-        return [self._judge(item, plan, provider.name, [r[j] for r in rounds]) for j, item in enumerate(group)]
+        rounds = await asyncio.gather(*(solve_round(first_round + n) for n in range(plan.solves)))
+        return [[r[j] for r in rounds] for j in range(len(group))]
 
     async def _solve(
         self, provider: ManagedProvider, plan: Plan, qs: list[Question], subject: str | None, seed: int,
-        spent: CallLog,
+        spent: CallLog, sampling: Sampling,
     ) -> list[Solved]:
         """One blind answer per question of ``qs`` ((answer, model), or the failure kind), from one call for
         all of them, then calls for what a partial reply left out."""
         prof = provider.profile
-        # the verifier model's sampling and thinking level, and the budget rule: all from its profile
-        sampling = prof.sampling("verify")
-        budget = prof.output_budget("verify", len(qs) * VERIFY_TOKENS)
+        # the sampling and thinking level (the profile's verify or confirm), and the profile's budget rule
+        budget = prof.output_budget("verify", len(qs) * VERIFY_TOKENS, sampling)
         if len(qs) == 1:
             call = solve_call(qs[0], seed=seed, temperature=sampling.temperature, max_tokens=budget, subject=subject)
         else:
@@ -276,7 +301,7 @@ class Verifier:
         if missing:
             spent.notes.append(f"{provider.key} verifier answered {len(qs) - len(missing)} of {len(qs)}; "
                                f"asking again for {len(missing)}")
-            again = await self._solve(provider, plan, [qs[i] for i in missing], subject, seed + 1, spent)
+            again = await self._solve(provider, plan, [qs[i] for i in missing], subject, seed + 1, spent, sampling)
             for i, a in zip(missing, again, strict=True):
                 out[i] = a
         return out
@@ -290,9 +315,6 @@ class Verifier:
         answers = [a for a, _ in pairs]
         model = pairs[0][1]
         verdict, why = consensus(item.question, answers, self.settings.verify_tolerance)
-        if verdict != "unverified":
-            window = self.windows.setdefault(f"{name}/{model}", deque(maxlen=IMPLAUSIBLE_WINDOW))
-            window.append(verdict == "disputed")
         answer = dict(answers[0])
         if len(answers) > 1:
             answer["solves"] = answers
@@ -300,3 +322,25 @@ class Verifier:
             answer["inconclusive"] = why  # stored with the row: why a checked item is not 'verified'
         off_topic = all(a.get("on_topic") is False for a in answers)
         return Check(verdict, name, model, answer, why, method=plan.method, off_topic=off_topic)
+
+    def _count(self, check: Check) -> None:
+        """A blind solve's final verdict, into its verifier's dispute window."""
+        if check.method in ("cross", "self_consistency") and check.verification != "unverified":
+            window = self.windows.setdefault(f"{check.verifier_provider}/{check.verifier_model}",
+                                             deque(maxlen=IMPLAUSIBLE_WINDOW))
+            window.append(check.verification == "disputed")
+
+
+def needs_confirming(check: Check) -> bool:
+    """Whether a first blind solve left ``check`` open to a deeper one: it was answered, and did not verify."""
+    return not check.unavailable and check.verification != "verified"
+
+
+def confirmed(first: Check, deeper: Check) -> Check:
+    """The verdict after a deeper solve: the deeper one, with the first solve's answer kept beside its own;
+    the first one (noting why) when the deeper solve could not be had."""
+    if deeper.unavailable:
+        return dataclasses.replace(first, reason=f"{first.reason}; a deeper solve failed: {deeper.reason}")
+    answer = dict(deeper.verifier_answer or {})
+    answer["first_solve"] = first.verifier_answer
+    return dataclasses.replace(deeper, verifier_answer=answer)

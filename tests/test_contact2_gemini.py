@@ -165,8 +165,11 @@ async def test_a_refused_schema_is_not_retried_and_does_not_open_the_breaker() -
 def test_profiles_follow_the_vendors_and_settings_override_them(caplog: pytest.LogCaptureFixture) -> None:
     flash = profile_from(quiet())
     assert (flash.generate.temperature, flash.generate.thinking) == (1.0, "medium")
-    assert (flash.verify.temperature, flash.verify.thinking) == (1.0, "high")
-    assert flash.output_budget("verify", VERIFY_TOKENS) == VERIFY_TOKENS + flash.thinking_tokens["high"]
+    # a blind solve at Flash's default level first, and what it does not confirm again at high
+    assert (flash.verify.temperature, flash.verify.thinking) == (1.0, "medium")
+    assert flash.confirm is not None and (flash.confirm.temperature, flash.confirm.thinking) == (1.0, "high")
+    assert flash.output_budget("verify", VERIFY_TOKENS) == VERIFY_TOKENS + flash.thinking_tokens["medium"]
+    assert flash.output_budget("verify", VERIFY_TOKENS, flash.confirm) == VERIFY_TOKENS + flash.thinking_tokens["high"]
     assert flash.output_budget("generate", 100_000) == flash.max_output_tokens
     pro = profile_from(quiet(gemini_model="gemini-3.1-pro-preview"))
     assert pro.generate.thinking == "high"
@@ -177,6 +180,9 @@ def test_profiles_follow_the_vendors_and_settings_override_them(caplog: pytest.L
         )
     assert (tuned.generate.temperature, tuned.generate.top_p, tuned.generate.thinking) == (0.4, 0.9, "low")
     assert tuned.verify.thinking == "medium" and tuned.output_budget("verify", 1000) == 3000
+    # a blind solve set to the deepest level has nothing deeper to confirm with; nor has a Pro model by default
+    assert profile_from(quiet(gemini_verify_thinking_level="high")).confirm is None
+    assert pro.verify.thinking == "high" and pro.confirm is None
     assert any("below 1.0" in r.message for r in caplog.records)
     aryabhata = runpod_profile(quiet())
     assert (aryabhata.generate.temperature, aryabhata.generate.top_p, aryabhata.verify.temperature) == (0.7, 0.8, 0.7)
@@ -205,8 +211,8 @@ async def test_the_wire_carries_the_profile_sampling_and_thinking() -> None:
             await rp.aclose()
     assert gen["temperature"] == 1.0 and level(gen) == "MEDIUM"
     assert 0 <= gen["seed"] < 2**31
-    assert ver["temperature"] == 1.0 and level(ver) == "HIGH"
-    assert ver["maxOutputTokens"] == VERIFY_TOKENS + prof.thinking_tokens["high"] and "choice" in answer
+    assert ver["temperature"] == 1.0 and level(ver) == "MEDIUM"
+    assert ver["maxOutputTokens"] == VERIFY_TOKENS + prof.thinking_tokens["medium"] and "choice" in answer
     assert (chat["temperature"], chat["top_p"]) == (0.7, 0.8)
 
 
@@ -301,7 +307,7 @@ async def test_doctor_checks_the_verifier_model_and_makes_one_blind_solve_per_ve
         "gemini-3.1-pro-preview re-solved a mcq question blind for runpod, gemini (other subjects): agrees with the key"
     ), line
     assert "for gemini/mathematics, gemini/physics: agrees with the key" in by["runpod blind solve"].detail
-    assert len(solves) == 2 and level(solves[0]["generationConfig"]) == "HIGH"
+    assert len(solves) == 2 and level(solves[0]["generationConfig"]) == "MEDIUM"  # the blind solve's first level
     assert any("/models/gemini-3.1-pro-preview:generateContent" in x for x in paths)
     bad_by = {r.check: r for r in bad}
     assert not bad_by["gemini verifier model"].ok

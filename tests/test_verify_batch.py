@@ -24,7 +24,7 @@ from service.providers.runpod import profile_from as runpod_profile
 from service.questions import MCQQuestion, NumericQuestion, Question, RequestSpec
 from service.settings import Settings
 from service.solve import VERIFY_TOKENS, fit_solves, parse_solves, question_id, solves_call
-from service.verify import Check, Verifier
+from service.verify import Check, Verifier, confirmed, needs_confirming
 from simulators.knobs import Knobs
 from simulators.server import SimulatorServer
 
@@ -87,10 +87,11 @@ def test_a_truncated_reply_keeps_its_complete_answers_and_none_usable_is_an_erro
 
 def test_the_window_rule_counts_thinking_once_per_call_and_the_prompt_on_a_shared_window() -> None:
     s = Settings()
-    gem = gemini_profile(s)  # 65 536 output tokens, 'high' thinking headroom 32 768 for the blind solve
+    gem = gemini_profile(s)  # 65 536 output tokens; the blind solve at medium, confirmed at high (32 768 headroom)
     many = QS * 20
     assert fit_solves(gem, many, 8) == 8
-    room = (gem.max_output_tokens or 0) - gem.headroom("verify")
+    assert gem.confirm is not None and gem.headroom("verify", gem.confirm) > gem.headroom("verify")
+    room = (gem.max_output_tokens or 0) - gem.headroom("verify", gem.confirm)  # sized for the deeper solve
     assert fit_solves(gem, many, 64) == room // VERIFY_TOKENS  # thinking counted once: 27, not 0
     pod = runpod_profile(s)  # a 4096-token window shared by the prompt and the output
     k = fit_solves(pod, many, 8)
@@ -191,3 +192,57 @@ async def test_the_pod_verifier_takes_as_many_as_its_window_allows() -> None:
     assert k >= 2 and verify_calls(records) == -(-7 // k)
     assert 400 not in statuses and all("<solves>" in json.dumps(b) or "<solve>" in json.dumps(b) for b in bodies)
     assert question_id(0) == "q1"
+
+
+# --- a shallow first solve, a deeper one where it does not confirm --------------------------------------------
+
+
+def test_only_an_answered_check_that_did_not_verify_is_solved_again_and_the_deeper_verdict_keeps_the_first() -> None:
+    verified = Check("verified", "gemini", "m", {"choice": 0}, method="cross")
+    disputed = Check("disputed", "gemini", "m", {"choice": 2}, "the solver chose option 3", method="cross")
+    inconclusive = Check("unverified", "gemini", "m", {"choice": 0}, "the solves disagree", method="self_consistency")
+    down = Check("unverified", reason="verifier gemini timeout", unavailable=True, method="cross")
+    assert [needs_confirming(c) for c in (verified, disputed, inconclusive, down)] == [False, True, True, False]
+    upheld = confirmed(disputed, Check("disputed", "gemini", "m", {"choice": 3}, "chose option 4", method="cross"))
+    assert upheld.verification == "disputed" and upheld.verifier_answer == {"choice": 3, "first_solve": {"choice": 2}}
+    overturned = confirmed(disputed, Check("verified", "gemini", "m", {"choice": 0}, method="cross"))
+    assert overturned.verification == "verified" and (overturned.verifier_answer or {})["first_solve"] == {"choice": 2}
+    kept = confirmed(disputed, down)
+    assert kept.verification == "disputed" and "a deeper solve failed: verifier gemini timeout" in (kept.reason or "")
+
+
+def levels(gm: SimulatorServer) -> list[str]:
+    # proto JSON: google-genai sends the original field names inside thinking_config
+    configs = [b["generationConfig"].get("thinkingConfig") or b["generationConfig"]["thinking_config"]
+               for b in gm.stats.requests]
+    return [c.get("thinkingLevel") or c.get("thinking_level") for c in configs]
+
+
+async def test_keys_the_first_solve_reaches_cost_one_shallow_call() -> None:
+    async with rig(settings()) as (g, v, rp, gm):
+        _, checks, records = await checked(g, v, MATHS, 6, [rp, gm])
+        sent = levels(gm)
+    assert [c.verification for c in checks] == ["verified"] * 6 and verify_calls(records) == 1
+    assert sent == ["MEDIUM"] and all("first_solve" not in (c.verifier_answer or {}) for c in checks)
+
+
+async def test_what_the_first_solve_does_not_confirm_is_decided_by_a_deeper_one() -> None:
+    """A solver that never reaches the key: each first solve disagrees, and the deeper solve (high) decides.
+    (A wrong key from the simulator keeps the true answer in its solution, which the cheap checks catch
+    before any solve.)"""
+    async with rig(settings(), gemini=Knobs(solve_accuracy=0.0, seed=3)) as (g, v, rp, gm):
+        _, checks, records = await checked(g, v, MATHS, 4, [rp, gm])
+        sent = levels(gm)
+    assert sent == ["MEDIUM", "HIGH"] and verify_calls(records) == 2  # one batched call at each level
+    assert all(c.verification == "disputed" for c in checks), [c.reason for c in checks]
+    assert all("first_solve" in (c.verifier_answer or {}) for c in checks)
+    # the dispute window counts each item once, at its final verdict
+    assert v.dispute_rates() == {f"{checks[0].verifier_provider}/{checks[0].verifier_model}": (4, 4)}
+
+
+async def test_a_verifier_solving_at_the_deepest_level_solves_once() -> None:
+    async with rig(settings(gemini_verify_thinking_level="high"), gemini=Knobs(solve_accuracy=0.0, seed=3)) as (
+            g, v, rp, gm):
+        _, checks, records = await checked(g, v, MATHS, 4, [rp, gm])
+        sent = levels(gm)
+    assert sent == ["HIGH"] and verify_calls(records) == 1 and all(c.verification == "disputed" for c in checks)

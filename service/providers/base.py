@@ -42,6 +42,8 @@ class ProviderProfile:
     ``generate`` / ``verify``: the sampling and thinking level of each purpose, from the model family's
     published guidance (each adapter's ``profile_from`` names its source) unless a setting overrides it.
     ``thinking_tokens``: output tokens a thinking level may spend before the answer starts.
+    ``confirm``: the sampling of a second, deeper blind solve for an item the first solve did not confirm
+    (a thinking model whose ``verify`` level is below its deepest); None: the first solve decides.
     """
 
     context_tokens: int
@@ -57,6 +59,7 @@ class ProviderProfile:
     output_headroom: int | None = None
     stop_token_ids: tuple[int, ...] = ()  # end-of-turn ids sent with every call ('shared' servers)
     seed_range: int | None = None  # the service takes seeds in [0, seed_range); None: any int
+    confirm: Sampling | None = None
 
     @property
     def temperature(self) -> float:
@@ -66,17 +69,19 @@ class ProviderProfile:
     def sampling(self, purpose: Purpose) -> Sampling:
         return self.generate if purpose == "generate" else self.verify
 
-    def headroom(self, purpose: Purpose) -> int:
-        """Output tokens reserved for thinking before the answer, for ``purpose``'s thinking level."""
+    def headroom(self, purpose: Purpose, sampling: Sampling | None = None) -> int:
+        """Output tokens reserved for thinking before the answer, at ``sampling``'s thinking level
+        (default: ``purpose``'s)."""
         if self.output_headroom is not None:
             return self.output_headroom
-        level = self.sampling(purpose).thinking
+        level = (sampling or self.sampling(purpose)).thinking
         return self.thinking_tokens.get(level, 0) if level else 0
 
-    def output_budget(self, purpose: Purpose, content_tokens: int) -> int:
+    def output_budget(self, purpose: Purpose, content_tokens: int, sampling: Sampling | None = None) -> int:
         """The ``max_tokens`` of a call whose answer needs ``content_tokens``: the answer plus the thinking
-        headroom of ``purpose``'s level, capped at ``max_output_tokens``. The one budget rule."""
-        budget = content_tokens + self.headroom(purpose)
+        headroom of its level (``sampling``'s, default ``purpose``'s), capped at ``max_output_tokens``. The
+        one budget rule."""
+        budget = content_tokens + self.headroom(purpose, sampling)
         return min(self.max_output_tokens or budget, budget)
 
     def seed(self, seed: int) -> int:

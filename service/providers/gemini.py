@@ -27,6 +27,7 @@ from google.genai import types
 from ..errors import ConfigError
 from ..settings import Settings
 from .base import (
+    THINKING_LEVELS,
     ProviderCall,
     ProviderCheck,
     ProviderProfile,
@@ -52,9 +53,13 @@ GEMINI3_TEMPERATURE = 1.0
 # Thinking levels (ai.google.dev/gemini-api/docs/thinking, "Thinking levels"; google-genai types.ThinkingLevel):
 # Flash models take minimal/low/medium/high (3.5 Flash defaults to medium), Pro models low/(medium)/high
 # (default high, no minimal). Generation writes an item, its solution and its key: the Flash default, medium;
-# a Pro model keeps its default, high. The blind solve is the complex maths the guide names: high.
+# a Pro model keeps its default, high. The blind solve first runs at the model's default too; an item that
+# solve does not confirm (another answer, or none) is solved again at high, the depth the guide names for
+# complex maths, and that solve decides (``CONFIRM_LEVEL``). Most keys are right and a solve that reaches an
+# independent key is strong evidence at any depth, so the deep thinking is spent where the two disagree.
 GENERATE_LEVEL: dict[str, ThinkingLevel] = {"flash": "medium", "pro": "high"}
-VERIFY_LEVEL: ThinkingLevel = "high"
+VERIFY_LEVEL: dict[str, ThinkingLevel] = {"flash": "medium", "pro": "high"}
+CONFIRM_LEVEL: ThinkingLevel = "high"
 # Output tokens a level may think before the answer. Google gives levels no token counts ("relative
 # guidelines for reasoning rather than strict token guarantees", Gemini API blog "New Gemini API updates for
 # Gemini 3"); the last published caps are 2.5's thinking budgets, up to 24,576 (Flash) and 32,768 (Pro)
@@ -97,7 +102,8 @@ def profile_from(settings: Settings) -> ProviderProfile:
             temperature,
         )
     gen_level = settings.gemini_thinking_level or GENERATE_LEVEL.get(fam)
-    verify_level = settings.gemini_verify_thinking_level or (VERIFY_LEVEL if fam != "legacy" else None)
+    verify_level = settings.gemini_verify_thinking_level or VERIFY_LEVEL.get(fam)
+    deeper = verify_level is not None and THINKING_LEVELS.index(verify_level) < THINKING_LEVELS.index(CONFIRM_LEVEL)
     headroom = settings.gemini_output_headroom
     if headroom is None and fam == "legacy":
         headroom = LEGACY_HEADROOM
@@ -107,6 +113,7 @@ def profile_from(settings: Settings) -> ProviderProfile:
         max_concurrency=settings.gemini_max_concurrency,
         generate=Sampling(temperature, settings.gemini_top_p, gen_level),
         verify=Sampling(temperature, settings.gemini_top_p, verify_level),
+        confirm=Sampling(temperature, settings.gemini_top_p, CONFIRM_LEVEL) if deeper else None,
         window="output",
         max_questions_per_call=settings.gemini_max_questions_per_call,
         max_output_tokens=MAX_OUTPUT_TOKENS,

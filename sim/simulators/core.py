@@ -161,9 +161,11 @@ class SimCore:
         skip_special_tokens: bool = True,
         prompt_tokens: int | None = None,
         temperature: float | None = None,
+        thinking: str | None = None,
     ) -> Generation:
         """The answer to ``prompt_text``: a verifier's answer for its ``<solve>`` block (``content.solve``,
-        right with probability ``solve_accuracy``), one answer per question of a ``<solves>`` list under its
+        right with probability ``solve_accuracy``, less at a shallow ``thinking`` level), one answer per
+        question of a ``<solves>`` list under its
         id (``{"answers": [...]}``; the ``solve_skip_rate``, ``solve_shuffle`` and ``solve_repeat`` knobs
         break the count and order as a model may: the schema fixes the fields, not the length or order of
         the list), questions for its request block; without either, an
@@ -200,7 +202,7 @@ class SimCore:
             if k.chat_text_always or (not constrained and k.chat_text_without_schema):
                 text = f"Let me work them out.\n\n```json\n{text}\n```"
         elif solve_block is not None:
-            text = json.dumps(fit_schema(self._solve(solve_block, temperature), schema), ensure_ascii=False)
+            text = json.dumps(fit_schema(self._solve(solve_block, temperature, thinking), schema), ensure_ascii=False)
             s.solves_returned += 1
             if k.chat_text_always or (not constrained and k.chat_text_without_schema):
                 text = f"Let me work it out.\n\n```json\n{text}\n```"
@@ -268,14 +270,16 @@ class SimCore:
             s.items_returned += n_items
         return Generation(text, finish, p_tokens, c_tokens, n_items)
 
-    def _solve(self, block: dict[str, Any], temperature: float | None) -> dict[str, Any]:
+    def _solve(self, block: dict[str, Any], temperature: float | None, thinking: str | None = None) -> dict[str, Any]:
         """A verifier's answer to one question block (``content.solve``), right with probability
-        ``solve_accuracy``; at temperature 0 the same question always gets the same answer (greedy)."""
+        ``solve_accuracy`` at the deepest thinking, less at a shallower ``thinking`` level
+        (``lengths.solve_accuracy``); at temperature 0 the same question always gets the same answer (greedy)."""
         k = self.knobs
         draw = self.rng
         if temperature == 0:  # greedy: one answer per question, drawn once
             draw = random.Random(f"{k.seed}:{block.get('question_text')}:{block.get('options')}")
-        accurate = k.solve_accuracy >= 1 or draw.random() < k.solve_accuracy
+        accuracy = lengths.solve_accuracy(k.solve_accuracy, thinking)
+        accurate = accuracy >= 1 or draw.random() < accuracy
         reply = content.solve(block, accurate=accurate, rng=random.Random(draw.random()))
         if reply["working"] != content.COULD_NOT_SOLVE:
             # a real solver writes its working out (simulators/lengths.py); the length is drawn per question,

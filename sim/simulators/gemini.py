@@ -148,6 +148,19 @@ def model_family(model: str) -> str:
     return "pro" if "-pro" in name else "flash"
 
 
+def default_level(model: str) -> str:
+    """The thinking level a Gemini 3 model uses when none is sent: Pro high, Flash medium."""
+    return "HIGH" if model_family(model) == "pro" else "MEDIUM"
+
+
+def level_of(model: str, gc: dict[str, Any]) -> str | None:
+    """The thinking level a call runs at (the one sent, else the model's default); None for Gemini 2.x."""
+    if model_family(model) == "legacy":
+        return None
+    tc = gc.get("thinkingConfig") or gc.get("thinking_config") or {}
+    return str(tc.get("thinkingLevel") or tc.get("thinking_level") or "").upper() or default_level(model)
+
+
 def thinking_of(model: str, gc: dict[str, Any], tasks: int = 1, rng: random.Random | None = None) -> tuple[int, str | None]:
     """(tokens thinking spends on ``tasks`` questions, an INVALID_ARGUMENT message or None) for
     ``generationConfig`` ``gc``: the level's tokens per question (``lengths.thinking_tokens``), capped by a
@@ -163,8 +176,7 @@ def thinking_of(model: str, gc: dict[str, Any], tasks: int = 1, rng: random.Rand
         return 0, f"Thinking level is not supported for {model}; use thinking_budget."
     if level and (level not in lengths.THINKING_PER_TASK or (fam == "pro" and level == "MINIMAL")):
         return 0, f"Thinking level {level} is not supported for {model}."
-    if level is None:
-        level = "HIGH" if fam == "pro" else "MEDIUM"  # the defaults: Pro high, Flash medium
+    level = level or default_level(model)
     tokens = lengths.thinking_tokens(level, tasks, rng or random.Random(0))
     if budget is not None and budget >= 0:
         tokens = min(tokens, budget)
@@ -381,7 +393,7 @@ class GeminiSim:
                 }
             )
         gen = core.generate(prompt, schema=schema, max_tokens=max_tokens - thinking, prompt_tokens=p_tokens,
-                            temperature=gc.get("temperature"))
+                            temperature=gc.get("temperature"), thinking=level_of(model, gc))
         await core.finish_latency(requested_count(prompt), started)
         usage: dict[str, Any] = {
             "promptTokenCount": gen.prompt_tokens,

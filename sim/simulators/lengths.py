@@ -32,6 +32,18 @@ SOLVE_WORKING: dict[str, tuple[int, int]] = {"vllm": (350, 900), "runpod": (350,
 # thinking tokens per question written or solved, by Gemini thinking level (before the per-call spread)
 THINKING_PER_TASK: dict[str, int] = {"MINIMAL": 48, "LOW": 512, "MEDIUM": 1024, "HIGH": 2048}
 THINKING_SPREAD = 0.3  # each call spends within +-30% of its level's figure
+# A shallower level errs more often. ``solve_accuracy`` is a solver's accuracy at its deepest thinking (HIGH,
+# or a model without levels); each step down doubles the error rate (ours: Google publishes no accuracy by
+# level, only that higher levels reason more deeply). Doubling errs on the strict side for a gate that
+# solves first at a shallower level: it can only make that first solve look worse than it may be.
+SOLVE_ERROR_FACTOR: dict[str, float] = {"MINIMAL": 8.0, "LOW": 4.0, "MEDIUM": 2.0, "HIGH": 1.0}
+
+
+def solve_accuracy(accuracy: float, level: str | None) -> float:
+    """The accuracy of a solve at thinking ``level`` (None: no level, the model's own) for a solver
+    ``accuracy``-accurate at its deepest."""
+    factor = SOLVE_ERROR_FACTOR.get(level.upper(), 1.0) if level else 1.0
+    return max(0.0, 1 - (1 - accuracy) * factor)
 
 _STEPS = (
     "List what the question gives and what it asks for, with their units.",
