@@ -49,6 +49,7 @@ class Layers:
     shrinks: int = MAX_CONTEXT_SHRINKS  # generation.MAX_CONTEXT_SHRINKS
     topup_rounds: int = 3  # QGEN_TOPUP_ROUNDS
     solves_per_item: int = 1  # 1 (cross) or QGEN_VERIFY_SELF_SOLVES (self-consistency)
+    solve_passes: int = 1  # 2 when the verifier solves again deeper what its first solve did not confirm
     job_size: int = JOB_SIZE  # qgen_settings.job_size
     max_attempts: int = MAX_ATTEMPTS  # qgen_settings.max_attempts
     backoff_max_s: float = 20.0  # QGEN_BACKOFF_MAX_S
@@ -129,10 +130,10 @@ def job_attempt(slots: int, layers: Layers) -> Bound:
                 wall += c * p.timeout_s / p.concurrency + (layers.shrinks + 1) * _critical_s(p, layers)
         verified += ask
         if layers.verifier:
-            v, solves = layers.verifier, ask * layers.solves_per_item * layers.call_attempts
+            v, solves = layers.verifier, ask * layers.solves_per_item * layers.solve_passes * layers.call_attempts
             waves = ask  # pipeline._gate: at worst a wave of one after each dispute
             wall += solves * v.timeout_s / v.concurrency + waves * _critical_s(v, layers)
-    verify = verified * layers.solves_per_item * layers.call_attempts if layers.verifier else 0
+    verify = verified * layers.solves_per_item * layers.solve_passes * layers.call_attempts if layers.verifier else 0
     if layers.verifier:
         tokens += verify * layers.verifier.solve_tokens
     return Bound(gen, verify, tokens, wall)
@@ -207,14 +208,17 @@ def layers_for(subject: str, s: Settings, *, job_size: int = JOB_SIZE, max_attem
     primary = routes.primary(subject, "")
     chain = tuple(limits(k, s) for k in routes.chain(primary))
     verifier = None
+    passes = 1
     if s.verify == "on":
         # any provider of the chain may have written an item, and each is re-solved by another (or itself)
         verifiers = [limits(k, s) for k in dict.fromkeys(p.key for p in chain)] if not self_check else [chain[0]]
+        # verify.Verifier._group: a Gemini verifier below its deepest level solves again what it did not confirm
+        passes = 2 if any(v.key == "gemini" for v in verifiers) and gemini.profile_from(s).confirm else 1
         verifier = Limits("+".join(v.key for v in verifiers), None, max(v.call_tokens for v in verifiers),
                           max(v.solve_tokens for v in verifiers), max(v.timeout_s for v in verifiers),
                           min(v.concurrency for v in verifiers))
     return Layers(chain=chain, verifier=verifier, call_attempts=s.call_attempts, topup_rounds=s.topup_rounds,
-                  solves_per_item=s.verify_self_solves if self_check else 1, job_size=job_size,
+                  solves_per_item=s.verify_self_solves if self_check else 1, solve_passes=passes, job_size=job_size,
                   max_attempts=max_attempts, backoff_max_s=s.backoff_max_s, job_retry_base_s=s.job_retry_base_s,
                   breaker_cooldown_s=s.breaker_cooldown_s)
 

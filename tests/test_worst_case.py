@@ -57,8 +57,9 @@ def test_the_documented_example_is_what_the_functions_give() -> None:
     s = Settings(_env_file=None)
     math = wc.request(30, wc.layers_for("Mathematics", s))
     chem = wc.request(30, wc.layers_for("Chemistry", s, self_check=True))
-    assert (math.generate_calls, math.verify_calls) == ({"runpod": 19_080, "gemini": 19_080}, 4_770)
-    assert (chem.generate_calls, chem.verify_calls) == ({"gemini": 6_840}, 9_540)
+    # Gemini's blind solves at two depths: a first solve, and a deeper one of what it did not confirm
+    assert (math.generate_calls, math.verify_calls) == ({"runpod": 19_080, "gemini": 19_080}, 9_540)
+    assert (chem.generate_calls, chem.verify_calls) == ({"gemini": 6_840}, 19_080)
     no_shrinks = dataclasses.replace(wc.layers_for("Mathematics", s), shrinks=0)
     one_round = dataclasses.replace(no_shrinks, topup_rounds=0)
     doc = (Path(__file__).parent.parent / "docs" / "worst-case.md").read_text()
