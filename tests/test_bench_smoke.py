@@ -45,7 +45,7 @@ def _quiet_pgqueuer(caplog: Any) -> None:
     caplog.set_level("WARNING", logger="pgqueuer")
 
 
-def test_cost_prices_every_call_and_batch_only_halves_gemini_generation() -> None:
+def test_cost_prices_every_call_and_the_batch_rate_only_for_calls_the_batch_api_answered() -> None:
     import bench_cost
 
     from service.prices import load_prices, price_for
@@ -58,8 +58,9 @@ def test_cost_prices_every_call_and_batch_only_halves_gemini_generation() -> Non
     assert flash is not None
     online = (1000 * flash.input + 2000 * flash.output) / 1e6
     assert bench_cost.cost([gen, ver], prices) == pytest.approx(2 * online)
-    assert bench_cost.cost([gen, ver], prices, batch_generate=True) == pytest.approx(online * (1 + flash.batch_factor))
-    assert bench_cost.cost([pod], prices, batch_generate=True) == bench_cost.cost([pod], prices) > 0
+    batched = bench_cost.Call("gemini", "gemini-3.5-flash", "generate", 1000, 2000, batch=True)
+    assert bench_cost.cost([batched, ver], prices) == pytest.approx(online * (1 + flash.batch_factor))
+    assert bench_cost.cost([pod], prices) > 0
     with pytest.raises(ValueError, match="no price"):
         bench_cost.cost([bench_cost.Call("gemini", "gemini-0-unknown", "generate", 1, 1)], prices)
 
