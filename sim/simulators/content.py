@@ -10,7 +10,9 @@ shapes embed below the bank's dedupe threshold (``tests/test_simulator_content.p
   server, not named by an ``avoid`` entry), then the request's topic before the rest of its subject,
   shapes about the subtopic's words first, the requested difficulty first. Slot i takes the i-th. Only
   when every shape is used does a slot repeat one, with new numbers (a variant, as a model out of
-  ideas writes).
+  ideas writes; a conceptual question repeats word for word). The served memory spans every request
+  this server answers, so the family's stock (``simulators.shapes``) bounds one subject's distinct
+  questions across requests, whatever their topics.
 * ``question_item`` renders one slot statelessly (``plan[i]`` and the seeds choose its numbers); the
   solution shows the working and ends at the boxed key (``\\boxed{}``, as Aryabhata writes it).
 * ``ContentSource`` is a server's stateful source: it remembers what it served and adds the failure

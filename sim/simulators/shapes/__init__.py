@@ -13,6 +13,16 @@ module is imported, and its shapes registered, on the first ``of_family`` (or ``
 Distinct shapes must embed as distinct questions (cosine < 0.8 with all-MiniLM-L6-v2 on
 ``service.embedding.representation``): each has its own set-up and its own final ask, never a shared
 template with the nouns swapped.
+
+A family's stock of shapes bounds how many distinct questions one server writes for a subject (a topic
+that matches no keyword draws on the whole family); past it, every slot repeats a problem with other
+numbers (a variant) or, for a conceptual question, with the same text (an exact duplicate), and the bank
+refuses both. A model writing to distinct plan entries is not bound to such a stock, so each family holds
+more than one subject's share of the end-to-end bench (five requests of 50, with top-ups): mathematics
+185 shapes, physics 263, chemistry 201, biology 236 (the computed ones render several problems each).
+Conceptual questions are data, ``data/{family}_facts.json``, NCERT facts with their answer, three wrong
+statements and the reason; ``value`` makes one a numeric question too. The stock stays finite: a long
+enough run of one subject still meets its repeats, as a model's does.
 """
 
 from __future__ import annotations

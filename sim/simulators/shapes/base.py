@@ -5,11 +5,13 @@ when its module is imported (``simulators.shapes`` imports a family on its first
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from importlib import resources
 
 R = random.Random
 
@@ -235,3 +237,13 @@ def fact(
 def pick(r: R, *options: str) -> str:
     """One of ``options``, drawn with ``r``."""
     return r.choice(options)
+
+
+def facts_from_data(family: str) -> None:
+    """Register the conceptual questions of ``data/{family}_facts.json`` (topic, name, text, answer, three
+    distractors, why; ``value`` when the answer is a number, which makes it a numeric question too), after the
+    family's computed shapes so that the topic order stays the module's."""
+    rows = json.loads(resources.files(__package__).joinpath(f"data/{family}_facts.json").read_text("utf-8"))
+    for row in rows:
+        fact(family, row["topic"], row["name"], row["text"], row["answer"], tuple(row["distractors"]), row["why"],
+             value=row.get("value"))

@@ -6,11 +6,9 @@ Registered when ``simulators.shapes`` first needs the family.
 
 from __future__ import annotations
 
-import json
 import math
-from importlib import resources
 
-from .base import Problem, R, as_frac, fact, fmt, shape, tex_frac
+from .base import Problem, R, as_frac, facts_from_data, fmt, shape, tex_frac
 
 B = "biology"
 
@@ -284,5 +282,4 @@ def _microscope_magnification(r: R) -> Problem:
     )
 
 
-for _row in json.loads(resources.files("simulators.shapes").joinpath("data/biology_facts.json").read_text("utf-8")):
-    fact(B, _row["topic"], _row["name"], _row["text"], _row["answer"], tuple(_row["distractors"]), _row["why"])
+facts_from_data(B)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from .base import Problem, R, as_frac, fmt, num, shape, tex_frac
+from .base import Problem, R, as_frac, facts_from_data, fmt, num, shape, tex_frac
 
 C = "chemistry"
 N_A = 6.022e23
@@ -1050,3 +1050,361 @@ def _stereoisomers(r: R) -> Problem:
         + ("its symmetry makes one of them a meso form, so there are 3." if meso else f"all {v} are distinct."),
         v, wrong=(2**centres if meso else v // 2 or 1, centres, v + 2),
     )
+
+
+# --- more computed problems: one set-up and one ask each ----------------------------------------------------
+
+
+@shape(C, "mole")
+def _oxygen_to_burn_methane(r: R) -> Problem:
+    mass = r.choice([8, 16, 32, 4, 24])
+    v = mass / 16 * 2 * 22.4
+    return Problem(
+        f"What volume of oxygen at STP is needed to burn {mass} g of methane completely to CO₂ and water?",
+        f"$CH_4 + 2O_2 \\to CO_2 + 2H_2O$: {fmt(mass / 16)} mol of CH₄ needs {fmt(mass / 8)} mol of O₂, "
+        f"i.e. ${fmt(mass / 8)} \\times 22.4 = {fmt(v)}$ L.",
+        v, "L", wrong=(v / 2, mass / 16 * 22.4, v * 2),
+    )
+
+
+@shape(C, "mole")
+def _chlorate_oxygen(r: R) -> Problem:
+    litres = r.choice([6.72, 13.44, 3.36, 33.6])
+    mol_o2 = litres / 22.4
+    v = mol_o2 * 2 / 3 * 122.5
+    return Problem(
+        f"Potassium chlorate decomposes on heating: 2KClO₃ → 2KCl + 3O₂. What mass of KClO₃ gives {fmt(litres)} L "
+        "of oxygen at STP? (KClO₃ = 122.5 g/mol)",
+        f"$n(O_2) = {fmt(litres)}/22.4 = {fmt(mol_o2)}$ mol, so $n(KClO_3) = \\frac{{2}}{{3}} \\times {fmt(mol_o2)} = "
+        f"{fmt(mol_o2 * 2 / 3)}$ mol and the mass is ${fmt(v)}$ g.",
+        v, "g", wrong=(mol_o2 * 122.5, mol_o2 * 1.5 * 122.5, v / 2),
+    )
+
+
+@shape(C, "mole", "easy")
+def _titration_volume(r: R) -> Problem:
+    vacid, macid, mbase = r.choice([(25, 0.1, 0.1), (20, 0.2, 0.1), (10, 0.5, 0.25), (50, 0.05, 0.1)])
+    v = 2 * macid * vacid / mbase
+    return Problem(
+        f"What volume of {fmt(mbase)} M NaOH is needed to neutralise {vacid} mL of {fmt(macid)} M H₂SO₄ completely?",
+        f"H₂SO₄ is dibasic: $2 \\times {fmt(macid)} \\times {vacid} = {fmt(mbase)} \\times V$, so $V = {fmt(v)}$ mL.",
+        v, "mL", wrong=(v / 2, v * 2, macid * vacid / mbase / 2),
+    )
+
+
+@shape(C, "mole", "easy")
+def _mass_for_solution(r: R) -> Problem:
+    solute, mm = r.choice([("sodium chloride", 58.5), ("potassium hydroxide", 56), ("sodium carbonate", 106),
+                           ("oxalic acid dihydrate", 126)])
+    vol, conc = r.choice([(250, 0.1), (500, 0.2), (100, 0.5), (200, 0.25)])
+    v = conc * vol / 1000 * mm
+    return Problem(
+        f"What mass of {solute} is needed to prepare {vol} mL of a {fmt(conc)} M solution? (molar mass {fmt(mm)} g/mol)",
+        f"$n = MV = {fmt(conc)} \\times {fmt(vol / 1000)} = {fmt(conc * vol / 1000)}$ mol; mass $= n \\times {fmt(mm)} = "
+        f"{fmt(v)}$ g.",
+        v, "g", wrong=(conc * vol * mm, v * 2, conc * mm),
+    )
+
+
+@shape(C, "mole", "easy")
+def _ppm_hardness(r: R) -> Problem:
+    mg, kg = r.choice([(0.5, 2), (0.12, 1.5), (0.3, 5), (0.02, 0.5)])
+    v = mg / 1000 / (kg * 1000) * 1e6
+    return Problem(
+        f"A {fmt(kg)} kg sample of ground water contains {fmt(mg)} g of dissolved calcium carbonate. What is its "
+        "concentration in parts per million by mass?",
+        f"ppm $= \\frac{{{fmt(mg)}}}{{{fmt(kg * 1000)}}} \\times 10^6 = {fmt(v)}$.",
+        v, "ppm", wrong=(v * 1000, v / 1000, v * 10),
+    )
+
+
+@shape(C, "gases")
+def _rms_speed(r: R) -> Problem:
+    gas, mm, t = r.choice([("nitrogen", 28, 300), ("oxygen", 32, 400), ("helium", 4, 300), ("hydrogen", 2, 250)])
+    v = math.sqrt(3 * 8.314 * t / (mm / 1000))
+    return Problem(
+        f"Find the root mean square speed of {gas} molecules at {t} K. (R = 8.314 J mol⁻¹ K⁻¹)",
+        f"$u_{{rms}} = \\sqrt{{3RT/M}} = \\sqrt{{3 \\times 8.314 \\times {t} / {fmt(mm / 1000)}}} = {fmt(v)}$ m/s.",
+        v, "m/s", wrong=(math.sqrt(2 * 8.314 * t / (mm / 1000)), math.sqrt(3 * 8.314 * t / mm), v / math.sqrt(2)),
+    )
+
+
+@shape(C, "gases", "easy")
+def _kinetic_energy_per_mole(r: R) -> Problem:
+    t = r.choice([300, 400, 500, 250, 600])
+    v = 1.5 * 8.314 * t / 1000
+    return Problem(
+        f"What is the total translational kinetic energy of one mole of an ideal gas at {t} K? (R = 8.314 J mol⁻¹ K⁻¹)",
+        f"$E = \\frac{{3}}{{2}}RT = 1.5 \\times 8.314 \\times {t} = {fmt(v * 1000)}$ J $= {fmt(v)}$ kJ.",
+        v, "kJ", wrong=(8.314 * t / 1000, 2.5 * 8.314 * t / 1000, 3 * 8.314 * t / 1000),
+    )
+
+
+@shape(C, "gases", "easy")
+def _sealed_cylinder_pressure(r: R) -> Problem:
+    p1, t1, t2 = r.choice([(2, 300, 450), (3, 250, 500), (1.5, 300, 400), (4, 400, 300)])
+    v = p1 * t2 / t1
+    return Problem(
+        f"A sealed steel cylinder holds a gas at {fmt(p1)} atm and {t1} K. At what pressure will the gas be if the "
+        f"cylinder is brought to {t2} K?",
+        f"At constant volume $P \\propto T$: $P_2 = {fmt(p1)} \\times {t2}/{t1} = {fmt(v)}$ atm.",
+        v, "atm", wrong=(p1 * t1 / t2, p1 * (t2 - t1) / t1, p1 + (t2 - t1) / 100),
+    )
+
+
+@shape(C, "gases")
+def _combined_gas_law(r: R) -> Problem:
+    v1, p1, t1, p2, t2 = r.choice([(500, 1, 300, 2, 400), (2, 1.5, 273, 0.5, 546), (10, 2, 250, 4, 500),
+                                   (300, 0.8, 320, 1.6, 400)])
+    v = v1 * p1 / p2 * t2 / t1
+    unit = "mL" if v1 >= 100 else "L"
+    return Problem(
+        f"A balloon holds {v1} {unit} of gas at {fmt(p1)} atm and {t1} K. What volume does the gas occupy at "
+        f"{fmt(p2)} atm and {t2} K?",
+        f"$\\frac{{P_1V_1}}{{T_1}} = \\frac{{P_2V_2}}{{T_2}}$: $V_2 = {v1} \\times \\frac{{{fmt(p1)}}}{{{fmt(p2)}}} \\times "
+        f"\\frac{{{t2}}}{{{t1}}} = {fmt(v)}$ {unit}.",
+        v, unit, wrong=(v1 * p2 / p1 * t2 / t1, v1 * p1 / p2 * t1 / t2, v1 * t2 / t1),
+    )
+
+
+@shape(C, "kinetics", "easy")
+def _rate_on_doubling(r: R) -> Problem:
+    order, factor = r.choice([(2, 2), (2, 3), (3, 2), (0.5, 4), (1.5, 4)])
+    v = factor**order
+    return Problem(
+        f"The rate law of a reaction is rate = k[A]^{{{fmt(order)}}}. By what factor does the rate change when the "
+        f"concentration of A is made {factor} times larger?",
+        f"Rate $\\propto [A]^{{{fmt(order)}}}$, so the factor is ${factor}^{{{fmt(order)}}} = {fmt(v)}$.",
+        v, wrong=(factor * order, float(factor), factor ** (order + 1)),
+    )
+
+
+@shape(C, "equilibrium")
+def _weak_base_ph(r: R) -> Problem:
+    c, kb = r.choice([(0.1, 1.8e-5), (0.01, 1.8e-5), (0.2, 4.5e-4), (0.05, 2.0e-6)])
+    oh = math.sqrt(kb * c)
+    v = 14 + math.log10(oh)
+    return Problem(
+        f"What is the pH of a {fmt(c)} M solution of a weak base B with $K_b = {fmt(kb)}$ at 25 °C?",
+        f"$[OH^-] = \\sqrt{{K_b C}} = {fmt(oh)}$ M, so pOH $= {fmt(-math.log10(oh))}$ and pH $= 14 - $ pOH $= {fmt(v)}$.",
+        v, wrong=(-math.log10(oh), 14 + math.log10(c), v - 1),
+    )
+
+
+@shape(C, "equilibrium")
+def _n2o4_kc(r: R) -> Problem:
+    n2o4, no2 = r.choice([(0.2, 0.1), (0.5, 0.3), (0.04, 0.02), (0.1, 0.4)])
+    v = no2 * no2 / n2o4
+    return Problem(
+        f"At equilibrium in N₂O₄(g) ⇌ 2NO₂(g) at a fixed temperature, [N₂O₄] = {fmt(n2o4)} M and [NO₂] = {fmt(no2)} M. "
+        "Calculate $K_c$.",
+        f"$K_c = \\frac{{[NO_2]^2}}{{[N_2O_4]}} = \\frac{{{fmt(no2)}^2}}{{{fmt(n2o4)}}} = {fmt(v)}$.",
+        v, wrong=(no2 / n2o4, n2o4 / no2**2, 2 * no2 / n2o4),
+    )
+
+
+@shape(C, "thermochem", "easy")
+def _heat_to_warm_water(r: R) -> Problem:
+    m, dt = r.choice([(100, 20), (250, 40), (500, 10), (200, 75)])
+    v = m * 4.18 * dt / 1000
+    return Problem(
+        f"How much heat is needed to warm {m} g of water by {dt} °C? (specific heat of water 4.18 J g⁻¹ K⁻¹)",
+        f"$q = mc\\Delta T = {m} \\times 4.18 \\times {dt} = {fmt(v * 1000)}$ J $= {fmt(v)}$ kJ.",
+        v, "kJ", wrong=(m * dt / 1000, v * 4.18, m * 4.18 / dt / 1000),
+    )
+
+
+@shape(C, "thermochem")
+def _entropy_of_vaporisation(r: R) -> Problem:
+    liquid, dh, tb = r.choice([("water", 40.7, 373), ("ethanol", 38.6, 351), ("benzene", 30.8, 353),
+                               ("acetone", 29.1, 329)])
+    v = dh * 1000 / tb
+    return Problem(
+        f"The enthalpy of vaporisation of {liquid} is {fmt(dh)} kJ mol⁻¹ at its boiling point of {tb} K. What is its "
+        "molar entropy of vaporisation?",
+        f"$\\Delta S = \\frac{{\\Delta H}}{{T}} = \\frac{{{fmt(dh * 1000)}}}{{{tb}}} = {fmt(v)}$ J K⁻¹ mol⁻¹.",
+        v, "J K⁻¹ mol⁻¹", wrong=(dh / tb, v / 2, dh * tb / 1000),
+    )
+
+
+@shape(C, "thermochem", "easy")
+def _heat_from_burning_fuel(r: R) -> Problem:
+    fuel, mm, dch, mass = r.choice([("methane", 16, 890, 8), ("ethanol", 46, 1367, 23), ("propane", 44, 2220, 11),
+                                    ("glucose", 180, 2808, 45)])
+    v = mass / mm * dch
+    return Problem(
+        f"The standard enthalpy of combustion of {fuel} is −{dch} kJ mol⁻¹. How much heat is released when {mass} g "
+        f"of {fuel} burns completely? (molar mass {mm} g/mol)",
+        f"$n = {mass}/{mm} = {fmt(mass / mm)}$ mol, so heat released $= {fmt(mass / mm)} \\times {dch} = {fmt(v)}$ kJ.",
+        v, "kJ", wrong=(dch * mass, dch / mass, v * 2),
+    )
+
+
+@shape(C, "electrochem")
+def _hydrogen_at_cathode(r: R) -> Problem:
+    current, minutes = r.choice([(2, 80.4), (5, 64.3), (1, 160.8), (10, 16.08)])
+    q = current * minutes * 60
+    v = q / 96500 / 2 * 22.4 * 1000
+    return Problem(
+        f"A current of {current} A is passed through acidified water for {fmt(minutes)} minutes. What volume of hydrogen "
+        "at STP is liberated at the cathode? (F = 96500 C mol⁻¹)",
+        f"$Q = {current} \\times {fmt(minutes * 60)} = {fmt(q)}$ C $= {fmt(q / 96500)}$ F; 2 F give one mole of H₂, so "
+        f"$V = {fmt(q / 96500 / 2)} \\times 22.4$ L $= {fmt(v)}$ mL.",
+        v, "mL", wrong=(v * 2, v / 2, q / 96500 * 22.4 * 1000 * 2),
+    )
+
+
+@shape(C, "electrochem")
+def _k_from_cell_potential(r: R) -> Problem:
+    n, e = r.choice([(2, 0.059), (1, 0.118), (2, 0.118), (1, 0.177), (3, 0.0591)])
+    logk = n * e / 0.059
+    v = logk
+    return Problem(
+        f"A cell reaction involving the transfer of {n} electron{'s' if n > 1 else ''} has $E^\\circ_{{cell}} = {fmt(e)}$ V "
+        "at 298 K. What is $\\log K$ for the reaction? (take 2.303RT/F = 0.059 V)",
+        f"$\\log K = \\frac{{nE^\\circ}}{{0.059}} = \\frac{{{n} \\times {fmt(e)}}}{{0.059}} = {fmt(v)}$.",
+        v, wrong=(e / 0.059, n * e, v * 2.303),
+    )
+
+
+@shape(C, "electrochem", "easy")
+def _resistance_from_cell_constant(r: R) -> Problem:
+    g, kappa = r.choice([(1.2, 0.012), (0.5, 0.0025), (2.0, 0.04), (1.5, 0.003)])
+    v = g / kappa
+    return Problem(
+        f"A conductivity cell has a cell constant of {fmt(g)} cm⁻¹. Filled with a solution of conductivity {fmt(kappa)} "
+        "S cm⁻¹, what resistance does it show?",
+        f"$\\kappa = G^* / R$, so $R = {fmt(g)}/{fmt(kappa)} = {fmt(v)}$ Ω.",
+        v, "Ω", wrong=(g * kappa, kappa / g, v / 10),
+    )
+
+
+@shape(C, "solutions", "easy")
+def _solute_for_molality(r: R) -> Problem:
+    solute, mm, m, kg = r.choice([("urea", 60, 0.5, 0.5), ("glucose", 180, 0.2, 0.25), ("sucrose", 342, 0.1, 0.5),
+                                  ("ethylene glycol", 62, 1, 0.2)])
+    v = m * kg * mm
+    return Problem(
+        f"What mass of {solute} (molar mass {mm} g/mol) must be dissolved in {fmt(kg * 1000)} g of water to make a "
+        f"{fmt(m)} molal solution?",
+        f"$n = m \\times W = {fmt(m)} \\times {fmt(kg)} = {fmt(m * kg)}$ mol, i.e. ${fmt(m * kg)} \\times {mm} = {fmt(v)}$ g.",
+        v, "g", wrong=(m * mm, v * 2, m * kg * 1000 * mm / 100),
+    )
+
+
+@shape(C, "solutions")
+def _vant_hoff_factor(r: R) -> Problem:
+    salt, m, observed = r.choice([("KCl", 0.1, 0.35), ("MgCl₂", 0.05, 0.26), ("K₂SO₄", 0.02, 0.1),
+                                  ("NaCl", 0.2, 0.7)])
+    v = observed / (1.86 * m)
+    return Problem(
+        f"A {fmt(m)} molal aqueous solution of {salt} freezes at −{fmt(observed)} °C. What is the van 't Hoff factor of "
+        "the salt in this solution? ($K_f$ = 1.86 K kg mol⁻¹)",
+        f"$i = \\frac{{\\Delta T_f}}{{K_f m}} = \\frac{{{fmt(observed)}}}{{1.86 \\times {fmt(m)}}} = {fmt(v)}$.",
+        v, wrong=(1.86 * m / observed, observed / m, v + 1),
+    )
+
+
+@shape(C, "atomic")
+def _electron_wavelength(r: R) -> Problem:
+    speed = r.choice([1e6, 2e6, 5e5, 4e6, 2.5e6])
+    v = 6.626e-34 / (9.1e-31 * speed) * 1e9
+    return Problem(
+        f"What is the de Broglie wavelength of an electron moving at {num(speed)} m/s? (h = 6.626 × 10⁻³⁴ J s, "
+        "m = 9.1 × 10⁻³¹ kg)",
+        f"$\\lambda = \\frac{{h}}{{mv}} = \\frac{{6.626 \\times 10^{{-34}}}}{{9.1 \\times 10^{{-31}} \\times {fmt(speed)}}} = "
+        f"{fmt(v * 1e-9)}$ m $= {fmt(v)}$ nm.",
+        v, "nm", wrong=(v * 10, v / 10, v * 2),
+    )
+
+
+@shape(C, "atomic")
+def _photons_from_lamp(r: R) -> Problem:
+    power, lam = r.choice([(100, 662), (25, 497), (60, 331), (10, 663)])
+    e = 6.626e-34 * 3e8 / (lam * 1e-9)
+    v = power / e
+    return Problem(
+        f"A {power} W sodium-vapour lamp emits monochromatic light of wavelength {lam} nm. How many photons does it emit "
+        "per second? (h = 6.626 × 10⁻³⁴ J s, c = 3 × 10⁸ m/s)",
+        f"Each photon carries $hc/\\lambda = {fmt(e)}$ J, so the number per second is ${power}/{fmt(e)} = {fmt(v)}$.",
+        v, wrong=(v / 10, v * 10, e * power),
+    )
+
+
+@shape(C, "atomic", "easy")
+def _bohr_orbit_energy(r: R) -> Problem:
+    n = r.choice([2, 3, 4, 5])
+    v = -13.6 / (n * n)
+    return Problem(
+        f"According to Bohr's model, what is the energy of the electron in the n = {n} orbit of a hydrogen atom?",
+        f"$E_n = -\\frac{{13.6}}{{n^2}}$ eV $= -\\frac{{13.6}}{{{n * n}}} = {fmt(v)}$ eV.",
+        v, "eV", wrong=(-13.6 / n, 13.6 / (n * n), -13.6 * n * n),
+    )
+
+
+@shape(C, "atomic", "easy")
+def _bohr_orbit_radius(r: R) -> Problem:
+    n, z, ion = r.choice([(2, 1, "a hydrogen atom"), (3, 1, "a hydrogen atom"), (2, 2, "a He⁺ ion"), (3, 3, "a Li²⁺ ion")])
+    v = 52.9 * n * n / z
+    return Problem(
+        f"What is the radius of the n = {n} Bohr orbit of {ion}? (radius of the first orbit of hydrogen 52.9 pm)",
+        f"$r_n = 52.9 \\frac{{n^2}}{{Z}}$ pm $= 52.9 \\times \\frac{{{n * n}}}{{{z}}} = {fmt(v)}$ pm.",
+        v, "pm", wrong=(52.9 * n / z, 52.9 * n * n * z, 52.9 * n * n),
+    )
+
+
+@shape(C, "atomic", "easy")
+def _spectral_line_count(r: R) -> Problem:
+    n = r.choice([4, 5, 6, 7])
+    v = n * (n - 1) / 2
+    return Problem(
+        f"Electrons of hydrogen atoms excited to the n = {n} level fall back to the ground state by every possible "
+        "route. How many different spectral lines can appear?",
+        f"The number of lines is $\\frac{{n(n-1)}}{{2}} = \\frac{{{n} \\times {n - 1}}}{{2}} = {fmt(v)}$.",
+        v, wrong=(float(n - 1), float(n), float(n * (n - 1))),
+    )
+
+
+@shape(C, "bonding")
+def _percent_ionic_character(r: R) -> Problem:
+    mol, mu, d = r.choice([("HCl", 1.03, 127), ("HBr", 0.79, 141), ("HF", 1.91, 92), ("HI", 0.38, 161)])
+    ideal = 4.8 * d / 100
+    v = mu / ideal * 100
+    return Problem(
+        f"The dipole moment of {mol} is {fmt(mu)} D and its bond length is {d} pm. What is the percentage ionic "
+        "character of the bond? (charge of an electron × 1 Å = 4.8 D)",
+        f"A fully ionic bond would have $\\mu = 4.8 \\times {fmt(d / 100)} = {fmt(ideal)}$ D, so the ionic character is "
+        f"${fmt(mu)}/{fmt(ideal)} \\times 100 = {fmt(v)}$%.",
+        v, "%", wrong=(mu / 4.8 * 100, v / 2, 100 - v),
+    )
+
+
+@shape(C, "organic")
+def _carbon_by_combustion(r: R) -> Problem:
+    sample, co2 = r.choice([(0.2, 0.44), (0.3, 0.66), (0.25, 0.55), (0.45, 0.88)])
+    c = co2 * 12 / 44
+    v = c / sample * 100
+    return Problem(
+        f"On complete combustion, {fmt(sample)} g of an organic compound gave {fmt(co2)} g of carbon dioxide. What is the "
+        "percentage of carbon in the compound?",
+        f"Carbon in the CO₂ $= \\frac{{12}}{{44}} \\times {fmt(co2)} = {fmt(c)}$ g, i.e. "
+        f"$\\frac{{{fmt(c)}}}{{{fmt(sample)}}} \\times 100 = {fmt(v)}$%.",
+        v, "%", wrong=(co2 / sample * 100, v / 2, 100 - v),
+    )
+
+
+@shape(C, "organic")
+def _bromine_by_carius(r: R) -> Problem:
+    sample, agbr = r.choice([(0.15, 0.12), (0.3, 0.376), (0.25, 0.188), (0.2, 0.282)])
+    br = agbr * 80 / 188
+    v = br / sample * 100
+    return Problem(
+        f"In a Carius estimation, {fmt(sample)} g of an organic compound gave {fmt(agbr)} g of silver bromide. What is "
+        "the percentage of bromine in the compound? (Ag = 108, Br = 80)",
+        f"Bromine in the AgBr $= \\frac{{80}}{{188}} \\times {fmt(agbr)} = {fmt(br)}$ g, i.e. "
+        f"$\\frac{{{fmt(br)}}}{{{fmt(sample)}}} \\times 100 = {fmt(v)}$%.",
+        v, "%", wrong=(agbr / sample * 100, v * 108 / 80, 100 - v),
+    )
+
+
+facts_from_data(C)  # the conceptual questions: data/chemistry_facts.json

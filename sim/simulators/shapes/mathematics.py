@@ -8,7 +8,23 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from .base import Problem, R, as_exp, as_frac, as_over_pi, as_pi, as_surd, fmt, named, num, ordinal, poly, shape, tex_frac
+from .base import (
+    Problem,
+    R,
+    as_exp,
+    as_frac,
+    as_over_pi,
+    as_pi,
+    as_surd,
+    facts_from_data,
+    fmt,
+    named,
+    num,
+    ordinal,
+    poly,
+    shape,
+    tex_frac,
+)
 
 M = "mathematics"
 
@@ -1525,3 +1541,6 @@ def _product_of_cosines(r: R) -> Problem:
         wrong=tuple(w for w in (1 / 8, math.sqrt(3) / 8, math.sqrt(3), 1 / 2, 1 / 4, 1 / 16) if not math.isclose(w, v))[:3],
         show=as_surd,
     )
+
+
+facts_from_data(M)  # the conceptual and short-answer questions: data/mathematics_facts.json

@@ -8,7 +8,24 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from .base import Problem, R, a_, as_frac, as_over_pi, as_pi, as_surd, cosd, fmt, num, ordinal, poly, shape, sind, tex_frac
+from .base import (
+    Problem,
+    R,
+    a_,
+    as_frac,
+    as_over_pi,
+    as_pi,
+    as_surd,
+    cosd,
+    facts_from_data,
+    fmt,
+    num,
+    ordinal,
+    poly,
+    shape,
+    sind,
+    tex_frac,
+)
 
 P = "physics"
 
@@ -2496,3 +2513,6 @@ def _lyman_balmer_ratio(r: R) -> Problem:
         "so $\\frac{\\lambda_L}{\\lambda_B} = \\frac{5/36}{3/4} = \\frac{5}{27}$.",
         5 / 27, wrong=(27 / 5, 3 / 4, 5 / 36), show=as_frac,
     )
+
+
+facts_from_data(P)  # the conceptual questions: data/physics_facts.json
