@@ -36,6 +36,7 @@ from typing import Any, Literal
 import numpy as np
 
 from .facets import FUNCTIONS, Facets, overlap
+from .formulas import formula_overlap, symbol_count
 
 # Share of content terms two passages must have in common to be "the same passage". Copies of one
 # passage, lightly edited, overlap 0.93-1.0 in the corpus; a passage rewritten sentence by sentence
@@ -51,6 +52,13 @@ ASK_MIN_OVERLAP = 0.2
 # reworded copies 3-4 (docs/dedupe.md). Whole option sets overlap 0.22-0.29 on one LSAT passage, as their
 # statements are all about it: a pooled overlap cannot tell another set of statements from a copy.
 OPTION_MATCH_OVERLAP = 0.5
+# A formula says enough to compare when it holds at least this many symbols, numbers aside: "x", "f(x)"
+# or a lone "sin" say too little about the problem (docs/dedupe.md).
+FORMULA_MIN_SYMBOLS = 3
+# Two formulas are other formulas below this overlap (``formulas.formula_overlap``). Re-typeset,
+# reworded and reordered copies in the corpora overlap 0.81-1.0, nearly all 1.0; different expressions
+# to simplify or minimise in the same letters 0.43-0.65 (docs/dedupe.md).
+FORMULA_MAX_OVERLAP = 0.7
 
 
 def same_question(a: Facets, b: Facets) -> bool:
@@ -103,6 +111,23 @@ def another_unknown(a: Facets, b: Facets) -> bool:
     return bool(new(a, b) and new(b, a))
 
 
+def another_formula(a: Facets, b: Facets) -> bool:
+    """Two short questions whose formulas differ: each states at least ``FORMULA_MIN_SYMBOLS`` symbols
+    and the two formulas overlap less than ``FORMULA_MAX_OVERLAP``, read with typesetting and numbers
+    set aside (``formulas.runs``). MiniLM reads LaTeX as word pieces, so "Simplify sin x / cos x + cos x
+    / (1 + sin x)" and "Simplify cos x / (1 - sin x) - cos x / (1 + sin x)" embed at 0.905; a re-typeset
+    copy (``\\frac{a}{b}`` / ``a/b``, ``\\cdot`` / ``*``, spacing) reads as the same formula.
+
+    Only short texts: over a long passage the formulas are the passage's, and a passage rewritten
+    sentence by sentence restates them (the shared-stem rule reads those).
+    """
+    if a.passage_dominates or b.passage_dominates:
+        return False
+    if min(symbol_count(a.formula), symbol_count(b.formula)) < FORMULA_MIN_SYMBOLS:
+        return False
+    return formula_overlap(a.formula, b.formula) < FORMULA_MAX_OVERLAP
+
+
 def different_givens(a: Facets, b: Facets) -> bool:
     """Each question states a number the other does not (compared as multisets): two problems, not a copy.
 
@@ -123,13 +148,14 @@ def relation(a: Facets, b: Facets, similarity: float, threshold: float) -> Relat
     One number-masked key: a duplicate when the numbers are the same too (a reformatted copy), else a
     variant, whatever the similarity. Otherwise below the threshold: neither; at or above it, neither
     for two problems on one story (``another_problem``), another unknown or function in the ask
-    (``another_unknown``) or one passage with two asks (``same_question``), else a duplicate.
+    (``another_unknown``), another formula (``another_formula``) or one passage with two asks
+    (``same_question``), else a duplicate.
     """
     if a.variant_key and a.variant_key == b.variant_key:
         if (a.statements, a.option_numbers) == (b.statements, b.option_numbers):
             return "duplicate"  # reformatted, or two like sentences swapped
         return "variant"
-    if similarity < threshold or another_problem(a, b) or another_unknown(a, b):
+    if similarity < threshold or another_problem(a, b) or another_unknown(a, b) or another_formula(a, b):
         return None
     return "duplicate" if same_question(a, b) else None
 

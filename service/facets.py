@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .formulas import runs
 from .numbers import masked_text, number_text, numbers_of
 from .questions import normalise_text
 
@@ -182,7 +183,8 @@ def _terms(text: str, *, stop: frozenset[str] = _STOP) -> frozenset[str]:
 @dataclass(frozen=True)
 class Facets:
     """What the text checks compare: terms of the passage, of the final ask and of the options; the
-    numbers the question states (``givens``, in order) and those of its sorted options; ``variant_key``."""
+    numbers the question states (``givens``, in order) and those of its sorted options; ``variant_key``;
+    the symbols and the formula."""
 
     passage_terms: frozenset[str]
     ask_terms: frozenset[str]
@@ -197,11 +199,16 @@ class Facets:
     # the symbols the final ask names and those of the whole text, for ``another_unknown``
     ask_symbols: frozenset[str] = frozenset()
     symbols: frozenset[str] = frozenset()
+    # the mathematics of the text (printed options included, separate ones not) as runs of symbols
+    # (``formulas.runs``), for ``another_formula``
+    formula: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
     def of(cls, question_text: str, options: Sequence[str] = ()) -> Facets:
-        # the hash and the number-masked key read the text as stored; the ask and the options as a student does
+        # the hash, the number-masked key and the formula read the text as stored; the ask and the
+        # options as a student does
         key = variant_key(question_text, options)
+        formula = runs(question_text)
         if not options:
             question_text, options = split_options(question_text)
         ask, passage = split_ask(question_text)
@@ -217,6 +224,7 @@ class Facets:
             option_sets=tuple(_terms(o, stop=frozenset()) for o in options),
             ask_symbols=symbols_of(ask),
             symbols=symbols_of(question_text),
+            formula=formula,
         )
 
 
