@@ -199,23 +199,23 @@ class Facets:
     # the symbols the final ask names and those of the whole text, for ``another_unknown``
     ask_symbols: frozenset[str] = frozenset()
     symbols: frozenset[str] = frozenset()
-    # the mathematics of the text (printed options included, separate ones not) as runs of symbols
-    # (``formulas.runs``), for ``another_formula``
+    # the mathematics of a short text (printed options included, separate ones not) as runs of symbols
+    # (``formulas.runs``), for ``another_formula``; empty when the passage dominates
     formula: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
     def of(cls, question_text: str, options: Sequence[str] = ()) -> Facets:
         # the hash, the number-masked key and the formula read the text as stored; the ask and the
         # options as a student does
-        key = variant_key(question_text, options)
-        formula = runs(question_text)
+        key, stored = variant_key(question_text, options), question_text
         if not options:
             question_text, options = split_options(question_text)
         ask, passage = split_ask(question_text)
+        dominates = len(passage.split()) >= PASSAGE_DOMINATES_WORDS
         return cls(
             passage_terms=_terms(passage),
             ask_terms=_terms(ask),
-            passage_dominates=len(passage.split()) >= PASSAGE_DOMINATES_WORDS,
+            passage_dominates=dominates,
             givens=numbers_of(question_text),
             option_numbers=tuple(n for o in sorted(options, key=number_text) for n in numbers_of(o)),
             variant_key=key,
@@ -224,7 +224,7 @@ class Facets:
             option_sets=tuple(_terms(o, stop=frozenset()) for o in options),
             ask_symbols=symbols_of(ask),
             symbols=symbols_of(question_text),
-            formula=formula,
+            formula=() if dominates else runs(stored),  # only short texts compare formulas
         )
 
 

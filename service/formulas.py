@@ -63,10 +63,9 @@ _MATH = re.compile(
     r"|\\begin\{(?P<env>equation|align|gather|eqnarray)\*?\}(?P<e>.+?)\\end\{(?P=env)\*?\}",
     re.DOTALL,
 )
-# a "$" is a currency sign when what follows it up to the next "$" is a number and then words
-# ("$5 for a hat and $2 for ..."): mathematics starts with a digit, but holds no words outside \text
+# "$...$" holding words is text between two currency signs ("$5 for a hat and $2", "200$ to use and
+# 700$"): mathematics holds no word outside \text
 _CURRENCY_WORD = re.compile(r"(?<=\s)[A-Za-z]{3,}")
-_STARTS_WITH_NUMBER = re.compile(r"\.?\d")
 _TEXT_GROUP = re.compile(r"\\(?:text|textrm|textbf|textit|mbox|mathrm|operatorname)\s*\{[^{}]*\}")
 _DEGREE = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|°")
 _CONTRACTION = re.compile(r"(?<=[A-Za-z])['’][A-Za-z]+\b")
@@ -89,7 +88,7 @@ def segments(text: str) -> list[tuple[bool, str]]:
     while m := _MATH.search(text, pos):
         body = next(g for k, g in m.groupdict().items() if g is not None and k != "env")
         if m.group("d") is not None and _is_currency(body):
-            out.append((False, text[pos : m.start() + 1]))  # the "$" is a currency sign
+            out.append((False, text[pos : m.start() + 1]))  # the first "$" is a currency sign
             pos = m.start() + 1
             continue
         out.append((False, text[pos : m.start()]))
@@ -101,7 +100,7 @@ def segments(text: str) -> list[tuple[bool, str]]:
 
 def _is_currency(body: str) -> bool:
     words = _CURRENCY_WORD.findall(_TEXT_GROUP.sub(" ", body))
-    return bool(_STARTS_WITH_NUMBER.match(body)) and any(w.lower() not in _NAMES for w in words)
+    return any(w.lower() not in _NAMES for w in words)
 
 
 def _tokens(text: str) -> list[str]:
@@ -133,6 +132,11 @@ def _read(
     while i < end:
         t = toks[i]
         i += 1
+        if t.isalpha() and t.isascii():
+            for s in _letters(t, math, toks[i - 2] if i > 1 else "", toks[i] if i < len(toks) else ""):
+                if s != _END or not out or out[-1] != _END:  # one end between two runs
+                    out.append(s)
+            continue
         if t == until:
             return out, i
         t = _SAME.get(t, t)
@@ -171,8 +175,6 @@ def _read(
             out.append(name if name in _NAMES else t.lower())
         elif t[0].isdigit():
             out.append("#")
-        elif t.isalpha() and t.isascii():
-            out += _letters(t, math, toks[i - 2] if i > 1 else "", toks[i] if i < len(toks) else "")
         else:
             out.append(_GREEK.get(t.lower(), t))
     return out, i
@@ -181,14 +183,23 @@ def _read(
 def _letters(run: str, math: bool, before: str = "", after: str = "") -> list[str]:
     """A run of letters: in mathematics, names and single letters ("xy" is x y); in words, a name, a
     symbol ("x", "ABC", "PCl", "kx", "xyz" next to "=") or a word (the end of a run)."""
+    if not math and len(run) > 2 and run[1:].islower() and before not in _BINDS and after not in _BINDS:
+        return [run.lower()] if run.lower() in _PROSE_NAMES else [_END]  # a word, the common case
     low = run.lower()
     if math or before in _BINDS or after in _BINDS:
         return _NAME_OR_LETTER.findall(low)
     if low in _PROSE_NAMES:
         return [low]
     if len(run) == 1:
-        return [_END] if low in ("a", "i") and after[:1].isalnum() else [low]
+        return [_END] if _article(run, before, after) else [low]
     return [_END] if _is_word(run) else list(low)
+
+
+def _article(letter: str, before: str, after: str) -> bool:
+    """"a" before a word or a number, "A" so at the start of a sentence, "I" so: words, not symbols."""
+    if not after[:1].isalnum():
+        return False
+    return letter in ("a", "I") or (letter == "A" and before in ("", ".", "?", "!", ":"))
 
 
 def _is_word(run: str) -> bool:

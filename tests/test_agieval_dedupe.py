@@ -1,6 +1,7 @@
 """[Dedupe] on real exam sets (AGIEval, ``tests/data/agieval``): several questions on one long passage are
 all kept, reworded copies of each are refused as duplicates of their own original, and on the short sets
-every refusal is one listed, with a teacher's judgement, in ``agieval_corpus.REFUSED`` (docs/dedupe.md).
+every refusal is one listed, with a teacher's judgement, in ``agieval_corpus.REFUSED`` (docs/dedupe.md),
+and the pairs that state other formulas (``agieval_corpus.OTHER_FORMULAS``) are both kept.
 
 Real PostgreSQL (bank.store) and the real model. The unmarked test takes the first passages of the two
 reading sets and the listed pairs of the short sets; the full sets are ``slow``.
@@ -62,6 +63,9 @@ async def _check(
     }
     listed = agieval_corpus.REFUSED.get(corpus, {})
     assert {i: r for i, r in refused.items() if (i, *r) not in listed} == {}, "refusals not in agieval_corpus.REFUSED"
+    stored = {it.index for it in items}
+    for pair in agieval_corpus.OTHER_FORMULAS.get(corpus, ()):
+        assert not set(pair) <= stored or not set(pair) & set(refused), (corpus, pair, "another formula refused")
     kept = len(index_of)
     line = f"{corpus} ({form}): kept {kept}/{len(items)}, refused {dict(Counter(r for r, _ in refused.values()))}"
     if corpus in agieval_corpus.PASSAGE_SETS:
@@ -84,8 +88,10 @@ def _first_passages(corpus: str, n: int) -> list[Item]:
 
 
 def _listed_pairs(corpus: str) -> list[Item]:
+    """The questions of every listed refusal, and of every pair another formula keeps apart."""
     items = agieval_corpus.load(corpus)
     wanted = {i for refusal in agieval_corpus.REFUSED[corpus] for i in (refusal[0], refusal[2])}
+    wanted |= {i for pair in agieval_corpus.OTHER_FORMULAS.get(corpus, ()) for i in pair}
     return [it for it in items if it.index in wanted]
 
 
