@@ -22,6 +22,10 @@ Numbers are the givens of a problem, and two checks read them (``Facets.numbers`
   locker" / "how big is Peter's locker", 0.96), not a copy: a reworded, reordered or reformatted copy
   keeps every given.
 
+Two short questions whose formulas differ (``another_formula``: the mathematics read with typesetting
+and numbers set aside, ``formulas``) are two questions at any similarity: MiniLM reads LaTeX as word
+pieces, and two expressions in the same letters embed alike.
+
 Everything else at or above the threshold is a duplicate: a reworded copy, a short set-up with another
 ask, two long questions with different passages.
 """
@@ -55,9 +59,10 @@ OPTION_MATCH_OVERLAP = 0.5
 # A formula says enough to compare when it holds at least this many symbols, numbers aside: "x", "f(x)"
 # or a lone "sin" say too little about the problem (docs/dedupe.md).
 FORMULA_MIN_SYMBOLS = 3
-# Two formulas are other formulas below this overlap (``formulas.formula_overlap``). Re-typeset,
-# reworded and reordered copies in the corpora overlap 0.81-1.0, nearly all 1.0; different expressions
-# to simplify or minimise in the same letters 0.43-0.65 (docs/dedupe.md).
+# Two formulas are other formulas below this overlap (``formulas.formula_overlap``). Reworded, reordered,
+# reformatted and re-typeset copies in the corpora overlap 0.75-1.0, nearly all 1.0; different expressions
+# to simplify or minimise in the same letters 0.43-0.65 (docs/dedupe.md). Nearer the copies on purpose:
+# an error should be a refused distinct question, not a stored copy.
 FORMULA_MAX_OVERLAP = 0.7
 
 

@@ -44,10 +44,11 @@ _SAME = {
     r"\dots": "…", r"\prime": "'", r"\div": "/", r"\over": "/", r"\lvert": "|", r"\rvert": "|", r"\vert": "|",
     r"\mid": "|", "*": "", "×": "", "·": "", "÷": "/", "−": "-", "–": "-", "≦": "≤", "≧": "≥", "°": "", "%": "",
     "...": "…", "\\lambda": "\\lamda",  # unicodedata spells λ "lamda"
+    r"\varepsilon": r"\epsilon", r"\vartheta": r"\theta", r"\varphi": r"\phi",
 }
 # the end of a run (a word, a comma, a sentence's end)
 _END = "\n"
-# punctuation a formula is read across; words and sentence punctuation end a run
+# brackets are dropped (a sign after an opening one starts an operand); commas, full stops, table cells end a run
 _OPEN = frozenset("([")
 _GROUPING = frozenset(")]}~")
 _BREAK = frozenset(",.;:?\"&") | {"\\\\"}  # "&" and "\\" part the cells of a matrix or a table
@@ -57,7 +58,7 @@ _OPERATORS = frozenset("=+-/^_<>≤≥≠|→")
 _BINDS = frozenset("=+^_<>≤≥")
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\d+(?:\.\d+)?|[A-Za-z]+|\.\.\.|\S")
 _SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "¹": "^1", "⁴": "^4", "⁰": "^0", "⁻": "^-", "√": "\\sqrt "})
-# math delimiters; a "$" that opens a number followed by words is a currency sign, not math ("$5 for a hat and $2")
+# delimited mathematics (a "$…$" that holds words is not: ``_is_currency``)
 _MATH = re.compile(
     r"\$\$(?P<dd>.+?)\$\$|(?<!\\)\$(?P<d>.+?)(?<!\\)\$|\\\[(?P<b>.+?)\\\]|\\\((?P<p>.+?)\\\)"
     r"|\\begin\{(?P<env>equation|align|gather|eqnarray)\*?\}(?P<e>.+?)\\end\{(?P=env)\*?\}",
@@ -73,7 +74,7 @@ _GREEK = {
     unicodedata.lookup(f"GREEK SMALL LETTER {n.upper()}"): f"\\{n}"
     for n in "alpha beta gamma delta epsilon zeta eta theta iota kappa lamda mu nu xi pi rho sigma tau phi chi psi omega".split()
 }
-_GREEK_NAMES = frozenset(v[1:] for v in _GREEK.values()) | {"lambda", "varepsilon", "vartheta", "varphi"}
+_GREEK_NAMES = frozenset(v[1:] for v in _GREEK.values())
 # Two-letter words of English: a run of two letters that is none of them is a product of two symbols
 # written in words ("kx", "AB"). "a" and "I" followed by a word are an article and a pronoun.
 _SHORT_WORDS = frozenset(
