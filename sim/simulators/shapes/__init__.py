@@ -19,7 +19,7 @@ that matches no keyword draws on the whole family); past it, every slot repeats 
 numbers (a variant) or, for a conceptual question, with the same text (an exact duplicate), and the bank
 refuses both. A model writing to distinct plan entries is not bound to such a stock, so each family holds
 more than one subject's share of the end-to-end bench (five requests of 50, with top-ups): mathematics
-185 shapes, physics 263, chemistry 201, biology 236 (the computed ones render several problems each).
+185 shapes, physics 263, chemistry 219, biology 263 (the computed ones render several problems each).
 Conceptual questions are data, ``data/{family}_facts.json``, NCERT facts with their answer, three wrong
 statements and the reason; ``value`` makes one a numeric question too. The stock stays finite: a long
 enough run of one subject still meets its repeats, as a model's does.
