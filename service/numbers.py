@@ -108,9 +108,20 @@ def number_text(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
+# A given's sign: a minus no operand can precede, right after an opening bracket, '=', ',' or a matrix's
+# '&' or row break (or at the start): "(-2, 4)", "a = -3", "x^{-2}", "\\begin{pmatrix} -1 \\\\ 3 \\end{pmatrix}".
+# After anything else it may be a subtraction or a hyphen ("x -3", "3-5"), read as before: no sign. Only
+# the givens read signs; the masked text (the variant key) keeps its '-' beside the '#'.
+_MATRIX_BREAK = re.compile(r"\\begin\{[a-zA-Z]*matrix\}|\\\\")
+_SIGNED = re.compile(r"(?:(?:^|[(\[{,=&])\s*(-)\s*)?(?<![a-z_\d.])(\d+(?:\.\d+)?)")
+
+
 def numbers_of(text: str) -> tuple[float, ...]:
-    """The numbers a text states, in order, however written ("3", "three", "$3.00", "3,000", "\\frac{3}{4}")."""
-    return tuple(float(f"{float(x):.9g}") for x in _NUMBER.findall(number_text(text)))
+    """The numbers a text states, in order, however written ("3", "three", "$3.00", "3,000", "\\frac{3}{4}"),
+    negative where a minus can only be a sign ("(-2, 4)", a vector's "-1"; not "x -1" or "3-5")."""
+    # before number_text, which reads '\\ ' as LaTeX spacing; U+2212, the minus sign, is a minus
+    t = number_text(_MATRIX_BREAK.sub(" , ", text.replace("\u2212", "-")))
+    return tuple(float(f"{float(sign + x):.9g}") for sign, x in _SIGNED.findall(t))
 
 
 def masked_text(text: str) -> str:

@@ -168,6 +168,13 @@ OTHER_FORMULAS: dict[str, tuple[tuple[int, int], ...]] = {
     "sat-math": ((149, 45),),
     "math": ((158, 35), (304, 78), (687, 601), (752, 473)),
 }
+# Pairs kept apart as two problems (``dedupe.another_problem``) once a vector's entries are read with their
+# signs: "the matrix of the reflection over (-1, 3)" / "the reflection of (-2, 3) over (2, 1)".
+OTHER_GIVENS: dict[str, tuple[tuple[int, int], ...]] = {"math": ((137, 98),)}
+# every pair a teacher calls two questions that the rules keep apart
+KEPT_APART: dict[str, tuple[tuple[int, int], ...]] = {
+    c: OTHER_FORMULAS.get(c, ()) + OTHER_GIVENS.get(c, ()) for c in {*OTHER_FORMULAS, *OTHER_GIVENS}
+}
 
 # Every refusal of a whole set imported into one scope: (index, "duplicate" or "variant", index of the
 # question it is held to repeat) -> a teacher's judgement. Variants (other numbers only) are refused by the default policy.
@@ -183,7 +190,6 @@ REFUSED: dict[str, dict[tuple[int, str, int], str]] = {
     "math": {
         # the formulas are one and two vectors, numbers only (too few symbols for another_formula); the
         # difference is in words, which no rule reads in a short question
-        (137, "duplicate", 98): "wrong: the matrix of a reflection / the image of one vector under another reflection",
         (143, "duplicate", 136): "right: the same probability (sum > product, numbers up to 5), with replacement / without",
         (449, "duplicate", 31): "right: det(AB) from det A and det B, other numbers (a variant with A and B swapped)",
         (724, "duplicate", 265): "right: the same parameterised line to y = mx + b, other numbers (signs moved)",

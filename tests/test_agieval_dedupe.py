@@ -1,7 +1,8 @@
 """[Dedupe] on real exam sets (AGIEval, ``tests/data/agieval``): several questions on one long passage are
 all kept, reworded copies of each are refused as duplicates of their own original, and on the short sets
 every refusal is one listed, with a teacher's judgement, in ``agieval_corpus.REFUSED`` (docs/dedupe.md),
-and the pairs that state other formulas (``agieval_corpus.OTHER_FORMULAS``) are both kept.
+and the pairs a teacher calls two questions (``agieval_corpus.KEPT_APART``: other formulas, other givens) are
+both kept.
 
 Real PostgreSQL (bank.store) and the real model. The unmarked test takes the first passages of the two
 reading sets and the listed pairs of the short sets; the full sets are ``slow``.
@@ -64,8 +65,8 @@ async def _check(
     listed = agieval_corpus.REFUSED.get(corpus, {})
     assert {i: r for i, r in refused.items() if (i, *r) not in listed} == {}, "refusals not in agieval_corpus.REFUSED"
     stored = {it.index for it in items}
-    for pair in agieval_corpus.OTHER_FORMULAS.get(corpus, ()):
-        assert not set(pair) <= stored or not set(pair) & set(refused), (corpus, pair, "another formula refused")
+    for pair in agieval_corpus.KEPT_APART.get(corpus, ()):
+        assert not set(pair) <= stored or not set(pair) & set(refused), (corpus, pair, "two questions refused")
     kept = len(index_of)
     line = f"{corpus} ({form}): kept {kept}/{len(items)}, refused {dict(Counter(r for r, _ in refused.values()))}"
     if corpus in agieval_corpus.PASSAGE_SETS:
@@ -91,7 +92,7 @@ def _listed_pairs(corpus: str) -> list[Item]:
     """The questions of every listed refusal, and of every pair another formula keeps apart."""
     items = agieval_corpus.load(corpus)
     wanted = {i for refusal in agieval_corpus.REFUSED[corpus] for i in (refusal[0], refusal[2])}
-    wanted |= {i for pair in agieval_corpus.OTHER_FORMULAS.get(corpus, ()) for i in pair}
+    wanted |= {i for pair in agieval_corpus.KEPT_APART.get(corpus, ()) for i in pair}
     return [it for it in items if it.index in wanted]
 
 

@@ -186,6 +186,16 @@ def test_numbers_are_read_however_they_are_written() -> None:
     assert numbers_of("Three pens cost $4.00.") == numbers_of("$3$ pens cost \\$4.")
 
 
+def test_a_minus_is_a_sign_only_where_nothing_can_be_subtracted_from() -> None:
+    # a vector's entries, a point, an exponent, an equation's right side, the start: signed
+    assert numbers_of("Reflect over $\\begin{pmatrix} -1 \\\\ -3 \\end{pmatrix}$.") == (-1, -3)
+    assert numbers_of("The point (-2, 4) and (2,-4); a = -3; x^{-2}") == (-2, 4, 2, -4, -3, -2)
+    assert numbers_of("-5 degrees") == numbers_of("\u22125 degrees") == (-5,)
+    # a subtraction or a hyphen, however spaced, reads as before: the same for a re-typeset copy
+    assert numbers_of("x^2 -3x and x-1, 3-5") == numbers_of("x^2 - 3x and x - 1, 3 - 5") == (2, 3, 1, 3, 5)
+    assert masked_text("the point (-2, 4)") == masked_text("the point (-7, 1)")  # the variant key keeps its '-'
+
+
 def test_masked_text_keeps_the_words_and_hides_the_numbers() -> None:
     a = "Janet's ducks lay 16 eggs per day. She eats three for breakfast and sells the rest for $2 each."
     reformatted = "  Janet's ducks lay $16$ eggs per day.  She eats 3 for breakfast and sells the rest for \\$2 each. \n"
