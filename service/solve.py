@@ -122,15 +122,14 @@ def parse_solve(provider: str, reply: ProviderReply, call: ProviderCall) -> dict
     return answer
 
 
-def _answer(solved: BaseModel) -> tuple[dict[str, Any] | None, str | None]:
+def _answer(solved: SolveMCQ | SolveNumeric) -> tuple[dict[str, Any] | None, str | None]:
     """A solve's answer as stored, or None with the reason it is unusable."""
     out: dict[str, Any]
-    if isinstance(solved, SolveMCQ | SolvedMCQ):
+    if isinstance(solved, SolveMCQ):
         if not 0 <= solved.choice <= 3:
             return None, f"verifier chose option {solved.choice} of 4"
         out = {"choice": solved.choice}
     else:
-        assert isinstance(solved, SolveNumeric | SolvedNumeric)
         if not math.isfinite(solved.answer):
             return None, "verifier answer is not a finite number"
         out = {"answer": solved.answer}
@@ -142,22 +141,18 @@ def _answer(solved: BaseModel) -> tuple[dict[str, Any] | None, str | None]:
 # --- several questions in one call ---------------------------------------------------------------------
 
 
-class SolvedMCQ(BaseModel):
+class _AnswerId(BaseModel):
+    id: str = Field(description="The id of the question this answers, as given.")
+
+
+# A batched answer is a single solve's reply under its question's id. The id comes first in the schema (the
+# fields of the base listed last come first), so a grammar has the model name the question before its working.
+class SolvedMCQ(SolveMCQ, _AnswerId):
     """One answer of a batched solve of multiple-choice questions: which question, the working, the choice."""
 
-    id: str = Field(description="The id of the question this answers, as given.")
-    working: str = Field(description="Your own step-by-step solution.")
-    choice: int = Field(description="0-based index of the option your working arrives at.")
-    on_topic: bool = Field(True, description=ON_TOPIC)
 
-
-class SolvedNumeric(BaseModel):
+class SolvedNumeric(SolveNumeric, _AnswerId):
     """One answer of a batched solve of numeric questions: which question, the working, the answer."""
-
-    id: str = Field(description="The id of the question this answers, as given.")
-    working: str = Field(description="Your own step-by-step solution.")
-    answer: float = Field(description="The final numeric answer, in the unit given (a plain number).")
-    on_topic: bool = Field(True, description=ON_TOPIC)
 
 
 class SolvesMCQ(BaseModel):
