@@ -124,10 +124,9 @@ def another_formula(a: Facets, b: Facets) -> bool:
     copy (``\\frac{a}{b}`` / ``a/b``, ``\\cdot`` / ``*``, spacing) reads as the same formula.
 
     Only short texts: over a long passage the formulas are the passage's, and a passage rewritten
-    sentence by sentence restates them (the shared-stem rule reads those).
+    sentence by sentence restates them (the shared-stem rule reads those); ``Facets.formula`` is empty
+    there, so the symbol count below leaves such a pair to the other rules.
     """
-    if a.passage_dominates or b.passage_dominates:
-        return False
     if min(symbol_count(a.formula), symbol_count(b.formula)) < FORMULA_MIN_SYMBOLS:
         return False
     return formula_overlap(a.formula, b.formula) < FORMULA_MAX_OVERLAP

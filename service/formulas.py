@@ -233,9 +233,10 @@ def runs(text: str) -> tuple[tuple[str, ...], ...]:
     pieces = segments(text)
     symbols: list[str] = []
     for k, (is_math, piece) in enumerate(pieces):
-        piece = piece if is_math else _CONTRACTION.sub("", piece)
-        follow = _tokens(pieces[k + 1][1])[:1] if k + 1 < len(pieces) else []
-        symbols += _read([*_tokens(piece), *follow], 0, is_math, stop=len(_tokens(piece)))[0]
+        toks = _tokens(piece if is_math else _CONTRACTION.sub("", piece))
+        first = _TOKEN.search(pieces[k + 1][1]) if k + 1 < len(pieces) else None  # what follows the piece
+        follow = [first.group()] if first else []
+        symbols += _read([*toks, *follow], 0, is_math, stop=len(toks))[0]
     out: list[list[str]] = [[]]
     for s in _signless(symbols):
         if s == _END:
