@@ -153,21 +153,31 @@ def default_level(model: str) -> str:
     return "HIGH" if model_family(model) == "pro" else "MEDIUM"
 
 
+def _thinking_config(gc: dict[str, Any]) -> dict[str, Any]:
+    # proto JSON: either the lowerCamelCase or the original field name (google-genai sends the latter inside)
+    tc: dict[str, Any] = gc.get("thinkingConfig") or gc.get("thinking_config") or {}
+    return tc
+
+
+def _sent_level(gc: dict[str, Any]) -> str | None:
+    """The thinking level ``gc`` sends ('MEDIUM'), or None."""
+    tc = _thinking_config(gc)
+    return str(tc.get("thinkingLevel") or tc.get("thinking_level") or "").upper() or None
+
+
 def level_of(model: str, gc: dict[str, Any]) -> str | None:
     """The thinking level a call runs at (the one sent, else the model's default); None for Gemini 2.x."""
     if model_family(model) == "legacy":
         return None
-    tc = gc.get("thinkingConfig") or gc.get("thinking_config") or {}
-    return str(tc.get("thinkingLevel") or tc.get("thinking_level") or "").upper() or default_level(model)
+    return _sent_level(gc) or default_level(model)
 
 
 def thinking_of(model: str, gc: dict[str, Any], tasks: int = 1, rng: random.Random | None = None) -> tuple[int, str | None]:
     """(tokens thinking spends on ``tasks`` questions, an INVALID_ARGUMENT message or None) for
     ``generationConfig`` ``gc``: the level's tokens per question (``lengths.thinking_tokens``), capped by a
     2.5 model's ``thinkingBudget`` (0 turns thinking off)."""
-    # proto JSON: either the lowerCamelCase or the original field name (google-genai sends the latter inside)
-    tc = gc.get("thinkingConfig") or gc.get("thinking_config") or {}
-    level = str(tc.get("thinkingLevel") or tc.get("thinking_level") or "").upper() or None
+    tc = _thinking_config(gc)
+    level = _sent_level(gc)
     budget = _int(tc.get("thinkingBudget", tc.get("thinking_budget")))
     fam = model_family(model)
     if level and budget is not None:
