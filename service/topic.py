@@ -115,8 +115,7 @@ class Screen:
     async def _chapter_vectors(self) -> dict[str, np.ndarray]:
         if self._chapters is None:
             texts = [chapter_text(t) for s in self.catalogue.subjects.values() for t in s.topics]
-            vectors = await self.embed(texts) if texts else np.zeros((0, 0), dtype=np.float32)
-            self._chapters = dict(zip(texts, vectors, strict=True))
+            self._chapters = dict(zip(texts, await self.embed(texts), strict=True)) if texts else {}
         return self._chapters
 
     async def reference(self, subject: str, topic: str) -> Reference:
@@ -126,11 +125,9 @@ class Screen:
             own, others, owners = reference_texts(self.catalogue, subject, topic)
             chapters = await self._chapter_vectors()
             line = (await self.embed(own[:1]))[0]
-            d = len(line)
             ref = Reference(
-                np.vstack([line, *(chapters[t] for t in own[1:])]).reshape(len(own), d),
-                np.vstack([chapters[t] for t in others]).reshape(len(others), d) if others
-                else np.zeros((0, d), dtype=np.float32),
+                np.vstack([line, *(chapters[t] for t in own[1:])]),
+                np.vstack([chapters[t] for t in others]) if others else np.zeros((0, len(line)), dtype=np.float32),
                 tuple(owners),
             )
             if len(self._refs) >= self.CACHE:

@@ -61,8 +61,9 @@ class Tally:
 
     def with_refusals(self, verdicts: list[bank.Verdict]) -> Tally:
         """A copy that also counts the refusals among ``verdicts`` (a store's, not yet counted)."""
-        more = Counter(refusal(v) for v in verdicts if bank.is_refusal(v))
-        return dataclasses.replace(self, losses=self.losses + more)
+        copy = dataclasses.replace(self, losses=Counter(self.losses))
+        copy.count(verdicts)
+        return copy
 
     def count(self, verdicts: list[bank.Verdict]) -> None:
         """Count the refusals among ``verdicts``, once each."""

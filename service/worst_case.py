@@ -56,6 +56,11 @@ class Layers:
     job_retry_base_s: float = 5.0  # QGEN_JOB_RETRY_BASE_S
     breaker_cooldown_s: float = 30.0  # QGEN_BREAKER_COOLDOWN_S: a retry waits at least until a breaker half-opens
 
+    @property
+    def solves_per_candidate(self) -> int:
+        """Blind solves one candidate may take: its plan's solves, at each thinking level."""
+        return self.solves_per_item * self.solve_passes
+
 
 @dataclass(frozen=True)
 class Bound:
@@ -130,10 +135,10 @@ def job_attempt(slots: int, layers: Layers) -> Bound:
                 wall += c * p.timeout_s / p.concurrency + (layers.shrinks + 1) * _critical_s(p, layers)
         verified += ask
         if layers.verifier:
-            v, solves = layers.verifier, ask * layers.solves_per_item * layers.solve_passes * layers.call_attempts
+            v, solves = layers.verifier, ask * layers.solves_per_candidate * layers.call_attempts
             waves = ask  # pipeline._gate: at worst a wave of one after each dispute
             wall += solves * v.timeout_s / v.concurrency + waves * _critical_s(v, layers)
-    verify = verified * layers.solves_per_item * layers.solve_passes * layers.call_attempts if layers.verifier else 0
+    verify = verified * layers.solves_per_candidate * layers.call_attempts if layers.verifier else 0
     if layers.verifier:
         tokens += verify * layers.verifier.solve_tokens
     return Bound(gen, verify, tokens, wall)
