@@ -153,6 +153,12 @@ class WorkerMetrics:
             "Generated questions dropped unstored because their request was cancelled before they were stored.",
             registry=r,
         )
+        self.batch_orphans_cancelled = Counter(
+            "qgen_batch_orphans_cancelled_total",
+            "Batches found upstream under a job's name that no qgen_batches row records (a worker stopped between "
+            "submitting and recording them), still waiting after the grace, cancelled by this worker.",
+            registry=r,
+        )
         self.fallback_questions = Counter(
             "qgen_fallback_questions_total",
             "Questions stored from a fallback provider, by the routed provider and why it could not write them "

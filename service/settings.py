@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .providers.base import ThinkingLevel
@@ -15,6 +15,8 @@ from .providers.base import ThinkingLevel
 # shutdown date announced (deprecations page); gemini-2.5-flash is on that page with a 2026 shutdown.
 # The worker checks the configured model with models.get at start and names the Flash models it may use.
 DEFAULT_GEMINI_MODEL = "gemini-3.5-flash"
+# what an orphaned-batch grace must exceed GEMINI_TIMEOUT_S by: the worker's database retries (db.with_retry)
+ORPHAN_GRACE_MARGIN_S = 60.0
 
 
 def _env(name: str) -> AliasChoices:
@@ -138,6 +140,15 @@ class Settings(BaseSettings):
     # a batch still pending or running after this long is cancelled and its questions generated online:
     # Google's target is 24 hours (the Batch API guide); a batch unfinished after 48 hours expires anyway
     batch_max_wait_s: float = Field(86_400.0, gt=0, validation_alias=_env("QGEN_BATCH_MAX_WAIT_S"))
+    # orphaned batches (service/batch_orphans.py): each worker lists the key's batches at start and then every this
+    # many seconds (0: never), and cancels those named after a qgen job that no qgen_batches row records, still
+    # waiting after the grace. Not on every sweep tick: a listing reads every batch of the key, one call per page,
+    # to find what only a worker stopped between submitting and recording leaves. The grace covers a live worker
+    # between those two steps: its create may answer GEMINI_TIMEOUT_S late, then its insert retries
+    batch_orphan_check_s: float = Field(300.0, ge=0, validation_alias=_env("QGEN_BATCH_ORPHAN_CHECK_S"))
+    batch_orphan_grace_s: float = Field(
+        300.0, gt=0, validate_default=True, validation_alias=_env("QGEN_BATCH_ORPHAN_GRACE_S")
+    )
 
     # --- embedding and dedupe ------------------------------------------------------------
     embedding_model: str = Field("all-MiniLM-L6-v2", validation_alias=_env("EMBEDDING_MODEL"))
@@ -218,6 +229,17 @@ class Settings(BaseSettings):
         if isinstance(v, str) and v.strip().lower() == "guided_json":
             # vLLM 0.12 removed guided_json and answers HTTP 200 with unconstrained output: refuse it
             raise ValueError("guided_json was removed in vLLM 0.12 and is silently ignored; use response_format")
+        return v
+
+    @field_validator("batch_orphan_grace_s")
+    @classmethod
+    def _orphan_grace_covers_a_submit(cls, v: float, info: ValidationInfo) -> float:
+        # a live worker's batch younger than its create timeout plus a minute of database retries may not be
+        # recorded yet: a shorter grace would cancel it (service/batch_orphans.py)
+        timeout, check = info.data.get("gemini_timeout_s"), info.data.get("batch_orphan_check_s")
+        if timeout is not None and check and v < timeout + ORPHAN_GRACE_MARGIN_S:
+            raise ValueError(f"{v:g} s is less than GEMINI_TIMEOUT_S ({timeout:g}) + {ORPHAN_GRACE_MARGIN_S:g} s: a live "
+                             "worker's batch could be cancelled before it is recorded")
         return v
 
     def configured_providers(self) -> list[str]:

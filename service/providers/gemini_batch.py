@@ -7,15 +7,23 @@ config=CreateBatchJobConfig(display_name=…))`` is ``POST /v1beta/models/{model
 ``metadata.output.inlinedResponses.inlinedResponses``), google/genai/_transformers.py (``t_job_state`` maps
 BATCH_STATE_* to JOB_STATE_*; ``t_batch_source`` refuses inline requests on a Vertex AI client, which takes
 GCS or BigQuery sources only) and google/genai/types.py (``BatchJob``, ``JobState``, ``InlinedRequest``,
-``InlinedResponse`` with ``response`` or ``error``). Google's Batch API guide (ai.google.dev/gemini-api/docs/
+``InlinedResponse`` with ``response`` or ``error``). ``list(config=ListBatchJobsConfig(page_size=…))`` is
+``GET /v1beta/batches?pageSize=…&pageToken=…``, answered as a ListOperationsResponse (``{"operations": [Operation…],
+"nextPageToken"}``, ``_ListBatchJobsResponse_from_mldev``), each operation read by ``_BatchJob_from_mldev`` into a
+``BatchJob`` with ``name``, ``display_name``, ``state`` and ``create_time`` (from ``metadata.displayName``,
+``metadata.state``, ``metadata.createTime``); google/genai/pagers.py ``AsyncPager`` fetches the next page while
+``next_page_token`` is set. The Gemini API takes no ``filter`` there (the SDK refuses one off Vertex AI), so a
+listing reads every batch of the key, ended ones included (REST reference ai.google.dev/api/batch-api,
+``batches.list``). Google's Batch API guide (ai.google.dev/gemini-api/docs/
 batch-api): 50% of the online price, a 24-hour target (usually much quicker), inline requests while the whole
 request stays under 20 MB, responses in the order of the requests, and a batch still pending or running after
-48 hours expires.
+48 hours expires; creating a batch is not idempotent (the same request sent twice makes two batches).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from google.genai import types
@@ -29,6 +37,9 @@ if TYPE_CHECKING:
 PENDING, RUNNING = "JOB_STATE_PENDING", "JOB_STATE_RUNNING"
 SUCCEEDED, FAILED, CANCELLED, EXPIRED = "JOB_STATE_SUCCEEDED", "JOB_STATE_FAILED", "JOB_STATE_CANCELLED", "JOB_STATE_EXPIRED"
 WAITING = frozenset({PENDING, RUNNING, "JOB_STATE_QUEUED"})
+# batches asked per listed page (``pageSize``, "the standard list page size": the REST reference names no
+# maximum); one call per page, so a key holding many ended batches costs a call per hundred
+LIST_PAGE_SIZE = 100
 VERTEX_REFUSAL = (
     "Vertex AI batch prediction reads its requests from Cloud Storage or BigQuery, not inline: batch-mode "
     "requests run online under GOOGLE_GENAI_USE_VERTEXAI"
@@ -47,6 +58,17 @@ class BatchStatus:
     @property
     def waiting(self) -> bool:
         return self.state in WAITING
+
+
+@dataclass(frozen=True)
+class ListedBatch:
+    """One batch as ``batches.list`` describes it: its name, display name, ``JOB_STATE_*`` and creation time
+    (None when the service gave none)."""
+
+    name: str
+    display_name: str
+    state: str
+    created: datetime | None
 
 
 class GeminiBatches:
@@ -94,10 +116,21 @@ class GeminiBatches:
         except Exception as e:
             raise self._error(e) from e
 
+    async def list_batches(self) -> list[ListedBatch]:
+        """Every batch the key holds, page after page (``AsyncBatches.list`` and its ``AsyncPager``), ended ones
+        included: the Gemini API filters nothing."""
+        try:
+            pager = await self.provider._client.aio.batches.list(
+                config=types.ListBatchJobsConfig(page_size=LIST_PAGE_SIZE))
+            return [ListedBatch(job.name, job.display_name or "", _state(job), _aware(job.create_time))
+                    async for job in pager if job.name]
+        except Exception as e:
+            raise self._error(e) from e
+
     def _status(self, job: types.BatchJob, budgets: list[int]) -> BatchStatus:
         if not job.name:
             raise ProviderError(self.provider.name, "server", "the Batch API answered a batch without a name")
-        state = str(getattr(job.state, "value", job.state) or PENDING)
+        state = _state(job)
         status = BatchStatus(job.name, state)
         if state == SUCCEEDED:
             inline = (job.dest.inlined_responses if job.dest else None) or []
@@ -116,3 +149,13 @@ class GeminiBatches:
             return self.provider.reply_of(r.response, max_tokens)
         except ProviderError as e:
             return e
+
+
+def _state(job: types.BatchJob) -> str:
+    """The job's ``JOB_STATE_*`` (PENDING when the service named none)."""
+    return str(getattr(job.state, "value", job.state) or PENDING)
+
+
+def _aware(t: datetime | None) -> datetime | None:
+    """An RFC 3339 time as an aware datetime (one without an offset read as UTC, as Google's are Z-normalised)."""
+    return t.replace(tzinfo=UTC) if t is not None and t.tzinfo is None else t

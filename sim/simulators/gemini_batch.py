@@ -13,6 +13,14 @@ and from Google's Batch API guide (ai.google.dev/gemini-api/docs/batch-api) and 
 * ``GET /{version}/batches/{id}`` answers the same Operation; once the batch ends it is ``done`` and
   ``metadata.output.inlinedResponses.inlinedResponses`` holds one ``{"response" | "error", "metadata"}`` per
   request, in the order of the requests.
+* ``GET /{version}/batches?pageSize=…&pageToken=…`` (``batches.list``, "Lists operations that match the specified
+  filter in the request") answers a ListOperationsResponse, ``{"operations": [Operation…], "nextPageToken"}``, the
+  token absent on the last page (``AsyncBatches.list``, ``_ListBatchJobsResponse_from_mldev`` and
+  google/genai/pagers.py ``AsyncPager``, which asks for the next page while a token comes back). Here: newest
+  first, at most ``batch_list_page_max`` a page (the knob; the REST reference names no maximum), every batch
+  listed, ended ones included; a page token it did not issue, a negative or non-numeric ``pageSize``, a
+  ``filter`` (the SDK sends none to the Gemini API: ``_ListBatchJobsConfig_to_mldev`` refuses it) or an unknown
+  parameter is 400 INVALID_ARGUMENT.
 * ``POST /{version}/batches/{id}:cancel`` cancels a pending or running batch ("Only available for batch jobs
   that are running or pending", the SDK's docstring); an unknown batch is 404 NOT_FOUND.
 * Inline requests are for batches whose whole request stays under 20 MB (the guide): a bigger one is 400.
@@ -27,6 +35,8 @@ Each inline request is answered exactly as ``generateContent`` answers it (``Gem
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import itertools
 import json
@@ -43,6 +53,9 @@ INLINE_LIMIT_BYTES = 20 * 1024 * 1024  # "keep the total request size under 20MB
 OPERATION_TYPE = "type.googleapis.com/google.ai.generativelanguage.v1beta.GenerateContentBatch"
 TERMINAL = frozenset({"BATCH_STATE_SUCCEEDED", "BATCH_STATE_FAILED", "BATCH_STATE_CANCELLED", "BATCH_STATE_EXPIRED"})
 _ids = itertools.count(1)
+VERSIONS = ("v1", "v1beta", "v1alpha", "v1beta1")
+# what batches.list binds besides the API key (REST reference: filter, pageSize, pageToken, returnPartialSuccess)
+LIST_PARAMS = frozenset({"pageSize", "pageToken", "key"})
 
 
 def _now() -> str:
@@ -188,6 +201,44 @@ class GeminiBatchSim:
             return missing
         return web.json_response(b.operation())
 
+    async def list_batches(self, request: web.Request) -> web.Response:
+        """``batches.list``: one page of every batch, newest first, and the token of the next page."""
+        from .gemini import google_error
+
+        if (err := self.gemini._auth_error(request)) is not None:
+            return err
+        version = request.match_info["version"]
+        if version not in VERSIONS:
+            return google_error(404, f"Method list is not found for API version {version}.")
+        query = request.query
+        if "filter" in query or "returnPartialSuccess" in query:
+            return google_error(400, "Filtering batches is not supported by the simulator (the SDK sends no filter"
+                                     " to the Gemini API).")
+        if unknown := sorted(set(query) - LIST_PARAMS):
+            return google_error(400, f'Invalid JSON payload received. Unknown name "{unknown[0]}": Cannot bind query'
+                                     " parameter.")
+        try:
+            asked = int(query.get("pageSize", "0"))
+        except ValueError:
+            return google_error(400, f"Invalid value at 'page_size' (TYPE_INT32), \"{query['pageSize']}\"")
+        if asked < 0:
+            return google_error(400, "page_size must not be negative.")
+        size = min(asked or self.core.knobs.batch_list_page_max, self.core.knobs.batch_list_page_max)
+        newest = list(reversed(self.batches.values()))
+        start = 0
+        if "pageToken" in query:
+            after = _token_name(query["pageToken"])
+            names = [b.name for b in newest]
+            if after not in names:
+                return google_error(400, "Invalid page token.")
+            start = names.index(after) + 1
+        page = newest[start:start + size]
+        self.core.stats.batch_list_pages += 1
+        body: dict[str, Any] = {"operations": [b.operation() for b in page]}
+        if start + size < len(newest):
+            body["nextPageToken"] = _token(page[-1].name)
+        return web.json_response(body)
+
     async def cancel(self, request: web.Request) -> web.Response:
         from .gemini import google_error
 
@@ -215,5 +266,19 @@ class GeminiBatchSim:
                     await b.task
 
     def add_routes(self, app: web.Application) -> None:
+        app.router.add_get("/{version}/batches", self.list_batches)
         app.router.add_get("/{version}/batches/{batch_id}", self.get)
         app.router.add_post("/{version}/batches/{batch_id}", self.cancel)
+
+
+def _token(name: str) -> str:
+    """An opaque page token: the last batch of the page, so that batches created meanwhile shift nothing."""
+    return base64.urlsafe_b64encode(f"after:{name}".encode()).decode()
+
+
+def _token_name(token: str) -> str | None:
+    try:
+        text = base64.urlsafe_b64decode(token.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    return text.removeprefix("after:") if text.startswith("after:") else None

@@ -97,6 +97,7 @@ class Knobs:
     batch_pending_s: float = 0.0
     batch_running_s: float = 0.0
     batch_outcome: str = "succeeded"
+    batch_list_page_max: int = 100  # batches.list: batches a page at most, whatever pageSize asks
     # vLLM pod capacity model (sim/simulators/vllm.py ``PodEngine``); off while max_num_seqs is None. On, a call's
     # latency comes from the model (latency_s and latency_per_item_s are not used) and the pod proxy's deadline applies.
     max_num_seqs: int | None = None  # sequences running at once (vLLM --max-num-seqs)
@@ -129,6 +130,8 @@ class Knobs:
                 v = list(v)
             if k == "batch_outcome" and v not in ("succeeded", "failed", "expired"):
                 raise ValueError("batch_outcome must be 'succeeded', 'failed' or 'expired'")
+            if k == "batch_list_page_max" and (not isinstance(v, int) or v < 1):
+                raise ValueError("batch_list_page_max must be a positive integer")
             if k == "worker_image" and v not in ("current", "legacy"):
                 raise ValueError("worker_image must be 'current' or 'legacy'")
             setattr(self, k, v)
@@ -159,6 +162,7 @@ class Stats:
     schemas_refused: int = 0  # Gemini: reply schemas refused as "too many states"
     batches_created: int = 0  # Gemini: batchGenerateContent calls that created a batch
     batches_cancelled: int = 0  # Gemini: batches cancelled while pending or running
+    batch_list_pages: int = 0  # Gemini: pages of batches.list served
     requests: deque[Any] = field(default_factory=lambda: deque(maxlen=REQUESTS_KEPT))
     paths: deque[str] = field(default_factory=lambda: deque(maxlen=REQUESTS_KEPT))  # request paths, with query
 

@@ -70,3 +70,17 @@ select b.name, b.provider, b.request_id, r.status as request_status, j.status as
 select name, job_id, model, state, jsonb_array_length(calls) as calls, polls, note, created_at, finished_at,
        consumed_at
   from qgen_batches where request_id = $1 order by id;
+
+-- name: batch_mode_recent --
+-- Whether any batch-mode job is queued or running, or ended within the last $1 seconds: only then can a batch
+-- of qgen's still be pending or running upstream (service/batch_orphans.py; a waiting batch expires at 48 hours).
+select exists (
+    select 1
+      from qgen_jobs j
+      join question_requests r on r.id = j.request_id
+     where r.mode = 'batch'
+       and (j.status in ('queued', 'running') or j.updated_at > now() - make_interval(secs => $1::float8)));
+
+-- name: batch_recorded --
+-- Which of the batch names $1 have a row (their worker recorded them); the others are orphans.
+select name from qgen_batches where name = any($1::text[]);
