@@ -15,7 +15,7 @@ its create may answer as late as ``GEMINI_TIMEOUT_S`` and its insert retries a l
 database stays out longer than that finds its batch cancelled when it polls it and generates online: nothing
 is lost but the batch's discount. A batch whose creation time is unknown is left alone.
 
-How often (``Worker._orphan_loop``): at start (a restart follows the stop that left orphans) and then every
+How often (``start``: a task of each worker): at start (a restart follows the stop that left orphans) and then every
 ``QGEN_BATCH_ORPHAN_CHECK_S``, not on every sweep tick (``QGEN_POLL_INTERVAL_S``, 2 s): the Gemini API lists
 without a filter, so each listing reads every batch of the key, ended ones included, one call per page, to
 find what only a worker stopped mid-submit leaves. Nothing is listed while no batch-mode job is queued or
@@ -33,18 +33,22 @@ pending or running, creation not idempotent) and REST reference (ai.google.dev/a
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, datetime
 
 import asyncpg
 
 from .batch import Db, batch_api, state_word
-from .errors import ProviderError
+from .db import CONNECTION_ERRORS
+from .errors import ProviderError, first_line
+from .generation import Generator
 from .providers.base import Provider
 from .providers.gemini_batch import WAITING, GeminiBatches, ListedBatch
+from .settings import Settings
 from .sqlfiles import q
 
 log = logging.getLogger(__name__)
@@ -108,6 +112,28 @@ async def cancel_orphans(db: Db, providers: Mapping[str, Provider], grace_s: flo
                         pname, b.name, b.display_name, state_word(b.state), age)
             cancelled += 1
     return cancelled
+
+
+def start(db: Db, generator: Generator | None, settings: Settings,
+          counted: Callable[[float], None]) -> list[asyncio.Task[None]]:
+    """The worker's orphan check as a task beside its claim loop (a listing takes a call per page, and claiming
+    must not wait for it), or none: no generator, or ``QGEN_BATCH_ORPHAN_CHECK_S=0``. ``counted`` is told how
+    many each check cancelled (the metric)."""
+    if generator is None or settings.batch_orphan_check_s <= 0:
+        return []
+    return [asyncio.create_task(_check_every(db, generator, settings, counted), name="qgen-batch-orphans")]
+
+
+async def _check_every(db: Db, generator: Generator, settings: Settings, counted: Callable[[float], None]) -> None:
+    while True:
+        try:
+            counted(await cancel_orphans(db, generator.providers, settings.batch_orphan_grace_s))
+        except CONNECTION_ERRORS as e:
+            log.warning("looking for orphaned batches failed (%s); next check in %.0fs", first_line(e)[:500],
+                        settings.batch_orphan_check_s)
+        except Exception:  # housekeeping: a failure here must stop neither the worker nor its shutdown
+            log.exception("looking for orphaned batches failed")
+        await asyncio.sleep(settings.batch_orphan_check_s)
 
 
 async def _recorded(conn: asyncpg.Connection, *, names: list[str]) -> list[asyncpg.Record]:

@@ -134,13 +134,11 @@ class Worker:
                 await self._use_catalogue(await catalogue.load(conn))
             listen_task = asyncio.create_task(self._listener.run(), name="qgen-listen")
             beat_task = asyncio.create_task(self._beat_loop(), name="qgen-worker-beat")
-            side = [listen_task, beat_task]
-            if self.generator is not None and self.settings.batch_orphan_check_s > 0:
-                side.append(asyncio.create_task(self._orphan_loop(), name="qgen-batch-orphans"))
+            orphans = batch_orphans.start(self._db_retry, self.generator, self.settings, self.metrics.batch_orphans_cancelled.inc)
             try:
                 await self._claim_loop(drain)
             finally:
-                for t in side:
+                for t in (listen_task, beat_task, *orphans):
                     t.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await t
@@ -172,24 +170,6 @@ class Worker:
             except CONNECTION_ERRORS as e:
                 log.warning("worker heartbeat failed (%s)", _one_line(e))
             await asyncio.sleep(self._beat_interval())
-
-    # ------------------------------------------------------------------ orphaned batches
-    async def _orphan_loop(self) -> None:
-        """Cancel the batches submitted but never recorded (``batch_orphans``) now and every
-        QGEN_BATCH_ORPHAN_CHECK_S. Beside the claim loop, not in its sweep: a listing takes a call per page,
-        and claiming must not wait for it."""
-        assert self.generator is not None
-        while True:
-            try:
-                cancelled = await batch_orphans.cancel_orphans(self._db_retry, self.generator.providers,
-                                                               self.settings.batch_orphan_grace_s)
-                self.metrics.batch_orphans_cancelled.inc(cancelled)
-            except CONNECTION_ERRORS as e:
-                log.warning("looking for orphaned batches failed (%s); next check in %.0fs", _one_line(e),
-                            self.settings.batch_orphan_check_s)
-            except Exception:  # housekeeping: a failure here must stop neither the worker nor its shutdown
-                log.exception("looking for orphaned batches failed")
-            await asyncio.sleep(self.settings.batch_orphan_check_s)
 
     # ------------------------------------------------------------------ claiming beyond QGEN_CONCURRENCY
     def _limits_moved(self) -> None:
