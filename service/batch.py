@@ -31,8 +31,8 @@ import asyncpg
 
 from .errors import BatchPending, LeaseLost, ProviderError
 from .generation import GeneratedItem, Generator, _Fill, _Order, valid_items
-from .managed import CallRecord
-from .providers.base import Provider, ProviderReply
+from .managed import CallObserver, CallRecord
+from .providers.base import Provider, ProviderReply, Purpose
 from .providers.gemini_batch import CANCELLED, SUCCEEDED, BatchStatus, GeminiBatches
 from .queue import Job
 from .settings import Settings
@@ -83,7 +83,7 @@ class BatchSession:
         if api is None or api.refusal:
             job.result.notes.append(f"batch mode: {api.refusal if api else f'{pname} has no Batch API'}; online")
             return None
-        row = await self.db(lambda c: c.fetchrow(q("batch_open"), self.job.id))
+        row = await self.db(lambda c: c.fetchrow(q("batch_open"), self.job.id, "generate"))
         if row is None:
             await self._submit(gen, api, pname, job)
             return None
@@ -92,7 +92,7 @@ class BatchSession:
     async def _submit(self, gen: Generator, api: GeminiBatches, pname: str, job: _Order) -> None:
         """Submit the round's calls as one batch and raise ``BatchPending``; return (run online) when the job
         has spent its batches or the service refused the batch."""
-        spent = await self.db(lambda c: c.fetchval(q("batch_count"), self.job.id))
+        spent = await self.db(lambda c: c.fetchval(q("batch_count"), self.job.id, "generate"))
         if spent > self.settings.topup_rounds:
             job.result.notes.append(f"batch mode: {spent} batches already read for this job; the rest online")
             return
@@ -181,22 +181,12 @@ class BatchSession:
     @staticmethod
     def _record(gen: Generator, job: _Order, pname: str, provider: Provider, outcome: str, age: float,
                 reply: ProviderReply | None) -> None:
-        """One inline request as a call record: its latency is the batch's, from submission to reading."""
-        rec = CallRecord(key=pname, provider=provider.name, model=reply.model if reply else provider.model,
-                         purpose="generate", outcome=outcome, latency_s=age,
-                         prompt_tokens=(reply.prompt_tokens or 0) if reply else 0,
-                         completion_tokens=(reply.completion_tokens or 0) if reply else 0, batch=True,
-                         cached_tokens=reply.cached_tokens if reply else 0,
-                         thinking_tokens=reply.thinking_tokens if reply else 0)
+        rec = batch_record(pname, provider, "generate", outcome, age, reply)
         job.result.calls += 1
         job.result.prompt_tokens += rec.prompt_tokens
         job.result.completion_tokens += rec.completion_tokens
         job.result.records.append(rec)
-        for observe in gen.observers:
-            try:
-                observe(rec)
-            except Exception:  # an observer (metrics) must never fail a round
-                log.exception("call observer failed")
+        observe_all(gen.observers, rec)
 
     async def _give_up(self, name: str, slots: list[int], reason: str, note: str, state: str | None) -> _Fill:
         job_note = f"batch {name} {note}"
@@ -211,6 +201,26 @@ class BatchSession:
     async def _publish(self) -> None:
         """The request's ``batch_state`` from its batches (what ``qgen status`` and request_progress show)."""
         await self.db(lambda c: c.execute(q("batch_request_state"), self.job.request_id))
+
+
+def batch_record(key: str, provider: Provider, purpose: Purpose, outcome: str, age: float,
+                 reply: ProviderReply | None) -> CallRecord:
+    """One inline request of a batch as a call record (``batch=True``): its latency is the batch's, from
+    submission to reading."""
+    return CallRecord(key=key, provider=provider.name, model=reply.model if reply else provider.model,
+                      purpose=purpose, outcome=outcome, latency_s=age,
+                      prompt_tokens=(reply.prompt_tokens or 0) if reply else 0,
+                      completion_tokens=(reply.completion_tokens or 0) if reply else 0, batch=True,
+                      cached_tokens=reply.cached_tokens if reply else 0,
+                      thinking_tokens=reply.thinking_tokens if reply else 0)
+
+
+def observe_all(observers: list[CallObserver], rec: CallRecord) -> None:
+    for observe in observers:
+        try:
+            observe(rec)
+        except Exception:  # an observer (metrics) must never fail a round
+            log.exception("call observer failed")
 
 
 async def consume_stored(conn: asyncpg.Connection, job: Job) -> None:

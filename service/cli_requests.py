@@ -175,11 +175,11 @@ def _print_detail(out: Output, d: dict[str, Any]) -> None:
         out.print(jobs_table(d["jobs"], "Jobs", out.out.width, with_request=False))
     if d["batches"]:
         out.print(table("Batches", [("batch", {"no_wrap": True}), ("job", {"justify": "right"}),
-                                    ("state", {"no_wrap": True}), ("requests", {"justify": "right"}),
+                                    ("for", {"no_wrap": True}), ("state", {"no_wrap": True}), ("requests", {"justify": "right"}),
                                     ("polls", {"justify": "right"}), ("submitted", {"no_wrap": True}),
                                     ("note", {"overflow": "fold"})],
-                        [[b["name"], b["job_id"], b["state"].removeprefix("JOB_STATE_").lower(), b["calls"], b["polls"],
-                          when(b["created_at"]), b["note"] or ""] for b in d["batches"]]))
+                        [[b["name"], b["job_id"], b["purpose"], b["state"].removeprefix("JOB_STATE_").lower(), b["calls"],
+                          b["polls"], when(b["created_at"]), b["note"] or ""] for b in d["batches"]]))
     if d["questions"]:
         out.print(questions_table(d["questions"], "Questions", out.out.width))
 

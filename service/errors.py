@@ -103,9 +103,15 @@ class LeaseLost(QgenError):
 
 
 class BatchPending(QgenError):
-    """The job's generation waits for a batch (Batch mode): give the job back for ``wait_s`` seconds without
-    counting the attempt; whoever claims it next polls the same batch (``service/batch.py``)."""
+    """The job's generation or blind solves wait for a batch (Batch mode): give the job back for ``wait_s``
+    seconds without counting the attempt; whoever claims it next polls the same batch (``service/batch.py``,
+    ``service/batch_verify.py``)."""
 
     def __init__(self, message: str, wait_s: float) -> None:
         super().__init__(message)
         self.wait_s = wait_s
+
+
+class SolveDeferred(QgenError):
+    """A blind solve was put into a batch instead of being made now (``service/batch_verify.py``): its item's
+    check waits for the batch's answer."""

@@ -25,9 +25,9 @@ from typing import Protocol, TypeVar
 
 import asyncpg
 
-from . import bank, batch, diversity, queue, topic
+from . import bank, batch, batch_verify, diversity, queue, topic
 from .embedding import Embedder
-from .errors import JobCancelled, JobRetry, LeaseLost, first_line
+from .errors import BatchPending, JobCancelled, JobRetry, LeaseLost, first_line
 from .generation import Generator
 from .managed import CallRecord
 from .metrics import WorkerMetrics
@@ -74,8 +74,11 @@ async def run(ctx: JobContext) -> Tally:
     filled, avoid = await ctx.db(lambda c: _start(c, ctx))
     free = [slot for slot in job.slots if slot not in filled]
     tally = Tally()
+    # Batch mode: the items an earlier claim put into a blind-solve batch, read now (raises BatchPending while
+    # it waits); this round judges them again with the batch's answers and generates nothing
+    resumed = await batch_verify.resume(ctx) if job.mode == "batch" else None
     # what an earlier attempt of this job held when its verifier was down: judged and verified again, not regenerated
-    spares: list[bank.Candidate] = ctx.held.pop(job.id, [])
+    spares: list[bank.Candidate] = resumed.pool if resumed else ctx.held.pop(job.id, [])
     lost_texts: list[str] = []  # refused and disputed items: the prompt asks for something else
     reasons: list[str] = []  # what the generator could not do
     verifiers: set[str] = set()  # 'provider/model' of each model that re-solved this job's items
@@ -86,23 +89,28 @@ async def run(ctx: JobContext) -> Tally:
             await finish(ctx, None)
             return tally
         last_round = round_no >= s.topup_rounds
-        seed = secrets.randbits(32)  # any int: each adapter folds it into its service's range (ProviderProfile.seed)
+        resuming = resumed if round_no == 0 else None
+        # any int: each adapter folds it into its service's range (ProviderProfile.seed); a resumed round
+        # keeps the seed its blind solves were sent with
+        seed = resuming.seed if resuming is not None else secrets.randbits(32)
         need = len(free)
         want = need if round_no == 0 else topup_ask(need, judged=tally.stored + tally.lost, lost=tally.lost,
                                                     confidence=round_confidence(round_no, s.topup_rounds))
-        ask = max(0, want - len(spares))
+        ask = 0 if resuming is not None else max(0, want - len(spares))
         records: list[CallRecord] = []
         chosen: list[bank.Candidate] = []
         refused: list[bank.Verdict] = []
         disputes: list[tuple[bank.Candidate, str]] = []
         down: str | None = None  # why the verifier could not check some of them (QGEN_VERIFY_UNAVAILABLE=wait)
+        pending: BatchPending | None = None  # Batch mode: some of them wait for a blind-solve batch
         try:
             new = await _generate(ctx, ask, seed, round_no, free, [*lost_texts[-10:], *_texts(spares), *avoid],
                                   tally, reasons, records) if ask else []
             new, off_topic = await _on_topic(ctx, new)
             pool = [*spares, *new]
             if ctx.verifier.enabled and pool:
-                chosen, refused, disputes, spares, down = await _gate(ctx, pool, need, seed, records)
+                runner = resuming.runner if resuming is not None else await batch_verify.capture(ctx)
+                chosen, refused, disputes, spares, down, pending = await _gate(ctx, pool, need, seed, records, runner)
             else:
                 chosen, spares = pool, []
             refused = [*off_topic, *refused]
@@ -121,7 +129,8 @@ async def run(ctx: JobContext) -> Tally:
                       if c.verification_method in ("cross", "self_consistency")}
         warnings = ctx.verifier.warnings(verifiers)
         # a verifier that disputes most keys: more candidates would only be disputed (and paid for)
-        last_round = (last_round or ctx.verifier.hopeless(verifiers)) and down is None  # waiting ends no job
+        # waiting (for the verifier, or for a batch) ends no job
+        last_round = (last_round or ctx.verifier.hopeless(verifiers)) and down is None and pending is None
         why_short = functools.partial(_why_short, job, round_no, list(reasons), tally, warnings)
         try:
             verdicts = await ctx.db(
@@ -144,6 +153,8 @@ async def run(ctx: JobContext) -> Tally:
             "job %s round %s: %s stored, %s lost so far, %s spare, %s missing",
             job.id, round_no, len(accepted), tally.lost, len(spares), len(free),
         )
+        if pending is not None:  # stored what was checked online; the rest waits in the batch's row
+            raise pending
         if free and down is not None:
             # store what passed (above), hold the rest for the next attempt, which re-verifies it
             _hold(ctx, spares)
@@ -221,9 +232,10 @@ async def _generate(
 
 
 async def _gate(
-    ctx: JobContext, pool: list[bank.Candidate], need: int, seed: int, records: list[CallRecord]
+    ctx: JobContext, pool: list[bank.Candidate], need: int, seed: int, records: list[CallRecord],
+    runner: batch_verify.BatchSolves | None = None,
 ) -> tuple[list[bank.Candidate], list[bank.Verdict], list[tuple[bank.Candidate, str]], list[bank.Candidate],
-           str | None]:
+           str | None, BatchPending | None]:
     """The answer-key gate, outside any transaction or lock: verify only what the bank would store, in
     waves, until ``need`` passed or nothing is left to verify.
 
@@ -232,6 +244,11 @@ async def _gate(
     place), the disputes with their reasons, the spares (accepted by the dry run, not yet verified) and, under
     QGEN_VERIFY_UNAVAILABLE=wait, why the verifier could not check some: those go back to the spares,
     first, and no more waves are sent to a verifier that is down.
+
+    Batch mode: the first wave's solves go through ``runner`` (service/batch_verify.py). When it captured
+    some, they are submitted as a batch holding their items and the spares, no more waves are sent, and the
+    last value is the ``BatchPending`` to raise once the round is stored; if the batch is refused, those
+    items are verified online in the next wave.
     """
     s = ctx.settings
     wait = s.verify_unavailable == "wait"
@@ -242,13 +259,21 @@ async def _gate(
     waiting = [v.candidate for v in preview if v.accepted]
     keep: list[bank.Candidate] = []
     disputes: list[tuple[bank.Candidate, str]] = []
-    while waiting and len(keep) < need and down is None:
+    pending: BatchPending | None = None
+    while waiting and len(keep) < need and down is None and pending is None:
         wave, waiting = waiting[: need - len(keep)], waiting[need - len(keep) :]
         checks = await ctx.verifier.check(
-            wave, subject=ctx.job.spec.subject, seed=seed, records=records
+            wave, subject=ctx.job.spec.subject, seed=seed, records=records, runner=runner
         )
+        later = [cand for cand, check in zip(wave, checks, strict=True) if check.deferred]
+        if runner is not None and later:
+            pending = await batch_verify.submit(ctx, runner, later, waiting, seed)
+            waiting = [] if pending is not None else [*later, *waiting]  # refused: the next wave solves them online
+        runner = None  # one wave per round goes through a batch; later waves are online
         seed += len(wave)
         for cand, check in zip(wave, checks, strict=True):
+            if check.deferred:
+                continue
             if wait and check.unavailable:
                 held.append(cand)
                 down = down or check.reason or "no answer"
@@ -271,7 +296,7 @@ async def _gate(
             keep.append(cand)
     if disputes:
         log.info("job %s: %s candidate(s) disputed by the answer-key gate", ctx.job.id, len(disputes))
-    return keep, refused, disputes, [*held, *waiting], down
+    return keep, refused, disputes, [*held, *waiting], down, pending
 
 
 def _why_short(job: Job, rounds: int, reasons: list[str], tally: Tally, warnings: list[str],

@@ -7,9 +7,9 @@ contract for scripts; README "Operating it" documents them:
   "jobs": [Job], "verifiers": [{"verifier", "solved", "disputed", "implausible"}]}``; ``jobs`` lists the queued,
   running and failed jobs of the matching requests; ``verifiers`` each verifier's last 50 blind solves of the day.
 * ``detail()``: ``{"request": Request, "summary": Summary, "events": [Event], "jobs": [Job], "questions": [Question],
-  "batches": [Batch]}``, a Batch being ``{"name", "job_id", "model", "state", "calls", "polls", "note", "created_at",
-  "finished_at", "consumed_at"}`` (Batch mode; a Request's ``mode`` is online or batch, its ``batch_state`` what its
-  batches are doing, null before the first is submitted).
+  "batches": [Batch]}``, a Batch being ``{"name", "job_id", "purpose" (generate or verify), "model", "state", "calls",
+  "polls", "note", "created_at", "finished_at", "consumed_at"}`` (Batch mode; a Request's ``mode`` is online or
+  batch, its ``batch_state`` what its batches are doing, null before the first is submitted).
 * ``workers()``: ``{"workers": [Worker]}``, a Worker being ``{"worker", "host", "pid", "version", "state" (online,
   lost or stopped), "concurrency", "jobs_in_flight", "jobs_leased", "jobs_done", "jobs_retried", "questions_stored",
   "started_at", "last_beat_at", "since_last_beat_s", "stopped_at"}``.

@@ -25,12 +25,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections import deque
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 from .answers import Verification, cheap_problems, consensus
-from .errors import ProviderError
+from .errors import ProviderError, SolveDeferred
 from .generation import Generator
 from .managed import CallLog, CallRecord, ManagedProvider
 from .providers.base import ProviderCall, ProviderReply, Sampling
@@ -43,6 +43,8 @@ from .solve import VERIFY_TOKENS, fit_solves, parse_solve, parse_solves, questio
 # solved it k times and agreed with itself ('self_consistency'), or no model was needed ('cheap_checks')
 Method = Literal["cross", "self_consistency", "cheap_checks"]
 
+T = TypeVar("T")
+DEFERRED = "deferred"  # a blind solve put into a batch (``SolveDeferred``): the item's check waits for it
 CHEAP_CHECK = "qgen"  # verifier_provider of a dispute found by the cheap checks
 CHEAP_MODEL = "cheap-check"
 
@@ -59,6 +61,7 @@ class Check:
     unavailable: bool = False  # the verifier was asked and could not answer (down, circuit open, unusable)
     method: Method | None = None  # how it was checked; None: not checked at all
     off_topic: bool = False  # every blind solve said the question belongs to another subject
+    deferred: bool = False  # its blind solve went into a batch (Batch mode): the check is made when it answers
 
 
 # --- who verifies whom (pure) ------------------------------------------------------------------------------
@@ -129,6 +132,14 @@ class Solvable(Protocol):
 Solved = tuple[dict[str, Any], str] | str
 
 
+class SolveRunner(Protocol):
+    """Where a blind-solve call goes instead of straight to its provider (Batch mode, service/batch_verify.py):
+    answered from a batch, put into one (``SolveDeferred``), or run online through ``provider.run``."""
+
+    async def run(self, provider: ManagedProvider, call: ProviderCall,
+                  parse: Callable[[ProviderReply, ProviderCall], T], spent: CallLog) -> T: ...
+
+
 class Verifier:
     """Checks candidates' keys through the generator's providers (each a ``ManagedProvider``: the verifier's
     calls share its limit and records, with a breaker of their own)."""
@@ -180,7 +191,8 @@ class Verifier:
         return {label: (sum(w), len(w)) for label, w in self.windows.items()}
 
     async def check(
-        self, items: Sequence[Solvable], *, subject: str | None, seed: int, records: list[CallRecord]
+        self, items: Sequence[Solvable], *, subject: str | None, seed: int, records: list[CallRecord],
+        runner: SolveRunner | None = None,
     ) -> list[Check]:
         """One ``Check`` per item, cheap checks first; then blind solves, batched.
 
@@ -192,7 +204,8 @@ class Verifier:
         that answers none fails as a whole (retried by the call runtime, then ``unavailable``).
 
         A verifier that could not answer gives ``unavailable`` checks; the caller applies
-        QGEN_VERIFY_UNAVAILABLE (service/pipeline.py).
+        QGEN_VERIFY_UNAVAILABLE (service/pipeline.py). ``runner`` (Batch mode) takes the first solves' calls
+        instead of their providers: an item whose solve it put into a batch gets a ``deferred`` check.
         """
         spent = CallLog(records=records)
         tol = self.settings.verify_tolerance
@@ -207,7 +220,7 @@ class Verifier:
                 checks[i] = Check("unverified", reason=f"no verifier configured for {item.key}")
             else:
                 groups.setdefault((plan, type(item.question).__name__), []).append(i)
-        judged = await asyncio.gather(*(self._group(plan, [items[i] for i in idx], idx, subject, seed, spent)
+        judged = await asyncio.gather(*(self._group(plan, [items[i] for i in idx], idx, subject, seed, spent, runner)
                                         for (plan, _), idx in groups.items()))
         for (_, idx), group_checks in zip(groups.items(), judged, strict=True):
             for i, c in zip(idx, group_checks, strict=True):
@@ -215,24 +228,26 @@ class Verifier:
         return [c for c in checks if c is not None]
 
     async def _group(
-        self, plan: Plan, group: list[Solvable], idx: list[int], subject: str | None, seed: int, spent: CallLog
+        self, plan: Plan, group: list[Solvable], idx: list[int], subject: str | None, seed: int, spent: CallLog,
+        runner: SolveRunner | None,
     ) -> list[Check]:
         """The checks of items that share ``plan`` and a question type (``idx``: their places in the round).
 
         A verifier whose profile has a ``confirm`` sampling (a thinking model solving below its deepest
         level) solves every item at its ``verify`` level first; an item that solve does not confirm (another
         answer, or an inconclusive one) is solved again at the ``confirm`` level, and that solve decides. If
-        the deeper solve cannot be had, the first verdict stands."""
+        the deeper solve cannot be had, the first verdict stands. Only the first solves go through ``runner``:
+        the few deeper ones are made online, when the first answers are known."""
         provider = self.generator.providers[plan.verifier]
         prof = provider.profile
-        first = await self._solves(provider, plan, group, idx, subject, seed, spent, prof.verify, 0)
+        first = await self._solves(provider, plan, group, idx, subject, seed, spent, prof.verify, 0, runner)
         checks = [self._judge(item, plan, provider.name, answers) for item, answers in zip(group, first, strict=True)]
         again = [j for j, c in enumerate(checks) if needs_confirming(c)] if prof.confirm is not None else []
         if again and prof.confirm is not None:
             spent.notes.append(f"{provider.key} verifier: {len(again)} of {len(group)} not confirmed at "
                                f"{prof.verify.thinking}; solving them again at {prof.confirm.thinking}")
             deeper = await self._solves(provider, plan, [group[j] for j in again], [idx[j] for j in again], subject,
-                                        seed, spent, prof.confirm, plan.solves)
+                                        seed, spent, prof.confirm, plan.solves, None)
             for j, answers in zip(again, deeper, strict=True):
                 checks[j] = confirmed(checks[j], self._judge(group[j], plan, provider.name, answers))
         for c in checks:
@@ -241,7 +256,7 @@ class Verifier:
 
     async def _solves(
         self, provider: ManagedProvider, plan: Plan, group: list[Solvable], idx: list[int], subject: str | None,
-        seed: int, spent: CallLog, sampling: Sampling, first_round: int,
+        seed: int, spent: CallLog, sampling: Sampling, first_round: int, runner: SolveRunner | None,
     ) -> list[list[Solved]]:
         """``plan.solves`` blind answers for each item of ``group`` at ``sampling``, as few calls as the
         verifier's window allows (``solve.fit_solves``, at most ``QGEN_VERIFY_BATCH`` questions each)."""
@@ -259,7 +274,7 @@ class Verifier:
             out: list[Solved] = ["too_few"] * len(group)
             got = await asyncio.gather(*(
                 self._solve(provider, plan, [group[j].question for j in chunk], subject,
-                            (seed + idx[chunk[0]]) * 7919 + 104_729 * (n + 1), spent, sampling)
+                            (seed + idx[chunk[0]]) * 7919 + 104_729 * (n + 1), spent, sampling, runner)
                 for chunk in chunks
             ))
             for chunk, answers in zip(chunks, got, strict=True):
@@ -272,7 +287,7 @@ class Verifier:
 
     async def _solve(
         self, provider: ManagedProvider, plan: Plan, qs: list[Question], subject: str | None, seed: int,
-        spent: CallLog, sampling: Sampling,
+        spent: CallLog, sampling: Sampling, runner: SolveRunner | None,
     ) -> list[Solved]:
         """One blind answer per question of ``qs`` ((answer, model), or the failure kind), from one call for
         all of them, then calls for what a partial reply left out."""
@@ -293,7 +308,12 @@ class Verifier:
             return parse_solves(provider.name, reply, sent), reply.model
 
         try:
-            got, model = await provider.run(call, parse, into=spent)
+            if runner is None:
+                got, model = await provider.run(call, parse, into=spent)
+            else:
+                got, model = await runner.run(provider, call, parse, spent)
+        except SolveDeferred:
+            return [DEFERRED] * len(qs)
         except ProviderError as e:
             return [e.kind] * len(qs)
         out: list[Solved] = [(got[question_id(i)], model) if question_id(i) in got else "too_few" for i in range(len(qs))]
@@ -301,7 +321,8 @@ class Verifier:
         if missing:
             spent.notes.append(f"{provider.key} verifier answered {len(qs) - len(missing)} of {len(qs)}; "
                                f"asking again for {len(missing)}")
-            again = await self._solve(provider, plan, [qs[i] for i in missing], subject, seed + 1, spent, sampling)
+            again = await self._solve(provider, plan, [qs[i] for i in missing], subject, seed + 1, spent, sampling,
+                                      runner)
             for i, a in zip(missing, again, strict=True):
                 out[i] = a
         return out
@@ -309,6 +330,9 @@ class Verifier:
     def _judge(self, item: Solvable, plan: Plan, name: str, solved: list[Solved]) -> Check:
         """The check of one item from its blind answers (one per solve of its plan)."""
         failed = [s for s in solved if isinstance(s, str)]
+        if DEFERRED in failed:
+            return Check("unverified", reason=f"verifier {plan.verifier}: in a batch", unavailable=True,
+                         method=plan.method, deferred=True)
         if failed:
             return Check("unverified", reason=f"verifier {plan.verifier} {failed[0]}", unavailable=True, method=plan.method)
         pairs = [s for s in solved if not isinstance(s, str)]

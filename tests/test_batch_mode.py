@@ -136,7 +136,7 @@ async def _batch_rows(conn: asyncpg.Connection, rid: uuid.UUID) -> list[asyncpg.
     return await conn.fetch("select * from qgen_batches where request_id = $1 order by id", rid)
 
 
-async def test_a_batch_request_is_answered_through_one_batch_and_stored_verified(
+async def test_a_batch_request_is_generated_and_solved_through_batches_and_stored_verified(
     settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
 ) -> None:
     async with simulators(gemini=Knobs(batch_pending_s=0.2, batch_running_s=0.2)) as (vllm, gem):
@@ -147,19 +147,25 @@ async def test_a_batch_request_is_answered_through_one_batch_and_stored_verified
             done = await wait_terminal(conn, row["id"], timeout=HANG_GUARD_S)
         assert done["status"] == "succeeded", done["error"]
         assert done["produced"] == 4 and done["batch_state"] == "succeeded"
-        assert gem.stats.batches_created == 1  # one job, one batch
+        # one job: one batch for its generation, then one for its blind solves (Gemini checks Gemini's
+        # Chemistry by self-consistency), each paid once at the batch rate
+        assert gem.stats.batches_created == 2
         batches = await _batch_rows(conn, row["id"])
-        assert [(b["state"], b["consumed_at"] is not None) for b in batches] == [("JOB_STATE_SUCCEEDED", True)]
-        assert batches[0]["polls"] >= 1
+        assert [(b["purpose"], b["state"], b["consumed_at"] is not None) for b in batches] == [
+            ("generate", "JOB_STATE_SUCCEEDED", True), ("verify", "JOB_STATE_SUCCEEDED", True)]
+        assert all(b["polls"] >= 1 for b in batches)
+        assert batches[1]["held"] is not None and len(json.loads(batches[1]["held"])["items"]) >= 4
         shown = await detail(conn, row["id"])  # what `qgen status <id>` prints
         assert shown["request"]["mode"] == "batch" and shown["request"]["batch_state"] == "succeeded"
-        assert [(b["name"], b["state"], b["calls"]) for b in shown["batches"]] == [
-            (batches[0]["name"], "JOB_STATE_SUCCEEDED", len(json.loads(batches[0]["calls"])))]
+        assert [(b["name"], b["purpose"], b["state"], b["calls"]) for b in shown["batches"]] == [
+            (b["name"], b["purpose"], "JOB_STATE_SUCCEEDED", len(json.loads(b["calls"]))) for b in batches]
         calls = await conn.fetch("select purpose, outcome, batch from provider_calls where request_id = $1", row["id"])
         generate = [c for c in calls if c["purpose"] == "generate"]
         assert generate and all(c["batch"] and c["outcome"] == "ok" for c in generate)
-        # the blind solves of the answer-key gate run online
-        assert {c["batch"] for c in calls if c["purpose"] == "verify"} <= {False}
+        # every request of the blind-solve batch is a call record at the batch rate; only a deeper solve of
+        # an item the first solves did not confirm may run online
+        verify = [c for c in calls if c["purpose"] == "verify" and c["batch"]]
+        assert len(verify) == len(json.loads(batches[1]["calls"])) and all(c["outcome"] == "ok" for c in verify)
         stored = await conn.fetch("select provider, fallback_reason, verification from questions where request_id = $1",
                                   row["id"])
         assert len(stored) == 4 and {q["provider"] for q in stored} == {"gemini"}
@@ -201,12 +207,19 @@ async def test_an_expired_batch_is_filled_online_with_the_reason_kept(
         assert done["produced"] == 3 and done["batch_state"] == "expired"
         stored = await conn.fetch("select fallback_reason from questions where request_id = $1", row["id"])
         assert [q["fallback_reason"] for q in stored] == ["gemini batch expired"] * 3
-        (b,) = await _batch_rows(conn, row["id"])
-        assert b["state"] == "JOB_STATE_EXPIRED" and b["consumed_at"] is not None and "expired: online" in b["note"]
-        generate = await conn.fetch("select batch, outcome from provider_calls where request_id = $1 and purpose = 'generate'",
-                                    row["id"])
-        assert generate and all(not c["batch"] for c in generate)  # nothing came from the batch
-        assert gem.stats.batches_created == 1
+        gen, solves = await _batch_rows(conn, row["id"])
+        assert gen["state"] == "JOB_STATE_EXPIRED" and gen["consumed_at"] is not None and "expired: online" in gen["note"]
+        # the online items' blind solves went into a batch of their own, which expired too: solved online
+        assert solves["purpose"] == "verify" and solves["state"] == "JOB_STATE_EXPIRED"
+        assert solves["consumed_at"] is not None and "expired: solving online" in solves["note"]
+        calls = await conn.fetch("select purpose, batch, outcome from provider_calls where request_id = $1", row["id"])
+        # nothing came from a batch
+        assert [c for c in calls if c["purpose"] == "generate"] and not [c for c in calls if c["batch"]]
+        assert [c for c in calls if c["purpose"] == "verify" and c["outcome"] == "ok"]
+        stored = await conn.fetch("select verification from questions where request_id = $1", row["id"])
+        verdicts = {q["verification"] for q in stored}
+        assert verdicts <= {"verified", "unverified"} and "verified" in verdicts
+        assert gem.stats.batches_created == 2
         await assert_bank_consistent(conn)
 
 
@@ -226,9 +239,10 @@ async def test_a_restarted_worker_polls_the_same_batch_instead_of_submitting_ano
             done = await wait_terminal(conn, rid, timeout=HANG_GUARD_S)
         assert done["status"] == "succeeded", done["error"]
         assert done["produced"] == 3
-        assert gem.stats.batches_created == 1  # paid once
-        (b,) = await _batch_rows(conn, rid)
+        assert gem.stats.batches_created == 2  # the generation paid once, then the blind solves once
+        b, solves = await _batch_rows(conn, rid)
         assert b["name"] == first["name"] and b["state"] == "JOB_STATE_SUCCEEDED" and b["polls"] > first["polls"]
+        assert (solves["purpose"], solves["state"]) == ("verify", "JOB_STATE_SUCCEEDED")
         await assert_bank_consistent(conn)
 
 

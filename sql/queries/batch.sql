@@ -2,13 +2,14 @@
 -- the job polls the open one instead of paying for another.
 
 -- name: batch_open --
--- The job's open batch (at most one: qgen_batches_open_job_key), or no row.
-select name, provider, model, calls, state, polls, created_at, extract(epoch from now() - created_at)::float8 as age_s
-  from qgen_batches where job_id = $1 and consumed_at is null;
+-- The job's open batch of purpose $2 (at most one of either purpose: qgen_batches_open_job_key), or no row.
+select name, provider, model, calls, held, state, polls, created_at,
+       extract(epoch from now() - created_at)::float8 as age_s
+  from qgen_batches where job_id = $1 and consumed_at is null and purpose = $2;
 
 -- name: batch_count --
--- Batches the job has submitted so far (each one a round paid at the batch rate).
-select count(*)::int from qgen_batches where job_id = $1;
+-- Batches of purpose $2 the job has submitted so far (each one a round paid at the batch rate).
+select count(*)::int from qgen_batches where job_id = $1 and purpose = $2;
 
 -- name: batch_insert --
 -- Record a submitted batch, only while worker $3 still holds job $2: no row when the lease was lost
@@ -18,6 +19,22 @@ select $1, j.request_id, j.id, $4, $5, $6::jsonb, $7
   from qgen_jobs j
  where j.id = $2 and j.locked_by = $3 and j.status = 'running'
 returning id;
+
+-- name: verify_batch_insert --
+-- Record a submitted verify batch ($6: the calls, $8: the candidates waiting for it), only while worker $3
+-- still holds job $2 (no row otherwise). The caller first closes the job's generate batch whose items these
+-- are (batch_read_into_verify), in the same transaction: a job has one open batch at a time.
+insert into qgen_batches (name, request_id, job_id, provider, model, calls, state, purpose, held)
+select $1, j.request_id, j.id, $4, $5, $6::jsonb, $7, 'verify', $8::jsonb
+  from qgen_jobs j
+ where j.id = $2 and j.locked_by = $3 and j.status = 'running'
+returning id;
+
+-- name: batch_read_into_verify --
+-- Job $1's succeeded generate batch was read, and its items now wait for a verify batch.
+update qgen_batches
+   set consumed_at = now(), updated_at = now(), note = coalesce(note, 'read; its items wait for blind solves')
+ where job_id = $1 and consumed_at is null and purpose = 'generate' and state = 'JOB_STATE_SUCCEEDED';
 
 -- name: batch_poll --
 -- The state a poll read ($2), counted; finished_at once it is terminal.
@@ -67,7 +84,7 @@ select b.name, b.provider, b.request_id, r.status as request_status, j.status as
 
 -- name: request_batches --
 -- One request's batches for `qgen status <request>`.
-select name, job_id, model, state, jsonb_array_length(calls) as calls, polls, note, created_at, finished_at,
+select name, job_id, purpose, model, state, jsonb_array_length(calls) as calls, polls, note, created_at, finished_at,
        consumed_at
   from qgen_batches where request_id = $1 order by id;
 

@@ -1,0 +1,255 @@
+"""Batch mode for the answer-key gate: a batch-mode round's first blind solves through the Batch API.
+
+A round of a request with ``mode = 'batch'`` verifies its first wave through ``Verifier.check`` as usual, with
+a ``BatchSolves`` runner that captures the first-pass blind-solve calls meant for a provider with a Batch API
+(Gemini) instead of making them. Those items get ``deferred`` checks; the calls go out as one batch (at the
+batch rate, 50% of online), and the items wait in ``qgen_batches.held`` with the round's seed. Items other
+verifiers check (RunPod's solves of Gemini's Mathematics) are checked online in the same wave and stored as
+usual. The round is stored, then the job goes back to the queue (``BatchPending``: the attempt is not counted).
+
+Whoever claims the job next (``resume``) polls that batch like a generation batch (service/batch.py: the same
+backoff, ``QGEN_BATCH_MAX_WAIT_S``, cancel and close), rebuilds the held items (validated and embedded again)
+and runs the round's gate over them with the same seed and a runner that answers each call from the batch.
+A call is matched by everything it sends but its seed (``call_key``), so the verifier's own rules (its
+chunks, its self-consistency, its re-asks) decide the calls both times; a call the batch does not answer
+(a re-ask after a partial reply, a chunk that changed because the bank now refuses an item, the deeper
+``confirm`` solves) runs online. A batch that fails, expires, is lost or waits too long leaves every item
+to be solved online. Nothing is generated again: the items are the ones paid for.
+
+Sources: as service/batch.py (google-genai's batches API; Google's Batch API guide, ai.google.dev/gemini-api/
+docs/batch-api: inline requests, responses in request order, 50% of the online price).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from . import bank
+from .batch import batch_api, batch_record, observe_all, poll_delay, state_word
+from .errors import BatchPending, LeaseLost, ProviderError, SolveDeferred
+from .managed import CallLog, ManagedProvider
+from .providers.base import ProviderCall, ProviderReply
+from .providers.gemini_batch import CANCELLED, SUCCEEDED, GeminiBatches
+from .questions import MCQQuestion, Question, validate_item
+from .sqlfiles import q
+
+if TYPE_CHECKING:
+    from .pipeline import JobContext
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Answer = ProviderReply | ProviderError
+
+
+def call_key(call: ProviderCall) -> str:
+    """What identifies a blind-solve call across claims of a job: everything it sends except its seed (the
+    k solves of a self-consistency check differ only by seed, and are answered in any order)."""
+    sent = [call.system, call.prompt, call.question_type, call.n, call.max_tokens, call.model, call.temperature,
+            call.top_p, call.thinking, call.purpose]
+    return hashlib.sha256(json.dumps(sent).encode()).hexdigest()[:32]
+
+
+def answers_by_key(meta: Sequence[dict[str, Any]], replies: Sequence[Answer]) -> dict[str, list[Answer]]:
+    """A succeeded batch's answers by ``call_key``, in request order (the Batch API answers in that order)."""
+    out: dict[str, list[Answer]] = {}
+    for m, reply in zip(meta, replies, strict=False):
+        out.setdefault(str(m["key"]), []).append(reply)
+    return out
+
+
+@dataclass(frozen=True)
+class HeldItem:
+    """A candidate as a verify batch holds it: the question and who wrote it (embedded again on reading)."""
+
+    question: Question
+    provider: str
+    model: str
+    key: str
+    fallback_reason: str | None
+
+
+def held_json(seed: int, cands: Sequence[bank.Candidate]) -> str:
+    """``qgen_batches.held``: the round's seed and the candidates waiting for the batch, in order."""
+    return json.dumps({"seed": seed, "items": [
+        {"question_type": "mcq" if isinstance(c.question, MCQQuestion) else "numeric",
+         "question": c.question.model_dump(mode="json"), "provider": c.provider, "model": c.model, "key": c.key,
+         "fallback_reason": c.fallback_reason} for c in cands]})
+
+
+def held_items(raw: str | dict[str, Any]) -> tuple[int, list[HeldItem]]:
+    """The seed and the items of ``qgen_batches.held`` (validated again, as any reply is)."""
+    held = json.loads(raw) if isinstance(raw, str) else raw
+    items = [HeldItem(validate_item(d["question"], d["question_type"]), d["provider"], d["model"], d["key"],
+                      d.get("fallback_reason")) for d in held["items"]]
+    return int(held["seed"]), items
+
+
+@dataclass
+class BatchSolves:
+    """A ``verify.SolveRunner`` for one provider's Batch API (``api``).
+
+    Capturing (``answers`` None): a first-pass solve for that provider (and one model) is kept in ``captured``
+    and raises ``SolveDeferred``. Answering: a call with an answer left under its ``call_key`` takes it (a
+    call record at the batch rate, latency the batch's age); a call without one, or whose answer does not
+    parse, runs online. Calls for any other provider run online either way."""
+
+    api: GeminiBatches
+    answers: dict[str, list[Answer]] | None = None
+    age_s: float = 0.0
+    captured: list[ProviderCall] = field(default_factory=list)
+    model: str | None = None
+
+    async def run(self, provider: ManagedProvider, call: ProviderCall,
+                  parse: Callable[[ProviderReply, ProviderCall], T], spent: CallLog) -> T:
+        if batch_api(provider) is self.api:
+            model = call.model or provider.model
+            if self.answers is None and self.model in (None, model):
+                self.model = model
+                self.captured.append(call)
+                raise SolveDeferred(f"{provider.key} blind solve put into a batch")
+            left = self.answers.get(call_key(call)) if self.answers is not None else None
+            if left:
+                ok, value = self._answer(provider, call, parse, spent, left.pop(0))
+                if ok:
+                    return value  # type: ignore[return-value]  # ok means parse returned it
+        return await provider.run(call, parse, into=spent)
+
+    def _answer(self, provider: ManagedProvider, call: ProviderCall, parse: Callable[[ProviderReply, ProviderCall], T],
+                spent: CallLog, got: Answer) -> tuple[bool, T | None]:
+        reply = None if isinstance(got, ProviderError) else got
+        outcome, value, ok = (got.kind if isinstance(got, ProviderError) else "ok"), None, reply is not None
+        if reply is not None:
+            try:
+                value = parse(reply, call)
+            except ProviderError as e:
+                outcome, ok = e.kind, False
+        rec = batch_record(provider.key, provider, "verify", outcome, self.age_s, reply)
+        spent.records.append(rec)
+        spent.calls += 1
+        spent.prompt_tokens += rec.prompt_tokens
+        spent.completion_tokens += rec.completion_tokens
+        observe_all(provider.observers, rec)
+        if not ok:
+            spent.notes.append(f"{provider.key} batch answer unusable ({outcome}); solving online")
+        return ok, value
+
+
+@dataclass
+class Resumed:
+    """A verify batch read by this claim: the items it held, the round's seed, and the runner that answers
+    their solves (None: the batch gave nothing, solve them online)."""
+
+    pool: list[bank.Candidate]
+    seed: int
+    runner: BatchSolves | None
+
+
+async def capture(ctx: JobContext) -> BatchSolves | None:
+    """A capturing runner for a batch-mode round's first wave, or None (online): a provider has a Batch API it
+    can use, and the job has verify batches left (one per round, as for generation)."""
+    if ctx.job.mode != "batch":
+        return None
+    api = next((a for p in ctx.generator.providers.values() if (a := batch_api(p)) is not None and not a.refusal),
+               None)
+    if api is None:
+        return None
+    spent = await ctx.db(lambda c: c.fetchval(q("batch_count"), ctx.job.id, "verify"))
+    return BatchSolves(api) if spent <= ctx.settings.topup_rounds else None
+
+
+async def submit(ctx: JobContext, runner: BatchSolves, deferred: Sequence[bank.Candidate],
+                 spares: Sequence[bank.Candidate], seed: int) -> BatchPending | None:
+    """Submit ``runner``'s captured solves as one batch holding ``deferred`` (then ``spares``); the
+    ``BatchPending`` to raise once the round is stored, or None when the service refused the batch (the
+    caller then solves them online). Raises ``LeaseLost`` when the job was taken over meanwhile."""
+    job, api, calls = ctx.job, runner.api, runner.captured
+    try:
+        status = await api.submit(calls, display_name=f"qgen-job-{job.id}")
+    except ProviderError as e:
+        log.warning("job %s: blind-solve batch not accepted (%s); solving online", job.id, e)
+        return None
+    meta = json.dumps([{"key": call_key(c), "max_tokens": c.max_tokens} for c in calls])
+    held = held_json(seed, [*deferred, *spares])
+
+    async def record(conn: Any) -> Any:
+        async with conn.transaction():
+            await conn.execute(q("batch_read_into_verify"), job.id)
+            return await conn.fetchval(q("verify_batch_insert"), status.name, job.id, ctx.worker_id,
+                                       api.provider.name, runner.model or api.provider.model, meta, status.state,
+                                       held)
+
+    if await ctx.db(record) is None:  # the job is someone else's now: nobody would read this batch
+        with contextlib.suppress(ProviderError):
+            await api.cancel(status.name)
+        raise LeaseLost(f"job {job.id}")
+    await ctx.db(lambda c: c.execute(q("batch_request_state"), job.request_id))
+    log.info("job %s: %s submitted (%s blind-solve requests for %s questions)", job.id, status.name, len(calls),
+             len(deferred))
+    s = ctx.settings
+    return BatchPending(f"{api.provider.key} batch {status.name} {state_word(status.state)}: {len(calls)} blind-solve "
+                        f"request(s) for {len(deferred)} question(s)", poll_delay(0, s.batch_poll_s, s.batch_poll_max_s))
+
+
+async def resume(ctx: JobContext) -> Resumed | None:
+    """The job's open verify batch, read: None when it has none; raises ``BatchPending`` while it waits."""
+    job, s = ctx.job, ctx.settings
+    row = await ctx.db(lambda c: c.fetchrow(q("batch_open"), job.id, "verify"))
+    if row is None:
+        return None
+    name, polls, age = str(row["name"]), int(row["polls"]), float(row["age_s"])
+    seed, items = held_items(row["held"])
+    pool = await _candidates(ctx, items)
+    api = next((a for p in ctx.generator.providers.values()
+                if (a := batch_api(p)) is not None and a.provider.name == row["provider"]), None)
+    if api is None:
+        return await _online(ctx, name, seed, pool, f"{row['provider']} is not configured now", None)
+    meta: list[dict[str, Any]] = json.loads(row["calls"])
+    try:
+        status = await api.get(name, [int(m["max_tokens"]) for m in meta])
+    except ProviderError as e:
+        if e.retryable:
+            raise BatchPending(f"{api.provider.key} batch {name}: poll failed ({e.kind}); polling again",
+                               poll_delay(polls + 1, s.batch_poll_s, s.batch_poll_max_s)) from e
+        return await _online(ctx, name, seed, pool, f"poll refused ({e})", None)
+    await ctx.db(lambda c: c.execute(q("batch_poll"), name, status.state))
+    await ctx.db(lambda c: c.execute(q("batch_request_state"), job.request_id))
+    word = state_word(status.state)
+    if status.waiting:
+        if age < s.batch_max_wait_s:
+            raise BatchPending(f"{api.provider.key} batch {name} {word} for {age:.0f}s ({len(meta)} blind-solve "
+                               "request(s))", poll_delay(polls + 1, s.batch_poll_s, s.batch_poll_max_s))
+        with contextlib.suppress(ProviderError):
+            await api.cancel(name)
+        return await _online(ctx, name, seed, pool, f"still {word} after {age:.0f}s (QGEN_BATCH_MAX_WAIT_S): "
+                             "cancelled", CANCELLED)
+    if status.state != SUCCEEDED:
+        return await _online(ctx, name, seed, pool, word, None)
+    return Resumed(pool, seed, BatchSolves(api, answers=answers_by_key(meta, status.replies), age_s=age))
+
+
+async def _online(ctx: JobContext, name: str, seed: int, pool: list[bank.Candidate], why: str,
+                  state: str | None) -> Resumed:
+    """Close a verify batch that gave nothing; its items are solved online by this claim."""
+    note = f"{why}: solving online"
+    log.warning("job %s: batch %s %s", ctx.job.id, name, note)
+    await ctx.db(lambda c: c.execute(q("batch_consume"), name, note, state))
+    await ctx.db(lambda c: c.execute(q("batch_request_state"), ctx.job.request_id))
+    return Resumed(pool, seed, None)
+
+
+async def _candidates(ctx: JobContext, items: list[HeldItem]) -> list[bank.Candidate]:
+    """The held items as the round's candidates again (embedded anew: a held row stores no vectors)."""
+    if not items:
+        return []
+    job = ctx.job
+    embeddings = list(await ctx.embedder.embed([it.question for it in items]))
+    return [bank.Candidate(question=it.question, spec=job.spec, provider=it.provider, model=it.model,
+                           fallback_reason=it.fallback_reason, embedding=emb, request_id=job.request_id,
+                           job_id=job.id, key=it.key)
+            for it, emb in zip(items, embeddings, strict=True)]
