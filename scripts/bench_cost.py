@@ -155,7 +155,7 @@ async def _ours(cluster: Cluster, embedder: Any, requests: list[tuple[RequestSpe
                 finally:
                     worker.stop()
                     await asyncio.wait_for(task, 60)
-            return await _collect(conn, ids, worker.stats.candidates_generated, worker.stats.candidates_discarded)
+            return await _collect(conn, ids, worker.stats.work.generated, worker.stats.work.discarded)
         finally:
             await conn.close()
 

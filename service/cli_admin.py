@@ -37,7 +37,7 @@ async def cmd_worker(args: argparse.Namespace, s: Settings) -> int:
         log.info("worker %s: concurrency %s, %s", worker.worker_id, s.concurrency, "drain" if args.drain else "serving")
         await worker.run(drain=args.drain)
         st = worker.stats
-        log.info("worker stopped: %s jobs done, %s questions stored, %s refused", st.jobs_done, st.questions_stored, st.refused)
+        log.info("worker stopped: %s jobs done, %s questions stored, %s refused", st.jobs_done, st.work.stored, st.work.refused)
     return 0
 
 

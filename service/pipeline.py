@@ -66,6 +66,8 @@ class JobContext:
     topics: topic.Screen | None = None  # the on-topic check (service/topic.py); None: off
     # job id -> candidates an attempt that waited for its verifier kept for the next (the worker's, shared)
     held: dict[int, list[bank.Candidate]] = field(default_factory=dict)
+    # what this attempt did so far: read by the worker even when a round raises (a batch waits, a lease is lost)
+    tally: Tally = field(default_factory=Tally)
 
 
 async def run(ctx: JobContext) -> Tally:
@@ -73,7 +75,7 @@ async def run(ctx: JobContext) -> Tally:
     job, s = ctx.job, ctx.settings
     filled, avoid = await ctx.db(lambda c: _start(c, ctx))
     free = [slot for slot in job.slots if slot not in filled]
-    tally = Tally()
+    tally = ctx.tally
     # Batch mode: the items an earlier claim put into a blind-solve batch, read now (raises BatchPending while
     # it waits); this round judges them again with the batch's answers and generates nothing
     resumed = await batch_verify.resume(ctx) if job.mode == "batch" else None

@@ -65,6 +65,14 @@ class Tally:
         copy.count(verdicts)
         return copy
 
+    def add(self, other: Tally) -> None:
+        """Add ``other``'s counts to these (a worker's totals over its jobs' attempts)."""
+        self.generated += other.generated
+        self.stored += other.stored
+        self.disputed += other.disputed
+        self.discarded += other.discarded
+        self.losses.update(other.losses)
+
     def count(self, verdicts: list[bank.Verdict]) -> None:
         """Count the refusals among ``verdicts``, once each."""
         self.losses.update(refusal(v) for v in verdicts if bank.is_refusal(v))

@@ -12,7 +12,7 @@ import signal
 import socket
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import asyncpg
@@ -29,6 +29,7 @@ from .queue import Job
 from .resilience import jittered
 from .route_watch import MIN_DEFER_S, RouteWatch, count_calls
 from .settings import Settings
+from .topup import Tally
 from .verify import Verifier
 
 log = logging.getLogger(__name__)
@@ -47,11 +48,9 @@ class JobState:
 class WorkerStats:
     jobs_done: int = 0
     jobs_retried: int = 0
-    questions_stored: int = 0
-    refused: int = 0
-    disputed: int = 0
-    candidates_generated: int = 0  # valid items the providers wrote for this worker's jobs
-    candidates_discarded: int = 0  # of those, spares a job ended with: paid for, never stored nor judged
+    # what this worker's job attempts stored, lost, generated (valid items the providers wrote) and discarded
+    # (spares a job ended with: paid for, never stored nor judged)
+    work: Tally = field(default_factory=Tally)
 
 
 def new_worker_id() -> str:
@@ -154,7 +153,7 @@ class Worker:
     def _beat(self, *, stopped: bool = False) -> queue.WorkerBeat:
         return queue.WorkerBeat(
             self.worker_id, __version__, self.settings.concurrency, self._beat_interval(), len(self._tasks),
-            self.stats.jobs_done, self.stats.jobs_retried, self.stats.questions_stored, stopped,
+            self.stats.jobs_done, self.stats.jobs_retried, self.stats.work.stored, stopped,
         )
 
     def _beat_interval(self) -> float:
@@ -377,13 +376,12 @@ class Worker:
 
     async def _process(self, state: JobState) -> None:
         """Run one job's rounds (``service/pipeline.py``); returns once the job is finished."""
-        tally = await pipeline.run(self._context(state))
+        ctx = self._context(state)
+        try:
+            await pipeline.run(ctx)
+        finally:  # what an attempt stored and paid for counts even when a round raised (a batch waits)
+            self.stats.work.add(ctx.tally)
         self.stats.jobs_done += 1
-        self.stats.questions_stored += tally.stored
-        self.stats.refused += tally.refused
-        self.stats.disputed += tally.disputed
-        self.stats.candidates_generated += tally.generated
-        self.stats.candidates_discarded += tally.discarded
 
     async def _finish(self, state: JobState, shortfall: str | None) -> None:
         await pipeline.finish_job(self._db_retry, state.job, self.worker_id, shortfall)

@@ -47,7 +47,7 @@ async def test_running_worker_picks_up_a_plain_sql_insert(
             rows = await conn.fetch("select slot, provider, model, body from questions where request_id=$1", row["id"])
             assert sorted(r["slot"] for r in rows) == [0, 1, 2, 3]
             assert {r["provider"] for r in rows} == {"runpod"}  # Mathematics routes to RunPod
-            assert worker.stats.questions_stored == 4
+            assert worker.stats.work.stored == 4
         await assert_bank_consistent(conn)
 
 
