@@ -35,6 +35,7 @@ from typing import Any
 import asyncpg
 import httpx
 from bench_common import Cluster, Section
+from bench_verify import key_is_wrong
 from bench_worker import SUBJECTS, _sim_settings, _wait_terminal
 from google import genai
 from google.genai import types
@@ -113,6 +114,7 @@ class Spend:
     verified: int = 0
     generated: int = 0
     discarded: int = 0
+    wrong: int = 0  # of the verified, keys the simulators' answer registry knows to be wrong
 
     @property
     def tokens(self) -> int:
@@ -134,14 +136,21 @@ def cost(calls: Iterable[Call], prices: Prices) -> float:
 # --- ours ------------------------------------------------------------------------------------------------------
 
 
-async def _ours(cluster: Cluster, embedder: Any, requests: list[tuple[RequestSpec, int]], mode: str = "online"
-                ) -> Spend:
-    """Our worker filling ``requests`` in ``mode`` ('batch': Gemini's generation through the Batch API, polled
-    every 0.2 s instead of QGEN_BATCH_POLL_S's 30 s, which only sets how soon a finished batch is read)."""
+# the gate's cheaper settings, measured beside the defaults: one self-check solve instead of two, and Gemini's
+# first solves at `low` instead of its default `medium` (each a trade against the gate's quality)
+ECONOMY = {"verify_self_solves": 1, "gemini_verify_thinking_level": "low"}
+
+
+async def _ours(cluster: Cluster, embedder: Any, requests: list[tuple[RequestSpec, int]], mode: str = "online",
+                label: str = "", **more: Any) -> Spend:
+    """Our worker filling ``requests`` in ``mode`` ('batch': Gemini's generation and first blind solves through
+    the Batch API, polled every 0.2 s instead of QGEN_BATCH_POLL_S's 30 s, which only sets how soon a finished
+    batch is read); ``more``: settings that differ from the defaults."""
     runpod, gemini = _knobs()
-    async with cluster.database(f"cost_ours_{mode}") as dsn, SimulatorServer("vllm", knobs=runpod) as vllm, \
+    async with cluster.database(f"cost_ours_{mode}{label}") as dsn, SimulatorServer("vllm", knobs=runpod) as vllm, \
             SimulatorServer("gemini", knobs=gemini) as gem:
-        settings = _sim_settings(cluster, dsn, vllm, gem, verify="on", batch_poll_s=0.2, batch_poll_max_s=0.5)
+        settings = _sim_settings(cluster, dsn, vllm, gem, verify="on", batch_poll_s=0.2, batch_poll_max_s=0.5,
+                                 **more)
         conn = await db.connect(dsn, settings)
         try:
             async with worker_runtime(settings, dsn=dsn, embedder=embedder) as worker:
@@ -166,9 +175,11 @@ async def _collect(conn: asyncpg.Connection, ids: list[Any], generated: int, dis
         " from provider_calls where request_id = any($1::uuid[])", ids)
     calls = [Call(r["provider"].removesuffix("-simulator"), r["model"], r["purpose"], r["prompt_tokens"],
                   r["completion_tokens"], r["cached_tokens"], r["thinking_tokens"], r["batch"]) for r in rows]
-    verified = await conn.fetchval(
-        "select count(*) from questions where request_id = any($1::uuid[]) and verification = 'verified'", ids)
-    return Spend(calls, verified, generated, discarded)
+    verified = await conn.fetch(
+        "select question_type, body from questions where request_id = any($1::uuid[]) and verification = 'verified'",
+        ids)
+    wrong = sum(key_is_wrong(r["question_type"], json.loads(r["body"])) is True for r in verified)
+    return Spend(calls, len(verified), generated, discarded, wrong)
 
 
 # --- the seed's pipeline ------------------------------------------------------------------------------------
@@ -204,6 +215,7 @@ class SeedPipeline:
                 if await self._solves_to_key(q, seed * 1000 + slot * 10 + attempt):
                     seen.add(digest)
                     stored += 1
+                    self.spend.wrong += key_is_wrong(spec.question_type, q.model_dump()) is True
                     break
         self.spend.verified += stored
         return stored
@@ -313,6 +325,7 @@ async def run(cluster: Cluster, embedder: Any, *, questions: int) -> Section:
     prices = load_prices("")
     ours = await _ours(cluster, embedder, requests)
     batched = await _ours(cluster, embedder, requests, mode="batch")
+    economy = await _ours(cluster, embedder, requests, mode="batch", label="_economy", **ECONOMY)
     seed = await _seed(requests)
     if not ours.verified or not seed.verified:
         raise RuntimeError(f"nothing verified (ours {ours.verified}, seed-style {seed.verified})")
@@ -333,7 +346,7 @@ async def run(cluster: Cluster, embedder: Any, *, questions: int) -> Section:
                 reference=f"seed style {theirs:,.0f} {label} tokens per verified question = 1.0",
                 note=f"ours {mine:,.0f}, of which {thinking:,.0f} thinking")
 
-    if not batched.verified:
+    if not batched.verified or not economy.verified:
         raise RuntimeError("nothing verified by the Batch-mode requests")
     sent = sum(1 for c in batched.calls if c.batch)
     usd_seed = cost(seed.calls, prices) / seed.verified
@@ -344,10 +357,20 @@ async def run(cluster: Cluster, embedder: Any, *, questions: int) -> Section:
             reference=f"seed style ${usd_seed:.5f} per verified question = 1.0 (same run, same prices)",
             note=f"the same requests with mode 'batch' and caching: {sent} of {len(batched.calls)} calls through "
                  f"Gemini's Batch API (provider_calls.batch), the rest online; ours ${usd_batch:.5f}, "
-                 f"{batched.verified} verified; prices: service/data/prices.toml")
+                 f"{batched.verified} verified, {batched.wrong} of them with a wrong key (seed style {seed.wrong} of "
+                 f"{seed.verified}); prices: service/data/prices.toml")
     sec.add("cost_per_verified_question_ratio_vs_seed_style_online", online_ratio,
             reference=f"seed style ${usd_seed:.5f} per verified question = 1.0",
             note=f"ours online (caching, no Batch mode) ${usd_online:.5f} per verified question")
+
+    usd_economy = cost(economy.calls, prices) / economy.verified
+    tok_economy = economy.tokens / economy.verified / tok_seed
+    sec.add("cost_per_verified_question_ratio_vs_seed_style_economy", usd_economy / usd_seed,
+            reference=f"seed style ${usd_seed:.5f} per verified question = 1.0; {seed.wrong} of {seed.verified} "
+                      "verified with a wrong key",
+            note=f"Batch mode with QGEN_VERIFY_SELF_SOLVES=1 and GEMINI_VERIFY_THINKING_LEVEL=low: ${usd_economy:.5f}, "
+                 f"tokens {tok_economy:.2f} of the seed's; {economy.wrong} of {economy.verified} verified with a wrong "
+                 f"key (defaults: {batched.wrong} of {batched.verified})")
 
     prompt = sum(c.prompt_tokens for c in ours.calls)
     cached = sum(c.cached_tokens for c in ours.calls)
@@ -363,8 +386,13 @@ async def run(cluster: Cluster, embedder: Any, *, questions: int) -> Section:
             reference=f"{ours.discarded} spares discarded of {ours.generated} generated candidates",
             note="10% wrong keys, 95% verifier; discarded: valid candidates generated and never stored or judged")
     sec.extra.update(
-        cost_ours=_summary(ours), cost_ours_batch=_summary(batched), cost_seed=_summary(seed),
-        cost_usd_per_verified={"seed": usd_seed, "ours_online": usd_online, "ours_batch": usd_batch},
+        cost_ours=_summary(ours), cost_ours_batch=_summary(batched), cost_ours_economy=_summary(economy),
+        cost_seed=_summary(seed),
+        cost_usd_per_verified={"seed": usd_seed, "ours_online": usd_online, "ours_batch": usd_batch,
+                               "ours_economy": usd_economy},
+        wrong_keys_verified={"seed": [seed.wrong, seed.verified], "ours_online": [ours.wrong, ours.verified],
+                             "ours_batch": [batched.wrong, batched.verified],
+                             "ours_economy": [economy.wrong, economy.verified]},
     )
     return sec
 
@@ -379,4 +407,4 @@ def _summary(s: Spend) -> dict[str, Any]:
         d["cached"] += c.cached_tokens
         d["completion"] += c.completion_tokens
         d["thinking"] += c.thinking_tokens
-    return {"verified": s.verified, "generated": s.generated, "discarded": s.discarded, "calls": by}
+    return {"verified": s.verified, "wrong": s.wrong, "generated": s.generated, "discarded": s.discarded, "calls": by}
