@@ -80,7 +80,8 @@ async def run(ctx: JobContext) -> Tally:
     # it waits); this round judges them again with the batch's answers and generates nothing
     resumed = await batch_verify.resume(ctx) if job.mode == "batch" else None
     # what an earlier attempt of this job held when its verifier was down: judged and verified again, not regenerated
-    spares: list[bank.Candidate] = resumed.pool if resumed else ctx.held.pop(job.id, [])
+    held = ctx.held.pop(job.id, [])
+    spares: list[bank.Candidate] = [*resumed.pool, *held] if resumed else held
     lost_texts: list[str] = []  # refused and disputed items: the prompt asks for something else
     reasons: list[str] = []  # what the generator could not do
     verifiers: set[str] = set()  # 'provider/model' of each model that re-solved this job's items
@@ -156,6 +157,7 @@ async def run(ctx: JobContext) -> Tally:
             job.id, round_no, len(accepted), tally.lost, len(spares), len(free),
         )
         if pending is not None:  # stored what was checked online; the rest waits in the batch's row
+            _hold(ctx, spares)  # what a verifier that was down left (QGEN_VERIFY_UNAVAILABLE=wait)
             raise pending
         if free and down is not None:
             # store what passed (above), hold the rest for the next attempt, which re-verifies it
