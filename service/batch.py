@@ -127,7 +127,7 @@ class BatchSession:
         try:
             status = await api.get(name, [int(m["max_tokens"]) for m in meta])
         except ProviderError as e:
-            if e.retryable:
+            if e.retryable and age < s.batch_max_wait_s:  # a poll failing for longer is given up on
                 raise BatchPending(f"{pname} batch {name}: poll failed ({e.kind}); polling again",
                                    poll_delay(polls + 1, s.batch_poll_s, s.batch_poll_max_s)) from e
             return await self._give_up(name, slots, f"{pname} batch lost", f"poll refused ({e}): online", None)

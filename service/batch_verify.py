@@ -4,17 +4,22 @@ A round of a request with ``mode = 'batch'`` verifies its first wave through ``V
 a ``BatchSolves`` runner that captures the first-pass blind-solve calls meant for a provider with a Batch API
 (Gemini) instead of making them. Those items get ``deferred`` checks; the calls go out as one batch (at the
 batch rate, 50% of online), and the items wait in ``qgen_batches.held`` with the round's seed. Items other
-verifiers check (RunPod's solves of Gemini's Mathematics) are checked online in the same wave and stored as
-usual. The round is stored, then the job goes back to the queue (``BatchPending``: the attempt is not counted).
+verifiers check (RunPod's solves of Gemini's Mathematics) are checked online in the same wave. The batch is
+recorded in the transaction that stores the round (after its lease check), then the job goes back to the
+queue (``BatchPending``: the attempt is not counted). A batch whose round is not stored is cancelled upstream
+(or, if the worker died, by the orphan sweep: service/batch_orphans.py).
 
 Whoever claims the job next (``resume``) polls that batch like a generation batch (service/batch.py: the same
-backoff, ``QGEN_BATCH_MAX_WAIT_S``, cancel and close), rebuilds the held items (validated and embedded again)
-and runs the round's gate over them with the same seed and a runner that answers each call from the batch.
-A call is matched by everything it sends but its seed (``call_key``), so the verifier's own rules (its
-chunks, its self-consistency, its re-asks) decide the calls both times; a call the batch does not answer
-(a re-ask after a partial reply, a chunk that changed because the bank now refuses an item, the deeper
-``confirm`` solves) runs online. A batch that fails, expires, is lost or waits too long leaves every item
-to be solved online. Nothing is generated again: the items are the ones paid for.
+backoff, ``QGEN_BATCH_MAX_WAIT_S``, cancel), rebuilds the held items (validated and embedded again) and runs
+the round's gate over them with the same seed: first exactly the items whose solves went into the batch, in
+the order they were sent (before the dedupe's verdicts, so that the calls are the same; an item the bank now
+refuses is then refused), with a runner that answers each call from the batch. A call is matched by
+everything it sends but its seed (``call_key``), so the verifier's own rules (its chunks, its
+self-consistency, its re-asks) decide the calls both times; a call the batch does not answer (a re-ask after a
+partial reply, the deeper ``confirm`` solves) runs online, and an answer no call took is recorded as
+``unused`` (it is billed). A batch that fails, expires, is lost or waits too long leaves every item to be
+solved online. The batch's row closes with the round that stores its items, so a claim that dies first
+leaves them to the next. Nothing is generated again: the items are the ones paid for.
 
 Sources: as service/batch.py (google-genai's batches API; Google's Batch API guide, ai.google.dev/gemini-api/
 docs/batch-api: inline requests, responses in request order, 50% of the online price).
@@ -30,13 +35,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import asyncpg
+
 from . import bank
 from .batch import batch_api, batch_record, observe_all, poll_delay, state_word
 from .errors import BatchPending, LeaseLost, ProviderError, SolveDeferred
-from .managed import CallLog, ManagedProvider
+from .managed import CallLog, CallRecord, ManagedProvider
 from .providers.base import ProviderCall, ProviderReply
 from .providers.gemini_batch import CANCELLED, SUCCEEDED, GeminiBatches
 from .questions import MCQQuestion, Question, validate_item
+from .queue import Job
 from .sqlfiles import q
 
 if TYPE_CHECKING:
@@ -74,31 +82,34 @@ class HeldItem:
     fallback_reason: str | None
 
 
-def held_json(seed: int, cands: Sequence[bank.Candidate]) -> str:
-    """``qgen_batches.held``: the round's seed and the candidates waiting for the batch, in order."""
-    return json.dumps({"seed": seed, "items": [
+def held_json(seed: int, deferred: Sequence[bank.Candidate], spares: Sequence[bank.Candidate]) -> str:
+    """``qgen_batches.held``: the round's seed, the candidates whose solves are in the batch (in the order they
+    were sent) and the spares after them."""
+    return json.dumps({"seed": seed, "deferred": len(deferred), "items": [
         {"question_type": "mcq" if isinstance(c.question, MCQQuestion) else "numeric",
          "question": c.question.model_dump(mode="json"), "provider": c.provider, "model": c.model, "key": c.key,
-         "fallback_reason": c.fallback_reason} for c in cands]})
+         "fallback_reason": c.fallback_reason} for c in [*deferred, *spares]]})
 
 
-def held_items(raw: str | dict[str, Any]) -> tuple[int, list[HeldItem]]:
-    """The seed and the items of ``qgen_batches.held`` (validated again, as any reply is)."""
+def held_items(raw: str | dict[str, Any]) -> tuple[int, int, list[HeldItem]]:
+    """The seed, how many items lead whose solves are in the batch, and the items of ``qgen_batches.held``
+    (validated again, as any reply is)."""
     held = json.loads(raw) if isinstance(raw, str) else raw
     items = [HeldItem(validate_item(d["question"], d["question_type"]), d["provider"], d["model"], d["key"],
                       d.get("fallback_reason")) for d in held["items"]]
-    return int(held["seed"]), items
+    return int(held["seed"]), int(held["deferred"]), items
 
 
 @dataclass
 class BatchSolves:
-    """A ``verify.SolveRunner`` for one provider's Batch API (``api``).
+    """A ``verify.SolveRunner`` for one provider's Batch API (``provider``, a managed provider whose adapter has it).
 
     Capturing (``answers`` None): a first-pass solve for that provider (and one model) is kept in ``captured``
     and raises ``SolveDeferred``. Answering: a call with an answer left under its ``call_key`` takes it (a
     call record at the batch rate, latency the batch's age); a call without one, or whose answer does not
     parse, runs online. Calls for any other provider run online either way."""
 
+    provider: ManagedProvider
     api: GeminiBatches
     answers: dict[str, list[Answer]] | None = None
     age_s: float = 0.0
@@ -107,7 +118,7 @@ class BatchSolves:
 
     async def run(self, provider: ManagedProvider, call: ProviderCall,
                   parse: Callable[[ProviderReply, ProviderCall], T], spent: CallLog) -> T:
-        if batch_api(provider) is self.api:
+        if provider is self.provider:
             model = call.model or provider.model
             if self.answers is None and self.model in (None, model):
                 self.model = model
@@ -115,85 +126,113 @@ class BatchSolves:
                 raise SolveDeferred(f"{provider.key} blind solve put into a batch")
             left = self.answers.get(call_key(call)) if self.answers is not None else None
             if left:
-                ok, value = self._answer(provider, call, parse, spent, left.pop(0))
-                if ok:
-                    return value  # type: ignore[return-value]  # ok means parse returned it
+                got = left.pop(0)
+                reply = None if isinstance(got, ProviderError) else got
+                outcome = got.kind if isinstance(got, ProviderError) else "ok"
+                try:
+                    if reply is not None:
+                        return parse(reply, call)
+                except ProviderError as e:
+                    outcome = e.kind
+                finally:
+                    self._record(spent.records, outcome, reply, spent)
+                spent.notes.append(f"{provider.key} batch answer unusable ({outcome}); solving online")
         return await provider.run(call, parse, into=spent)
 
-    def _answer(self, provider: ManagedProvider, call: ProviderCall, parse: Callable[[ProviderReply, ProviderCall], T],
-                spent: CallLog, got: Answer) -> tuple[bool, T | None]:
-        reply = None if isinstance(got, ProviderError) else got
-        outcome, value, ok = (got.kind if isinstance(got, ProviderError) else "ok"), None, reply is not None
-        if reply is not None:
-            try:
-                value = parse(reply, call)
-            except ProviderError as e:
-                outcome, ok = e.kind, False
-        rec = batch_record(provider.key, provider, "verify", outcome, self.age_s, reply)
-        spent.records.append(rec)
-        spent.calls += 1
-        spent.prompt_tokens += rec.prompt_tokens
-        spent.completion_tokens += rec.completion_tokens
-        observe_all(provider.observers, rec)
-        if not ok:
-            spent.notes.append(f"{provider.key} batch answer unusable ({outcome}); solving online")
-        return ok, value
+    def record_unused(self, records: list[CallRecord]) -> int:
+        """Record the answers no call took (billed all the same) as ``unused``; how many there were."""
+        left = [a for answers in (self.answers or {}).values() for a in answers]
+        for got in left:
+            self._record(records, "unused", None if isinstance(got, ProviderError) else got, None)
+        if self.answers:
+            self.answers.clear()
+        return len(left)
+
+    def _record(self, records: list[CallRecord], outcome: str, reply: ProviderReply | None,
+                spent: CallLog | None) -> None:
+        rec = batch_record(self.provider.key, self.provider, "verify", outcome, self.age_s, reply)
+        records.append(rec)
+        if spent is not None:
+            spent.calls += 1
+            spent.prompt_tokens += rec.prompt_tokens
+            spent.completion_tokens += rec.completion_tokens
+        observe_all(self.provider.observers, rec)
 
 
 @dataclass
 class Resumed:
-    """A verify batch read by this claim: the items it held, the round's seed, and the runner that answers
-    their solves (None: the batch gave nothing, solve them online)."""
+    """A verify batch read by this claim: the items it held (``first`` of them solved in it, leading), the
+    round's seed, and the runner that answers their solves (None: the batch gave nothing, solve them online)."""
 
     pool: list[bank.Candidate]
+    first: int
     seed: int
     runner: BatchSolves | None
+
+
+@dataclass
+class Submitted:
+    """A blind-solve batch the service accepted, to be recorded with the round that stores the rest of its wave."""
+
+    name: str
+    state: str
+    runner: BatchSolves
+    meta: str
+    held: str
+    pending: BatchPending
+
+    async def record(self, conn: asyncpg.Connection, job: Job, worker_id: str) -> None:
+        """Inside the round's store transaction, after its lease check: close the generate batch the items came
+        from and record this one (idempotent: a retried transaction finds its own row)."""
+        await conn.execute(q("batch_read_into_verify"), job.id)
+        p = self.runner.api.provider
+        if await conn.fetchval(q("verify_batch_insert"), self.name, job.id, worker_id, p.name,
+                               self.runner.model or p.model, self.meta, self.state, self.held) is None:
+            raise LeaseLost(f"job {job.id}")
+
+    async def cancel(self) -> None:
+        """Cancel it upstream (its round was not stored: nobody would read it); best effort."""
+        with contextlib.suppress(ProviderError):
+            await self.runner.api.cancel(self.name)
+
+
+def _batch_provider(ctx: JobContext, name: str | None = None) -> tuple[ManagedProvider, GeminiBatches] | None:
+    """The first provider with a Batch API it can use (recorded as ``name`` when given)."""
+    for p in ctx.generator.providers.values():
+        api = batch_api(p)
+        if api is not None and not api.refusal and name in (None, api.provider.name):
+            return p, api
+    return None
 
 
 async def capture(ctx: JobContext) -> BatchSolves | None:
     """A capturing runner for a batch-mode round's first wave, or None (online): a provider has a Batch API it
     can use, and the job has verify batches left (one per round, as for generation)."""
-    if ctx.job.mode != "batch":
-        return None
-    api = next((a for p in ctx.generator.providers.values() if (a := batch_api(p)) is not None and not a.refusal),
-               None)
-    if api is None:
+    found = _batch_provider(ctx) if ctx.job.mode == "batch" else None
+    if found is None:
         return None
     spent = await ctx.db(lambda c: c.fetchval(q("batch_count"), ctx.job.id, "verify"))
-    return BatchSolves(api) if spent <= ctx.settings.topup_rounds else None
+    return BatchSolves(*found) if spent <= ctx.settings.topup_rounds else None
 
 
 async def submit(ctx: JobContext, runner: BatchSolves, deferred: Sequence[bank.Candidate],
-                 spares: Sequence[bank.Candidate], seed: int) -> BatchPending | None:
-    """Submit ``runner``'s captured solves as one batch holding ``deferred`` (then ``spares``); the
-    ``BatchPending`` to raise once the round is stored, or None when the service refused the batch (the
-    caller then solves them online). Raises ``LeaseLost`` when the job was taken over meanwhile."""
+                 spares: Sequence[bank.Candidate], seed: int) -> Submitted | None:
+    """Submit ``runner``'s captured solves as one batch holding ``deferred`` (then ``spares``): what the round's
+    store records, or None when the service refused the batch (the caller then solves them online)."""
     job, api, calls = ctx.job, runner.api, runner.captured
     try:
         status = await api.submit(calls, display_name=f"qgen-job-{job.id}")
     except ProviderError as e:
         log.warning("job %s: blind-solve batch not accepted (%s); solving online", job.id, e)
         return None
-    meta = json.dumps([{"key": call_key(c), "max_tokens": c.max_tokens} for c in calls])
-    held = held_json(seed, [*deferred, *spares])
-
-    async def record(conn: Any) -> Any:
-        async with conn.transaction():
-            await conn.execute(q("batch_read_into_verify"), job.id)
-            return await conn.fetchval(q("verify_batch_insert"), status.name, job.id, ctx.worker_id,
-                                       api.provider.name, runner.model or api.provider.model, meta, status.state,
-                                       held)
-
-    if await ctx.db(record) is None:  # the job is someone else's now: nobody would read this batch
-        with contextlib.suppress(ProviderError):
-            await api.cancel(status.name)
-        raise LeaseLost(f"job {job.id}")
-    await ctx.db(lambda c: c.execute(q("batch_request_state"), job.request_id))
     log.info("job %s: %s submitted (%s blind-solve requests for %s questions)", job.id, status.name, len(calls),
              len(deferred))
     s = ctx.settings
-    return BatchPending(f"{api.provider.key} batch {status.name} {state_word(status.state)}: {len(calls)} blind-solve "
-                        f"request(s) for {len(deferred)} question(s)", poll_delay(0, s.batch_poll_s, s.batch_poll_max_s))
+    pending = BatchPending(f"{api.provider.key} batch {status.name} {state_word(status.state)}: {len(calls)} "
+                           f"blind-solve request(s) for {len(deferred)} question(s)",
+                           poll_delay(0, s.batch_poll_s, s.batch_poll_max_s))
+    meta = json.dumps([{"key": call_key(c), "max_tokens": c.max_tokens} for c in calls])
+    return Submitted(status.name, status.state, runner, meta, held_json(seed, deferred, spares), pending)
 
 
 async def resume(ctx: JobContext) -> Resumed | None:
@@ -203,20 +242,18 @@ async def resume(ctx: JobContext) -> Resumed | None:
     if row is None:
         return None
     name, polls, age = str(row["name"]), int(row["polls"]), float(row["age_s"])
-    seed, items = held_items(row["held"])
-    pool = await _candidates(ctx, items)
-    api = next((a for p in ctx.generator.providers.values()
-                if (a := batch_api(p)) is not None and a.provider.name == row["provider"]), None)
-    if api is None:
-        return await _online(ctx, name, seed, pool, f"{row['provider']} is not configured now", None)
+    found = _batch_provider(ctx, str(row["provider"]))
+    if found is None:
+        return await _online(ctx, row, f"{row['provider']} is not configured now", None)
+    provider, api = found
     meta: list[dict[str, Any]] = json.loads(row["calls"])
     try:
         status = await api.get(name, [int(m["max_tokens"]) for m in meta])
     except ProviderError as e:
-        if e.retryable:
-            raise BatchPending(f"{api.provider.key} batch {name}: poll failed ({e.kind}); polling again",
-                               poll_delay(polls + 1, s.batch_poll_s, s.batch_poll_max_s)) from e
-        return await _online(ctx, name, seed, pool, f"poll refused ({e})", None)
+        if not e.retryable or age >= s.batch_max_wait_s:
+            return await _online(ctx, row, f"poll failed ({e})", None)
+        raise BatchPending(f"{api.provider.key} batch {name}: poll failed ({e.kind}); polling again",
+                           poll_delay(polls + 1, s.batch_poll_s, s.batch_poll_max_s)) from e
     await ctx.db(lambda c: c.execute(q("batch_poll"), name, status.state))
     await ctx.db(lambda c: c.execute(q("batch_request_state"), job.request_id))
     word = state_word(status.state)
@@ -226,21 +263,24 @@ async def resume(ctx: JobContext) -> Resumed | None:
                                "request(s))", poll_delay(polls + 1, s.batch_poll_s, s.batch_poll_max_s))
         with contextlib.suppress(ProviderError):
             await api.cancel(name)
-        return await _online(ctx, name, seed, pool, f"still {word} after {age:.0f}s (QGEN_BATCH_MAX_WAIT_S): "
-                             "cancelled", CANCELLED)
+        return await _online(ctx, row, f"still {word} after {age:.0f}s (QGEN_BATCH_MAX_WAIT_S): cancelled",
+                             CANCELLED)
     if status.state != SUCCEEDED:
-        return await _online(ctx, name, seed, pool, word, None)
-    return Resumed(pool, seed, BatchSolves(api, answers=answers_by_key(meta, status.replies), age_s=age))
+        return await _online(ctx, row, word, None)
+    seed, first, items = held_items(row["held"])
+    runner = BatchSolves(provider, api, answers=answers_by_key(meta, status.replies), age_s=age)
+    return Resumed(await _candidates(ctx, items), first, seed, runner)
 
 
-async def _online(ctx: JobContext, name: str, seed: int, pool: list[bank.Candidate], why: str,
-                  state: str | None) -> Resumed:
-    """Close a verify batch that gave nothing; its items are solved online by this claim."""
+async def _online(ctx: JobContext, row: Any, why: str, state: str | None) -> Resumed:
+    """A verify batch that gave nothing: noted (it closes with the round that stores its items), and its items
+    solved online by this claim."""
     note = f"{why}: solving online"
-    log.warning("job %s: batch %s %s", ctx.job.id, name, note)
-    await ctx.db(lambda c: c.execute(q("batch_consume"), name, note, state))
+    log.warning("job %s: batch %s %s", ctx.job.id, row["name"], note)
+    await ctx.db(lambda c: c.execute(q("batch_note"), row["name"], note, state))
     await ctx.db(lambda c: c.execute(q("batch_request_state"), ctx.job.request_id))
-    return Resumed(pool, seed, None)
+    seed, first, items = held_items(row["held"])
+    return Resumed(await _candidates(ctx, items), first, seed, None)
 
 
 async def _candidates(ctx: JobContext, items: list[HeldItem]) -> list[bank.Candidate]:

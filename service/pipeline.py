@@ -4,17 +4,16 @@
 handed a ``JobContext`` (the lease check and the database runner) so that it runs without a ``Worker``.
 
 A round asks the generator for what is missing, judges new candidates together with the spares kept from
-earlier rounds (dedupe first, so no verification is paid for a duplicate), verifies the dedupe-accepted
-ones in waves (the first ``missing``, then as many more as the gate refused, spares after them), and
-stores what passed in one transaction with the lease check. What the gate did not need stays a spare for
-the next round instead of being thrown away. A top-up asks for the missing count grown by the loss rate
-seen so far (``topup_ask``). Every loss (a refusal or a dispute) is counted once, by reason (``Tally``).
+earlier rounds in the answer-key gate (service/gate.py: dedupe first, so no verification is paid for a
+duplicate, then blind solves in waves), and stores what passed in one transaction with the lease check.
+What the gate did not need stays a spare for the next round instead of being thrown away. A top-up asks for
+the missing count grown by the loss rate seen so far (``topup_ask``). Every loss (a refusal or a dispute) is
+counted once, by reason (``Tally``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import functools
 import json
 import logging
@@ -25,9 +24,9 @@ from typing import Protocol, TypeVar
 
 import asyncpg
 
-from . import bank, batch, batch_verify, diversity, queue, topic
+from . import bank, batch, batch_verify, diversity, gate, queue, topic
 from .embedding import Embedder
-from .errors import BatchPending, JobCancelled, JobRetry, LeaseLost, first_line
+from .errors import JobCancelled, JobRetry, LeaseLost, first_line
 from .generation import Generator
 from .managed import CallRecord
 from .metrics import WorkerMetrics
@@ -105,7 +104,7 @@ async def run(ctx: JobContext) -> Tally:
         refused: list[bank.Verdict] = []
         disputes: list[tuple[bank.Candidate, str]] = []
         down: str | None = None  # why the verifier could not check some of them (QGEN_VERIFY_UNAVAILABLE=wait)
-        pending: BatchPending | None = None  # Batch mode: some of them wait for a blind-solve batch
+        submitted: batch_verify.Submitted | None = None  # Batch mode: some of them wait for a blind-solve batch
         try:
             new = await _generate(ctx, ask, seed, round_no, free, [*lost_texts[-10:], *_texts(spares), *avoid],
                                   tally, reasons, records) if ask else []
@@ -113,7 +112,10 @@ async def run(ctx: JobContext) -> Tally:
             pool = [*spares, *new]
             if ctx.verifier.enabled and pool:
                 runner = resuming.runner if resuming is not None else await batch_verify.capture(ctx)
-                chosen, refused, disputes, spares, down, pending = await _gate(ctx, pool, need, seed, records, runner)
+                first = resuming.first if resuming is not None else 0
+                judged = await gate.run(ctx, pool, need, seed, records, runner, first)
+                chosen, refused, disputes, spares = judged.keep, judged.refused, judged.disputes, judged.spares
+                down, submitted = judged.down, judged.submitted
             else:
                 chosen, spares = pool, []
             refused = [*off_topic, *refused]
@@ -133,15 +135,18 @@ async def run(ctx: JobContext) -> Tally:
         warnings = ctx.verifier.warnings(verifiers)
         # a verifier that disputes most keys: more candidates would only be disputed (and paid for)
         # waiting (for the verifier, or for a batch) ends no job
-        last_round = (last_round or ctx.verifier.hopeless(verifiers)) and down is None and pending is None
+        last_round = (last_round or ctx.verifier.hopeless(verifiers)) and down is None and submitted is None
         why_short = functools.partial(_why_short, job, round_no, list(reasons), tally, warnings)
         try:
             verdicts = await ctx.db(
                 functools.partial(_store_round, ctx=ctx, candidates=chosen, free=list(free), last_round=last_round,
-                                  refused=refused, disputes=disputes, why_short=why_short)
+                                  refused=refused, disputes=disputes, why_short=why_short, submitted=submitted)
             )
-        except JobCancelled:  # cancelled before this round could be stored: nothing of it is kept
-            ctx.metrics.questions_cancelled.inc(len(chosen))
+        except Exception as e:
+            if submitted is not None:  # not recorded: nobody would read it
+                await submitted.cancel()
+            if isinstance(e, JobCancelled):  # cancelled before this round could be stored: nothing of it is kept
+                ctx.metrics.questions_cancelled.inc(len(chosen))
             raise
         accepted = {v.candidate.slot for v in verdicts if v.accepted}
         tally.count(verdicts)
@@ -156,9 +161,10 @@ async def run(ctx: JobContext) -> Tally:
             "job %s round %s: %s stored, %s lost so far, %s spare, %s missing",
             job.id, round_no, len(accepted), tally.lost, len(spares), len(free),
         )
-        if pending is not None:  # stored what was checked online; the rest waits in the batch's row
+        if submitted is not None:  # stored what was checked online; the rest waits in the batch's row
+            await ctx.db(lambda c: c.execute(q("batch_request_state"), job.request_id))
             _hold(ctx, spares)  # what a verifier that was down left (QGEN_VERIFY_UNAVAILABLE=wait)
-            raise pending
+            raise submitted.pending
         if free and down is not None:
             # store what passed (above), hold the rest for the next attempt, which re-verifies it
             _hold(ctx, spares)
@@ -235,74 +241,6 @@ async def _generate(
     ]
 
 
-async def _gate(
-    ctx: JobContext, pool: list[bank.Candidate], need: int, seed: int, records: list[CallRecord],
-    runner: batch_verify.BatchSolves | None = None,
-) -> tuple[list[bank.Candidate], list[bank.Verdict], list[tuple[bank.Candidate, str]], list[bank.Candidate],
-           str | None, BatchPending | None]:
-    """The answer-key gate, outside any transaction or lock: verify only what the bank would store, in
-    waves, until ``need`` passed or nothing is left to verify.
-
-    Returns the candidates to store (disputed ones only under QGEN_STORE_DISPUTED), the dry run's refusals
-    (recorded as they were judged: a copy of a disputed item stays refused, never stored unverified in its
-    place), the disputes with their reasons, the spares (accepted by the dry run, not yet verified) and, under
-    QGEN_VERIFY_UNAVAILABLE=wait, why the verifier could not check some: those go back to the spares,
-    first, and no more waves are sent to a verifier that is down.
-
-    Batch mode: the first wave's solves go through ``runner`` (service/batch_verify.py). When it captured
-    some, they are submitted as a batch holding their items and the spares, no more waves are sent, and the
-    last value is the ``BatchPending`` to raise once the round is stored; if the batch is refused, those
-    items are verified online in the next wave.
-    """
-    s = ctx.settings
-    wait = s.verify_unavailable == "wait"
-    down: str | None = None
-    held: list[bank.Candidate] = []
-    preview = await ctx.db(lambda c: bank.store(c, pool, settings=s, dry_run=True))
-    refused = [v for v in preview if bank.is_refusal(v)]
-    waiting = [v.candidate for v in preview if v.accepted]
-    keep: list[bank.Candidate] = []
-    disputes: list[tuple[bank.Candidate, str]] = []
-    pending: BatchPending | None = None
-    while waiting and len(keep) < need and down is None and pending is None:
-        wave, waiting = waiting[: need - len(keep)], waiting[need - len(keep) :]
-        checks = await ctx.verifier.check(
-            wave, subject=ctx.job.spec.subject, seed=seed, records=records, runner=runner
-        )
-        later = [cand for cand, check in zip(wave, checks, strict=True) if check.deferred]
-        if runner is not None and later:
-            pending = await batch_verify.submit(ctx, runner, later, waiting, seed)
-            waiting = [] if pending is not None else [*later, *waiting]  # refused: the next wave solves them online
-        runner = None  # one wave per round goes through a batch; later waves are online
-        seed += len(wave)
-        for cand, check in zip(wave, checks, strict=True):
-            if check.deferred:
-                continue
-            if wait and check.unavailable:
-                held.append(cand)
-                down = down or check.reason or "no answer"
-                continue
-            cand = dataclasses.replace(
-                cand,
-                verification=check.verification,
-                verifier_provider=check.verifier_provider,
-                verifier_model=check.verifier_model,
-                verifier_answer=check.verifier_answer,
-                verification_method=None if check.unavailable else check.method,
-            )
-            if check.off_topic:  # the second stage of the on-topic check (docs/topic.md)
-                refused.append(bank.Verdict(cand, False, None, "off_topic", None, None))
-                continue
-            if check.verification == "disputed":
-                disputes.append((cand, check.reason or "disputed"))
-                if not s.store_disputed:
-                    continue
-            keep.append(cand)
-    if disputes:
-        log.info("job %s: %s candidate(s) disputed by the answer-key gate", ctx.job.id, len(disputes))
-    return keep, refused, disputes, [*held, *waiting], down, pending
-
-
 def _why_short(job: Job, rounds: int, reasons: list[str], tally: Tally, warnings: list[str],
                left: list[int], verdicts: list[bank.Verdict]) -> str:
     return shortfall_reason(len(left), job.slot_count, rounds, reasons, tally.with_refusals(verdicts), warnings)
@@ -318,6 +256,7 @@ async def _store_round(
     refused: list[bank.Verdict],
     disputes: list[tuple[bank.Candidate, str]],
     why_short: Callable[[list[int], list[bank.Verdict]], str],
+    submitted: batch_verify.Submitted | None = None,
 ) -> list[bank.Verdict]:
     """One transaction: prove the lease, dedupe + insert, log refusals and disputes, and complete the job
     when this round fills it or is its last, so that the final inserts and the completion commit together."""
@@ -329,7 +268,10 @@ async def _store_round(
         if status == "cancelled":
             raise JobCancelled(f"request {job.request_id}")
         verdicts = await bank.store(conn, candidates, settings=ctx.settings, slots=free) if candidates else []
-        await batch.consume_stored(conn, job)
+        if submitted is not None:  # the wave's other items wait for it: recorded under the lease just proven
+            await submitted.record(conn, job, ctx.worker_id)
+        else:
+            await batch.consume_stored(conn, job)
         if refused:
             await bank.record_refusals(conn, refused, settings=ctx.settings)
         if disputes:

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import Any
 
 import asyncpg
 import numpy as np
+import pytest
 
 from service import bank
-from service.batch_verify import answers_by_key, call_key, held_items, held_json
+from service.batch_verify import BatchSolves, answers_by_key, call_key, held_items, held_json
 from service.embedding import Embedder
-from service.errors import ProviderError
+from service.errors import ProviderError, SolveDeferred
+from service.managed import CallLog, CallRecord, ManagedProvider
 from service.providers.base import ProviderCall, ProviderReply
+from service.providers.gemini import GeminiProvider
 from service.questions import MCQQuestion, NumericQuestion, RequestSpec
 from service.settings import Settings
 from simulators.knobs import Knobs
@@ -53,11 +57,62 @@ def test_held_items_come_back_as_the_same_questions_with_their_authors() -> None
     cands = [bank.Candidate(question=qn, spec=spec, provider="gemini", model="gemini-3.5-flash",
                             fallback_reason=why, embedding=np.zeros(3, dtype=np.float32), key="gemini")
              for qn, why in ((m, None), (n, "runpod circuit_open"))]
-    seed, items = held_items(json.loads(held_json(123, cands)))
-    assert seed == 123
+    seed, first, items = held_items(json.loads(held_json(123, cands[:1], cands[1:])))
+    assert (seed, first) == (123, 1)
     assert [(i.question, i.provider, i.model, i.key, i.fallback_reason) for i in items] == [
         (c.question, c.provider, c.model, c.key, c.fallback_reason) for c in cands]
-    assert held_items(held_json(5, []))[1] == []
+    assert held_items(held_json(5, [], [])) == (5, 0, [])
+
+
+def _runner(settings: Settings, **kw: Any) -> tuple[BatchSolves, list[ProviderCall]]:
+    """A runner over a managed Gemini adapter whose online calls are only noted (nothing is sent anywhere)."""
+    managed = ManagedProvider(GeminiProvider(settings.model_copy(update={"gemini_api_key": "k"})), settings)
+    online: list[ProviderCall] = []
+
+    async def run(call: ProviderCall, parse: Any, *, into: CallLog | None = None) -> Any:
+        online.append(call)
+        return "online"
+
+    managed.run = run  # type: ignore[method-assign]
+    api = managed.wrapped.batch_api  # type: ignore[attr-defined]
+    return BatchSolves(managed, api, **kw), online
+
+
+def _parse(reply: ProviderReply, _call: ProviderCall) -> str:
+    if reply.text == "bad":
+        raise ProviderError("gemini", "invalid_json", "not JSON")
+    return reply.text
+
+
+async def test_a_capturing_runner_keeps_its_providers_first_solves_and_defers_them(settings: Settings) -> None:
+    runner, online = _runner(settings)
+    log = CallLog()
+    with pytest.raises(SolveDeferred):
+        await runner.run(runner.provider, CALL, _parse, log)
+    other = dataclasses.replace(CALL, model="gemini-3.1-pro-preview")  # another model: not in this batch
+    assert await runner.run(runner.provider, other, _parse, log) == "online"
+    assert runner.captured == [CALL] and runner.model == runner.provider.model and online == [other]
+    assert log.records == []  # nothing was answered yet
+
+
+async def test_an_answering_runner_takes_each_answer_once_and_solves_the_rest_online(settings: Settings) -> None:
+    again = dataclasses.replace(CALL, prompt="Q2 ... Q4")  # a re-ask after a partial reply: not in the batch
+    failed = ProviderError("gemini", "server", "batch request failed")
+    answers = {call_key(CALL): [ProviderReply("a1", "m", prompt_tokens=10, completion_tokens=90, thinking_tokens=60),
+                                ProviderReply("bad", "m", completion_tokens=5), failed]}
+    runner, online = _runner(settings, answers=answers, age_s=42.0)
+    log = CallLog()
+    assert await runner.run(runner.provider, dataclasses.replace(CALL, seed=99), _parse, log) == "a1"
+    assert await runner.run(runner.provider, CALL, _parse, log) == "online"  # unusable: recorded, then online
+    assert await runner.run(runner.provider, again, _parse, log) == "online"
+    assert online == [CALL, again]
+    assert [(r.outcome, r.batch, r.purpose, r.latency_s, r.completion_tokens) for r in log.records] == [
+        ("ok", True, "verify", 42.0, 90), ("invalid_json", True, "verify", 42.0, 5)]
+    assert (log.calls, log.completion_tokens) == (2, 95)
+    records: list[CallRecord] = []
+    assert runner.record_unused(records) == 1  # the failed answer no call took
+    assert [(r.outcome, r.batch) for r in records] == [("unused", True)]
+    assert runner.record_unused(records) == 0  # recorded once
 
 
 # --- the round trip ---------------------------------------------------------------------------------------
@@ -113,4 +168,47 @@ async def test_a_worker_stopped_during_the_solves_batch_leaves_them_to_the_next_
         assert [q["verification"] for q in stored] == ["verified"] * 3
         assert await conn.fetchval("select count(*) from provider_calls where request_id = $1 and purpose = 'verify'"
                                    " and batch", rid) == len(json.loads(b["calls"]))
+        await assert_bank_consistent(conn)
+
+
+async def test_an_item_the_bank_took_meanwhile_is_refused_and_the_batch_still_answers_every_solve(
+    settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
+) -> None:
+    """A held item that the bank now holds (another request stored it while the batch waited) is refused; the
+    resumed round still sends the calls the batch answered, so none is paid twice and none is left unused."""
+    async with simulators(gemini=Knobs(batch_running_s=3600)) as (vllm, gem):
+        s = batch_settings(settings, vllm, gem)
+        async with running_worker(s, db_dsn, embedder):
+            row = await insert_request(conn, subject="Mathematics", topic="Sequences and series", count=4,
+                                       mode="batch")
+            rid = row["id"]
+            first = await until(lambda: conn.fetchrow("select * from qgen_batches where request_id = $1 and polls >= 1",
+                                                      rid), "the blind-solve batch is polled")
+        _, deferred, items = held_items(first["held"])
+        assert deferred >= 1
+        taken = items[0]
+        spec = RequestSpec(subject="Mathematics", topic="Sequences and series")
+        (emb,) = await embedder.embed([taken.question])
+        copy = bank.Candidate(taken.question, spec, "teacher", "import", None, emb)
+        async with conn.transaction():
+            (v,) = await bank.store(conn, [copy], settings=s)
+        assert v.accepted
+        gem.knobs.batch_running_s = 0
+        async with running_worker(s, db_dsn, embedder):
+            done = await wait_terminal(conn, rid, timeout=HANG_GUARD_S)
+        assert done["status"] == "succeeded", done["error"]
+        assert done["produced"] == 4
+        refusals = await conn.fetch("select reason, matched_question_id from question_rejects where request_id = $1",
+                                    rid)
+        assert ("exact_duplicate", v.question_id) in [(r["reason"], r["matched_question_id"]) for r in refusals]
+        solves = await conn.fetch("select outcome, batch from provider_calls where request_id = $1"
+                                  " and purpose = 'verify' and provider = 'gemini'", rid)
+        # every solve was answered by a batch (none online, none unused): the resumed round sent the calls
+        # the first batch answered, and the top-up for the refused item's slot went through a batch of its own
+        assert solves and all(c["batch"] and c["outcome"] == "ok" for c in solves)
+        batches = await conn.fetch("select * from qgen_batches where request_id = $1 order by id", rid)
+        assert [(b["purpose"], b["state"], b["consumed_at"] is not None) for b in batches] == [
+            ("verify", "JOB_STATE_SUCCEEDED", True)] * 2
+        assert batches[0]["name"] == first["name"] and gem.stats.batches_created == 2
+        assert len(solves) == sum(len(json.loads(b["calls"])) for b in batches)
         await assert_bank_consistent(conn)

@@ -23,12 +23,21 @@ returning id;
 -- name: verify_batch_insert --
 -- Record a submitted verify batch ($6: the calls, $8: the candidates waiting for it), only while worker $3
 -- still holds job $2 (no row otherwise). The caller first closes the job's generate batch whose items these
--- are (batch_read_into_verify), in the same transaction: a job has one open batch at a time.
+-- are (batch_read_into_verify), in the same transaction: a job has one open batch at a time. A transaction
+-- retried after a commit it did not hear about finds its own row (the name is unique) and returns it.
 insert into qgen_batches (name, request_id, job_id, provider, model, calls, state, purpose, held)
 select $1, j.request_id, j.id, $4, $5, $6::jsonb, $7, 'verify', $8::jsonb
   from qgen_jobs j
  where j.id = $2 and j.locked_by = $3 and j.status = 'running'
+on conflict (name) do update set updated_at = now()
 returning id;
+
+-- name: batch_note --
+-- What became of verify batch $1 (a note, and the state $3 when given) while it stays open: its items are
+-- solved online and it closes with the round that stores them (batch_consume_stored).
+update qgen_batches
+   set note = $2, state = coalesce($3, state), updated_at = now(), finished_at = coalesce(finished_at, now())
+ where name = $1 and consumed_at is null;
 
 -- name: batch_read_into_verify --
 -- Job $1's succeeded generate batch was read, and its items now wait for a verify batch.
@@ -52,10 +61,12 @@ update qgen_batches
  where name = $1 and consumed_at is null;
 
 -- name: batch_consume_stored --
--- Inside the transaction that stores a round of job $1: its succeeded batch was read into that round.
+-- Inside the transaction that stores a round of job $1: its succeeded generate batch was read into that
+-- round, or its verify batch was (read, or given up on and its items solved online). Not called by the
+-- round that submits a verify batch.
 update qgen_batches
    set consumed_at = now(), updated_at = now(), note = coalesce(note, 'read into a stored round')
- where job_id = $1 and consumed_at is null and state = 'JOB_STATE_SUCCEEDED';
+ where job_id = $1 and consumed_at is null and (state = 'JOB_STATE_SUCCEEDED' or purpose = 'verify');
 
 -- name: batch_request_state --
 -- The request's batch_state from its batches: running while any runs, pending while any waits, else the
