@@ -553,6 +553,31 @@ async def shared_embedder() -> Any:
     return _embedder
 
 
+# representation text -> its embedding by the shared model, for ``embed``
+_vectors: dict[str, Any] = {}
+
+
+async def embed(embedder: Any, questions: list[Any]) -> Any:
+    """``embedder.embed(questions)``, each distinct text encoded once per test session.
+
+    The corpus tests meet the same texts again: a subset and then the whole set, an MCQ and its
+    option-shuffled copy (the embedded text sorts the options). The model's output for a text does not
+    depend on which test asks, so it is encoded once (in one batched call, as ``embed`` does) and reused.
+    """
+    import numpy as np
+
+    from service.embedding import representation
+
+    texts = [representation(q) for q in questions]
+    new = list(dict.fromkeys(t for t in texts if t not in _vectors))
+    if new:
+        assert embedder is _embedder, "the cache holds the shared model's vectors only"
+        _vectors.update(zip(new, await embedder.embed_texts(new), strict=True))
+    if not texts:
+        return np.zeros((0, embedder.dimension), dtype=np.float32)
+    return np.vstack([_vectors[t] for t in texts])
+
+
 def question(item: dict[str, Any]) -> Any:
     from service.questions import validate_item
 

@@ -40,7 +40,7 @@ def _spec(corpus: str, form: str = "items") -> RequestSpec:
 
 async def _candidates(embedder: Embedder, spec: RequestSpec, items: list[dict[str, Any]]) -> list[bank.Candidate]:
     questions = [dedupe_corpus.question(it) for it in items]
-    embeddings = await embedder.embed(questions)
+    embeddings = await dedupe_corpus.embed(embedder, questions)
     return [bank.Candidate(q, spec, "import", "import", None, e) for q, e in zip(questions, embeddings, strict=True)]
 
 

@@ -75,7 +75,9 @@ async def _corpus(
     first = first or {}
     items = {kind: [(p.index, it) for p in problems[: first.get(kind)] if (it := make[kind](p))] for kind in kinds}
     started = time.monotonic()
-    embeddings = {kind: await embedder.embed([dedupe_corpus.question(it) for _, it in rows]) for kind, rows in items.items()}
+    embeddings = {
+        kind: await dedupe_corpus.embed(embedder, [dedupe_corpus.question(it) for _, it in rows]) for kind, rows in items.items()
+    }
     texts = sum(len(rows) for rows in items.values())
     return Corpus({p.index: p for p in problems}, items, embeddings, texts, time.monotonic() - started)
 
