@@ -15,11 +15,13 @@ the round's gate over them with the same seed: first exactly the items whose sol
 the order they were sent (before the dedupe's verdicts, so that the calls are the same; an item the bank now
 refuses is then refused), with a runner that answers each call from the batch. A call is matched by
 everything it sends but its seed (``call_key``), so the verifier's own rules (its chunks, its
-self-consistency, its re-asks) decide the calls both times; a call the batch does not answer (a re-ask after a
-partial reply, the deeper ``confirm`` solves) runs online, and an answer no call took is recorded as
-``unused`` (it is billed). A batch that fails, expires, is lost or waits too long leaves every item to be
-solved online. The batch's row closes with the round that stores its items, so a claim that dies first
-leaves them to the next. Nothing is generated again: the items are the ones paid for.
+self-consistency, its re-asks) decide the calls both times. What the answers leave to solve (the deeper
+``confirm`` solves of items the first solves did not confirm, a re-ask after a partial reply) goes into the
+next batch, the items waiting with their first verdicts, while the job has verify batches left
+(``QGEN_TOPUP_ROUNDS`` + 1), then online. An answer no call took is recorded as ``unused`` (it is billed). A
+batch that fails, expires, is lost or waits too long leaves every item to be solved online. The batch's row
+closes with the round that stores its items, so a claim that dies first leaves them to the next. Nothing is
+generated again: the items are the ones paid for.
 
 Sources: as service/batch.py (google-genai's batches API; Google's Batch API guide, ai.google.dev/gemini-api/
 docs/batch-api: inline requests, responses in request order, 50% of the online price).
@@ -46,6 +48,7 @@ from .providers.gemini_batch import CANCELLED, SUCCEEDED, GeminiBatches
 from .questions import MCQQuestion, Question, validate_item
 from .queue import Job
 from .sqlfiles import q
+from .verify import Check
 
 if TYPE_CHECKING:
     from .pipeline import JobContext
@@ -73,22 +76,32 @@ def answers_by_key(meta: Sequence[dict[str, Any]], replies: Sequence[Answer]) ->
 
 @dataclass(frozen=True)
 class HeldItem:
-    """A candidate as a verify batch holds it: the question and who wrote it (embedded again on reading)."""
+    """A candidate as a verify batch holds it: the question, who wrote it (embedded again on reading) and, when
+    the batch holds its deeper solve, the verdict of its first solves."""
 
     question: Question
     provider: str
     model: str
     key: str
     fallback_reason: str | None
+    first: Check | None = None
 
 
-def held_json(seed: int, deferred: Sequence[bank.Candidate], spares: Sequence[bank.Candidate]) -> str:
+_CHECK_FIELDS = ("verification", "verifier_provider", "verifier_model", "verifier_answer", "reason", "method",
+                 "off_topic")
+
+
+def held_json(seed: int, deferred: Sequence[tuple[bank.Candidate, Check | None]],
+              spares: Sequence[bank.Candidate]) -> str:
     """``qgen_batches.held``: the round's seed, the candidates whose solves are in the batch (in the order they
-    were sent) and the spares after them."""
-    return json.dumps({"seed": seed, "deferred": len(deferred), "items": [
-        {"question_type": "mcq" if isinstance(c.question, MCQQuestion) else "numeric",
-         "question": c.question.model_dump(mode="json"), "provider": c.provider, "model": c.model, "key": c.key,
-         "fallback_reason": c.fallback_reason} for c in [*deferred, *spares]]})
+    were sent, each with its first verdict when the batch holds its deeper solve) and the spares after them."""
+    def item(c: bank.Candidate, first: Check | None) -> dict[str, Any]:
+        return {"question_type": "mcq" if isinstance(c.question, MCQQuestion) else "numeric",
+                "question": c.question.model_dump(mode="json"), "provider": c.provider, "model": c.model,
+                "key": c.key, "fallback_reason": c.fallback_reason,
+                "first": None if first is None else {f: getattr(first, f) for f in _CHECK_FIELDS}}
+    return json.dumps({"seed": seed, "deferred": len(deferred),
+                       "items": [item(c, f) for c, f in deferred] + [item(c, None) for c in spares]})
 
 
 def held_items(raw: str | dict[str, Any]) -> tuple[int, int, list[HeldItem]]:
@@ -96,7 +109,8 @@ def held_items(raw: str | dict[str, Any]) -> tuple[int, int, list[HeldItem]]:
     (validated again, as any reply is)."""
     held = json.loads(raw) if isinstance(raw, str) else raw
     items = [HeldItem(validate_item(d["question"], d["question_type"]), d["provider"], d["model"], d["key"],
-                      d.get("fallback_reason")) for d in held["items"]]
+                      d.get("fallback_reason"), Check(**d["first"]) if d.get("first") else None)
+             for d in held["items"]]
     return int(held["seed"]), int(held["deferred"]), items
 
 
@@ -104,14 +118,15 @@ def held_items(raw: str | dict[str, Any]) -> tuple[int, int, list[HeldItem]]:
 class BatchSolves:
     """A ``verify.SolveRunner`` for one provider's Batch API (``provider``, a managed provider whose adapter has it).
 
-    Capturing (``answers`` None): a first-pass solve for that provider (and one model) is kept in ``captured``
-    and raises ``SolveDeferred``. Answering: a call with an answer left under its ``call_key`` takes it (a
-    call record at the batch rate, latency the batch's age); a call without one, or whose answer does not
-    parse, runs online. Calls for any other provider run online either way."""
+    A call with an answer left under its ``call_key`` (from a batch that succeeded) takes it: a call record at
+    the batch rate, latency the batch's age. Any other call for that provider (and one model), while
+    ``capturing``, is kept in ``captured`` for the next batch and raises ``SolveDeferred``. The rest run online:
+    calls for other providers, an answer that does not parse, any call when not capturing."""
 
     provider: ManagedProvider
     api: GeminiBatches
-    answers: dict[str, list[Answer]] | None = None
+    answers: dict[str, list[Answer]] = field(default_factory=dict)
+    capturing: bool = True
     age_s: float = 0.0
     captured: list[ProviderCall] = field(default_factory=list)
     model: str | None = None
@@ -119,12 +134,12 @@ class BatchSolves:
     async def run(self, provider: ManagedProvider, call: ProviderCall,
                   parse: Callable[[ProviderReply, ProviderCall], T], spent: CallLog) -> T:
         if provider is self.provider:
+            left = self.answers.get(call_key(call))
             model = call.model or provider.model
-            if self.answers is None and self.model in (None, model):
+            if not left and self.capturing and self.model in (None, model):
                 self.model = model
                 self.captured.append(call)
                 raise SolveDeferred(f"{provider.key} blind solve put into a batch")
-            left = self.answers.get(call_key(call)) if self.answers is not None else None
             if left:
                 got = left.pop(0)
                 reply = None if isinstance(got, ProviderError) else got
@@ -141,11 +156,10 @@ class BatchSolves:
 
     def record_unused(self, records: list[CallRecord]) -> int:
         """Record the answers no call took (billed all the same) as ``unused``; how many there were."""
-        left = [a for answers in (self.answers or {}).values() for a in answers]
+        left = [a for answers in self.answers.values() for a in answers]
         for got in left:
             self._record(records, "unused", None if isinstance(got, ProviderError) else got, None)
-        if self.answers:
-            self.answers.clear()
+        self.answers.clear()
         return len(left)
 
     def _record(self, records: list[CallRecord], outcome: str, reply: ProviderReply | None,
@@ -161,11 +175,12 @@ class BatchSolves:
 
 @dataclass
 class Resumed:
-    """A verify batch read by this claim: the items it held (``first`` of them solved in it, leading), the
-    round's seed, and the runner that answers their solves (None: the batch gave nothing, solve them online)."""
+    """A verify batch read by this claim: the items it held (``len(firsts)`` of them solved in it, leading, each
+    with its first verdict when the batch held its deeper solve), the round's seed, and the runner that answers
+    their solves (None: the batch gave nothing, solve them online)."""
 
     pool: list[bank.Candidate]
-    first: int
+    firsts: list[Check | None]
     seed: int
     runner: BatchSolves | None
 
@@ -184,7 +199,7 @@ class Submitted:
     async def record(self, conn: asyncpg.Connection, job: Job, worker_id: str) -> None:
         """Inside the round's store transaction, after its lease check: close the generate batch the items came
         from and record this one (idempotent: a retried transaction finds its own row)."""
-        await conn.execute(q("batch_read_into_verify"), job.id)
+        await conn.execute(q("batch_read_into_verify"), job.id, self.name)
         p = self.runner.api.provider
         if await conn.fetchval(q("verify_batch_insert"), self.name, job.id, worker_id, p.name,
                                self.runner.model or p.model, self.meta, self.state, self.held) is None:
@@ -215,10 +230,12 @@ async def capture(ctx: JobContext) -> BatchSolves | None:
     return BatchSolves(*found) if spent <= ctx.settings.topup_rounds else None
 
 
-async def submit(ctx: JobContext, runner: BatchSolves, deferred: Sequence[bank.Candidate],
+async def submit(ctx: JobContext, runner: BatchSolves, deferred: Sequence[tuple[bank.Candidate, Check]],
                  spares: Sequence[bank.Candidate], seed: int) -> Submitted | None:
-    """Submit ``runner``'s captured solves as one batch holding ``deferred`` (then ``spares``): what the round's
-    store records, or None when the service refused the batch (the caller then solves them online)."""
+    """Submit ``runner``'s captured solves as one batch holding the ``deferred`` items with their checks (a
+    check with an answer is the verdict of first solves whose deeper solve is in the batch), then ``spares``:
+    what the round's store records, or None when the service refused the batch (the caller then solves them
+    online)."""
     job, api, calls = ctx.job, runner.api, runner.captured
     try:
         status = await api.submit(calls, display_name=f"qgen-job-{job.id}")
@@ -232,7 +249,8 @@ async def submit(ctx: JobContext, runner: BatchSolves, deferred: Sequence[bank.C
                            f"blind-solve request(s) for {len(deferred)} question(s)",
                            poll_delay(0, s.batch_poll_s, s.batch_poll_max_s))
     meta = json.dumps([{"key": call_key(c), "max_tokens": c.max_tokens} for c in calls])
-    return Submitted(status.name, status.state, runner, meta, held_json(seed, deferred, spares), pending)
+    firsts = [(c, k if k.verifier_answer is not None else None) for c, k in deferred]
+    return Submitted(status.name, status.state, runner, meta, held_json(seed, firsts, spares), pending)
 
 
 async def resume(ctx: JobContext) -> Resumed | None:
@@ -268,8 +286,10 @@ async def resume(ctx: JobContext) -> Resumed | None:
     if status.state != SUCCEEDED:
         return await _online(ctx, row, word, None)
     seed, first, items = held_items(row["held"])
-    runner = BatchSolves(provider, api, answers=answers_by_key(meta, status.replies), age_s=age)
-    return Resumed(await _candidates(ctx, items), first, seed, runner)
+    # what this batch's answers leave (a deeper solve, a re-ask) may go into another, while the job has one left
+    spent = await ctx.db(lambda c: c.fetchval(q("batch_count"), job.id, "verify"))
+    runner = BatchSolves(provider, api, answers_by_key(meta, status.replies), spent <= s.topup_rounds, age)
+    return Resumed(await _candidates(ctx, items), [it.first for it in items[:first]], seed, runner)
 
 
 async def _online(ctx: JobContext, row: Any, why: str, state: str | None) -> Resumed:
@@ -280,7 +300,7 @@ async def _online(ctx: JobContext, row: Any, why: str, state: str | None) -> Res
     await ctx.db(lambda c: c.execute(q("batch_note"), row["name"], note, state))
     await ctx.db(lambda c: c.execute(q("batch_request_state"), ctx.job.request_id))
     seed, first, items = held_items(row["held"])
-    return Resumed(await _candidates(ctx, items), first, seed, None)
+    return Resumed(await _candidates(ctx, items), [it.first for it in items[:first]], seed, None)
 
 
 async def _candidates(ctx: JobContext, items: list[HeldItem]) -> list[bank.Candidate]:

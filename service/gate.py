@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from . import bank, batch_verify
 from .managed import CallRecord
+from .verify import Check
 
 if TYPE_CHECKING:
     from .pipeline import JobContext
@@ -38,7 +39,7 @@ class Judged:
 
 async def run(
     ctx: JobContext, pool: list[bank.Candidate], need: int, seed: int, records: list[CallRecord],
-    runner: batch_verify.BatchSolves | None = None, first: int = 0,
+    runner: batch_verify.BatchSolves | None = None, firsts: list[Check | None] | None = None,
 ) -> Judged:
     """The answer-key gate, outside any transaction or lock: verify only what the bank would store, in
     waves, until ``need`` passed or nothing is left to verify.
@@ -49,8 +50,9 @@ async def run(
     Batch mode: the first wave's solves go through ``runner`` (service/batch_verify.py). When it captured
     some, they are submitted as a batch holding their items and the spares, no more waves are sent, and the
     batch is returned (``Judged.submitted``) for the round's store to record; if the service refused it, those
-    items are verified online in the next wave. A resumed round's first wave is the pool's ``first`` items as they were
-    sent, whatever the dry run says of them (the same calls, answered by the batch); one the dry run refused is
+    items are verified online in the next wave. A resumed round's first wave is the pool's first
+    ``len(firsts)`` items as they were sent, whatever the dry run says of them (the same calls, answered by the
+    batch), those with a first verdict going straight to their deeper solve; one the dry run refused is
     refused, not stored.
     """
     s = ctx.settings
@@ -60,25 +62,29 @@ async def run(
     preview = await ctx.db(lambda c: bank.store(c, pool, settings=s, dry_run=True))
     refused = [v for v in preview if bank.is_refusal(v)]
     accepted = {id(v.candidate) for v in preview if v.accepted}
-    head = pool[:first]
+    head = pool[:len(firsts or [])]
     waiting = [v.candidate for v in preview if v.accepted and all(v.candidate is not c for c in head)]
     keep: list[bank.Candidate] = []
     disputes: list[tuple[bank.Candidate, str]] = []
     submitted: batch_verify.Submitted | None = None
     while (head or waiting) and len(keep) < need and down is None and submitted is None:
+        given: list[Check | None] | None = None
         if head:
-            wave, head = head, []
+            wave, head, given = head, [], firsts
         else:
             wave, waiting = waiting[: need - len(keep)], waiting[need - len(keep) :]
         checks = await ctx.verifier.check(
-            wave, subject=ctx.job.spec.subject, seed=seed, records=records, runner=runner
+            wave, subject=ctx.job.spec.subject, seed=seed, records=records, runner=runner, firsts=given
         )
-        later = [cand for cand, check in zip(wave, checks, strict=True) if check.deferred]
+        later = [(cand, check) for cand, check in zip(wave, checks, strict=True) if check.deferred]
+        if runner is not None and runner.record_unused(records):
+            log.warning("job %s: answers of a blind-solve batch no call took (billed all the same)", ctx.job.id)
         if runner is not None and later:
             submitted = await batch_verify.submit(ctx, runner, later, waiting, seed)
-            waiting = [] if submitted is not None else [*later, *waiting]  # refused: the next wave solves them online
-        elif runner is not None and runner.record_unused(records):
-            log.warning("job %s: answers of a blind-solve batch no call took (billed all the same)", ctx.job.id)
+            if submitted is None:  # refused: the next wave solves them online
+                waiting = [*(c for c, _ in later), *waiting]
+            else:
+                waiting = []
         runner = None  # one wave per round goes through a batch; later waves are online
         seed += len(wave)
         for cand, check in zip(wave, checks, strict=True):

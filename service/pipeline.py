@@ -112,8 +112,8 @@ async def run(ctx: JobContext) -> Tally:
             pool = [*spares, *new]
             if ctx.verifier.enabled and pool:
                 runner = resuming.runner if resuming is not None else await batch_verify.capture(ctx)
-                first = resuming.first if resuming is not None else 0
-                judged = await gate.run(ctx, pool, need, seed, records, runner, first)
+                firsts = resuming.firsts if resuming is not None else None
+                judged = await gate.run(ctx, pool, need, seed, records, runner, firsts)
                 chosen, refused, disputes, spares = judged.keep, judged.refused, judged.disputes, judged.spares
                 down, submitted = judged.down, judged.submitted
             else:

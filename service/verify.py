@@ -192,7 +192,7 @@ class Verifier:
 
     async def check(
         self, items: Sequence[Solvable], *, subject: str | None, seed: int, records: list[CallRecord],
-        runner: SolveRunner | None = None,
+        runner: SolveRunner | None = None, firsts: Sequence[Check | None] | None = None,
     ) -> list[Check]:
         """One ``Check`` per item, cheap checks first; then blind solves, batched.
 
@@ -204,8 +204,11 @@ class Verifier:
         that answers none fails as a whole (retried by the call runtime, then ``unavailable``).
 
         A verifier that could not answer gives ``unavailable`` checks; the caller applies
-        QGEN_VERIFY_UNAVAILABLE (service/pipeline.py). ``runner`` (Batch mode) takes the first solves' calls
-        instead of their providers: an item whose solve it put into a batch gets a ``deferred`` check.
+        QGEN_VERIFY_UNAVAILABLE (service/pipeline.py). ``runner`` (Batch mode) takes the solves' calls instead
+        of their providers: an item whose solve it put into a batch gets a ``deferred`` check (after its first
+        solves, when the deeper one was put into the batch: the first verdict, deferred). ``firsts``: the first
+        verdicts already had for some items (a batch's deferred deeper solves): those go straight to the deeper
+        solve.
         """
         spent = CallLog(records=records)
         tol = self.settings.verify_tolerance
@@ -220,7 +223,9 @@ class Verifier:
                 checks[i] = Check("unverified", reason=f"no verifier configured for {item.key}")
             else:
                 groups.setdefault((plan, type(item.question).__name__), []).append(i)
-        judged = await asyncio.gather(*(self._group(plan, [items[i] for i in idx], idx, subject, seed, spent, runner)
+        had = list(firsts or [])
+        judged = await asyncio.gather(*(self._group(plan, [items[i] for i in idx], idx, subject, seed, spent, runner,
+                                                    [had[i] if i < len(had) else None for i in idx])
                                         for (plan, _), idx in groups.items()))
         for (_, idx), group_checks in zip(groups.items(), judged, strict=True):
             for i, c in zip(idx, group_checks, strict=True):
@@ -229,30 +234,34 @@ class Verifier:
 
     async def _group(
         self, plan: Plan, group: list[Solvable], idx: list[int], subject: str | None, seed: int, spent: CallLog,
-        runner: SolveRunner | None,
+        runner: SolveRunner | None, firsts: list[Check | None],
     ) -> list[Check]:
         """The checks of items that share ``plan`` and a question type (``idx``: their places in the round).
 
         A verifier whose profile has a ``confirm`` sampling (a thinking model solving below its deepest
         level) solves every item at its ``verify`` level first; an item that solve does not confirm (another
         answer, or an inconclusive one) is solved again at the ``confirm`` level, and that solve decides. If
-        the deeper solve cannot be had, the first verdict stands. Only the first solves go through ``runner``:
-        the few deeper ones are made online, when the first answers are known."""
+        the deeper solve cannot be had, the first verdict stands. An item with a verdict in ``firsts`` skips
+        the first solves."""
         provider = self.generator.providers[plan.verifier]
         prof = provider.profile
-        first = await self._solves(provider, plan, group, idx, subject, seed, spent, prof.verify, 0, runner)
-        checks = [self._judge(item, plan, provider.name, answers) for item, answers in zip(group, first, strict=True)]
-        again = [j for j, c in enumerate(checks) if needs_confirming(c)] if prof.confirm is not None else []
+        new = [j for j, f in enumerate(firsts) if f is None]
+        first = await self._solves(provider, plan, [group[j] for j in new], [idx[j] for j in new], subject, seed,
+                                   spent, prof.verify, 0, runner) if new else []
+        fresh = iter(first)
+        judged = [f if f is not None else self._judge(item, plan, provider.name, next(fresh))
+                  for item, f in zip(group, firsts, strict=True)]
+        again = [j for j, c in enumerate(judged) if needs_confirming(c)] if prof.confirm is not None else []
         if again and prof.confirm is not None:
             spent.notes.append(f"{provider.key} verifier: {len(again)} of {len(group)} not confirmed at "
                                f"{prof.verify.thinking}; solving them again at {prof.confirm.thinking}")
             deeper = await self._solves(provider, plan, [group[j] for j in again], [idx[j] for j in again], subject,
-                                        seed, spent, prof.confirm, plan.solves, None)
+                                        seed, spent, prof.confirm, plan.solves, runner)
             for j, answers in zip(again, deeper, strict=True):
-                checks[j] = confirmed(checks[j], self._judge(group[j], plan, provider.name, answers))
-        for c in checks:
+                judged[j] = confirmed(judged[j], self._judge(group[j], plan, provider.name, answers))
+        for c in judged:
             self._count(c)
-        return checks
+        return judged
 
     async def _solves(
         self, provider: ManagedProvider, plan: Plan, group: list[Solvable], idx: list[int], subject: str | None,
@@ -349,7 +358,7 @@ class Verifier:
 
     def _count(self, check: Check) -> None:
         """A blind solve's final verdict, into its verifier's dispute window."""
-        if check.method in ("cross", "self_consistency") and check.verification != "unverified":
+        if check.method in ("cross", "self_consistency") and check.verification != "unverified" and not check.deferred:
             window = self.windows.setdefault(f"{check.verifier_provider}/{check.verifier_model}",
                                              deque(maxlen=IMPLAUSIBLE_WINDOW))
             window.append(check.verification == "disputed")
@@ -362,7 +371,10 @@ def needs_confirming(check: Check) -> bool:
 
 def confirmed(first: Check, deeper: Check) -> Check:
     """The verdict after a deeper solve: the deeper one, with the first solve's answer kept beside its own;
-    the first one (noting why) when the deeper solve could not be had."""
+    the first one, deferred, when the deeper solve went into a batch; the first one (noting why) when the
+    deeper solve could not be had."""
+    if deeper.deferred:
+        return dataclasses.replace(first, deferred=True)
     if deeper.unavailable:
         return dataclasses.replace(first, reason=f"{first.reason}; a deeper solve failed: {deeper.reason}")
     answer = dict(deeper.verifier_answer or {})

@@ -23,6 +23,7 @@ from service.providers.base import ProviderCall, ProviderReply
 from service.providers.gemini import GeminiProvider
 from service.questions import MCQQuestion, NumericQuestion, RequestSpec
 from service.settings import Settings
+from service.verify import Check
 from simulators.knobs import Knobs
 
 from .helpers import assert_bank_consistent, insert_request, running_worker, simulators, wait_terminal
@@ -57,11 +58,15 @@ def test_held_items_come_back_as_the_same_questions_with_their_authors() -> None
     cands = [bank.Candidate(question=qn, spec=spec, provider="gemini", model="gemini-3.5-flash",
                             fallback_reason=why, embedding=np.zeros(3, dtype=np.float32), key="gemini")
              for qn, why in ((m, None), (n, "runpod circuit_open"))]
-    seed, first, items = held_items(json.loads(held_json(123, cands[:1], cands[1:])))
+    verdict = Check("disputed", "gemini", "gemini-3.5-flash", {"option_index": 2, "inconclusive": None},
+                    "another option", method="cross")
+    seed, first, items = held_items(json.loads(held_json(123, [(cands[0], verdict)], cands[1:])))
     assert (seed, first) == (123, 1)
     assert [(i.question, i.provider, i.model, i.key, i.fallback_reason) for i in items] == [
         (c.question, c.provider, c.model, c.key, c.fallback_reason) for c in cands]
+    assert [i.first for i in items] == [verdict, None]  # the first solves' verdict, for the deeper one
     assert held_items(held_json(5, [], [])) == (5, 0, [])
+    assert held_items(held_json(5, [(cands[1], None)], []))[2][0].first is None
 
 
 def _runner(settings: Settings, **kw: Any) -> tuple[BatchSolves, list[ProviderCall]]:
@@ -100,7 +105,7 @@ async def test_an_answering_runner_takes_each_answer_once_and_solves_the_rest_on
     failed = ProviderError("gemini", "server", "batch request failed")
     answers = {call_key(CALL): [ProviderReply("a1", "m", prompt_tokens=10, completion_tokens=90, thinking_tokens=60),
                                 ProviderReply("bad", "m", completion_tokens=5), failed]}
-    runner, online = _runner(settings, answers=answers, age_s=42.0)
+    runner, online = _runner(settings, answers=answers, capturing=False, age_s=42.0)
     log = CallLog()
     assert await runner.run(runner.provider, dataclasses.replace(CALL, seed=99), _parse, log) == "a1"
     assert await runner.run(runner.provider, CALL, _parse, log) == "online"  # unusable: recorded, then online
@@ -113,6 +118,16 @@ async def test_an_answering_runner_takes_each_answer_once_and_solves_the_rest_on
     assert runner.record_unused(records) == 1  # the failed answer no call took
     assert [(r.outcome, r.batch) for r in records] == [("unused", True)]
     assert runner.record_unused(records) == 0  # recorded once
+
+
+async def test_a_runner_with_answers_puts_what_they_leave_into_the_next_batch(settings: Settings) -> None:
+    deeper = dataclasses.replace(CALL, thinking="high")  # a deeper solve: no answer for it in this batch
+    runner, online = _runner(settings, answers={call_key(CALL): [ProviderReply("a1", "m", completion_tokens=9)]})
+    log = CallLog()
+    assert await runner.run(runner.provider, CALL, _parse, log) == "a1"
+    with pytest.raises(SolveDeferred):
+        await runner.run(runner.provider, deeper, _parse, log)
+    assert runner.captured == [deeper] and online == [] and [r.outcome for r in log.records] == ["ok"]
 
 
 # --- the round trip ---------------------------------------------------------------------------------------
@@ -211,4 +226,30 @@ async def test_an_item_the_bank_took_meanwhile_is_refused_and_the_batch_still_an
             ("verify", "JOB_STATE_SUCCEEDED", True)] * 2
         assert batches[0]["name"] == first["name"] and gem.stats.batches_created == 2
         assert len(solves) == sum(len(json.loads(b["calls"])) for b in batches)
+        await assert_bank_consistent(conn)
+
+
+async def test_a_key_the_first_solve_does_not_confirm_gets_its_deeper_solve_in_the_next_batch(
+    settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
+) -> None:
+    """The pod mis-keys its first item: Gemini's first solve (at its default level) disagrees, the deeper solve
+    goes into a second batch with the item and its first verdict held, and that solve disputes it. No blind
+    solve is made online."""
+    async with simulators(runpod=Knobs(wrong_key_first=1)) as (vllm, gem):
+        async with running_worker(batch_settings(settings, vllm, gem), db_dsn, embedder):
+            row = await insert_request(conn, subject="Mathematics", topic="Quadratic equations", count=3, mode="batch")
+            done = await wait_terminal(conn, row["id"], timeout=HANG_GUARD_S)
+        assert done["status"] == "succeeded", done["error"]
+        assert done["produced"] == 3
+        batches = await conn.fetch("select * from qgen_batches where request_id = $1 order by id", row["id"])
+        assert len(batches) >= 2 and all(b["purpose"] == "verify" and b["consumed_at"] is not None for b in batches)
+        _, deferred, items = held_items(batches[1]["held"])
+        assert deferred == 1 and items[0].first is not None and items[0].first.verification == "disputed"
+        solves = await conn.fetch("select batch, outcome from provider_calls where request_id = $1"
+                                  " and purpose = 'verify'", row["id"])
+        assert solves and all(c["batch"] and c["outcome"] == "ok" for c in solves)
+        (d,) = await conn.fetch("select verifier_answer from question_disputes where request_id = $1", row["id"])
+        assert json.loads(d["verifier_answer"])["first_solve"] is not None  # decided by the deeper solve
+        stored = await conn.fetch("select verification from questions where request_id = $1", row["id"])
+        assert [q["verification"] for q in stored] == ["verified"] * 3
         await assert_bank_consistent(conn)

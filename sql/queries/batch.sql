@@ -40,10 +40,12 @@ update qgen_batches
  where name = $1 and consumed_at is null;
 
 -- name: batch_read_into_verify --
--- Job $1's succeeded generate batch was read, and its items now wait for a verify batch.
+-- Job $1's batch read this round (its succeeded generate batch, or the verify batch it resumed) is closed: what
+-- it left now waits for verify batch $2, recorded next in the same transaction (and never closed here, should
+-- the transaction run again).
 update qgen_batches
-   set consumed_at = now(), updated_at = now(), note = coalesce(note, 'read; its items wait for blind solves')
- where job_id = $1 and consumed_at is null and purpose = 'generate' and state = 'JOB_STATE_SUCCEEDED';
+   set consumed_at = now(), updated_at = now(), note = coalesce(note, 'read; what it left waits for blind solves')
+ where job_id = $1 and consumed_at is null and (state = 'JOB_STATE_SUCCEEDED' or purpose = 'verify') and name <> $2;
 
 -- name: batch_poll --
 -- The state a poll read ($2), counted; finished_at once it is terminal.
