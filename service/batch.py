@@ -120,36 +120,15 @@ class BatchSession:
         )
 
     async def _resume(self, gen: Generator, api: GeminiBatches, pname: str, job: _Order, row: Any) -> _Fill:
-        name, polls, age = row["name"], row["polls"], float(row["age_s"])
         meta: list[dict[str, Any]] = json.loads(row["calls"])
         slots = list(range(len(job.plan)))
-        s = self.settings
-        try:
-            status = await api.get(name, [int(m["max_tokens"]) for m in meta])
-        except ProviderError as e:
-            if e.retryable and age < s.batch_max_wait_s:  # a poll failing for longer is given up on
-                raise BatchPending(f"{pname} batch {name}: poll failed ({e.kind}); polling again",
-                                   poll_delay(polls + 1, s.batch_poll_s, s.batch_poll_max_s)) from e
-            return await self._give_up(name, slots, f"{pname} batch lost", f"poll refused ({e}): online", None)
-        await self.db(lambda c: c.execute(q("batch_poll"), name, status.state))
-        await self._publish()
-        if status.waiting:
-            if age < s.batch_max_wait_s:
-                raise BatchPending(
-                    f"{pname} batch {name} {state_word(status.state)} for {age:.0f}s ({len(meta)} request(s))",
-                    poll_delay(polls + 1, s.batch_poll_s, s.batch_poll_max_s),
-                )
-            with contextlib.suppress(ProviderError):
-                await api.cancel(name)
-            return await self._give_up(name, slots, f"{pname} batch timed out",
-                                       f"still {state_word(status.state)} after {age:.0f}s (QGEN_BATCH_MAX_WAIT_S):"
-                                       " cancelled; online", CANCELLED)
-        if status.state != SUCCEEDED:
-            word = state_word(status.state)
-            return await self._give_up(name, slots, f"{pname} batch {word}", f"{word}: online", None)
-        fill = self._read(gen, pname, job, status, meta, slots, age)
+        got = await poll(self.db, api, row, self.settings, self.job.request_id, f"{len(meta)} request(s)")
+        if isinstance(got, GaveUp):
+            return await self._give_up(row["name"], slots, f"{pname} batch {got.kind}", f"{got.detail}: online",
+                                       got.state)
+        fill = self._read(gen, pname, job, got, meta, slots, float(row["age_s"]))
         if not fill.items:
-            await self._close(name, "succeeded without a valid question: online", None)
+            await self._close(row["name"], "succeeded without a valid question: online", None)
         return fill
 
     def _read(self, gen: Generator, pname: str, job: _Order, status: BatchStatus, meta: list[dict[str, Any]],
@@ -201,6 +180,48 @@ class BatchSession:
     async def _publish(self) -> None:
         """The request's ``batch_state`` from its batches (what ``qgen status`` and request_progress show)."""
         await self.db(lambda c: c.execute(q("batch_request_state"), self.job.request_id))
+
+
+@dataclass(frozen=True)
+class GaveUp:
+    """Why a batch gave nothing: ``kind`` ('lost', 'timed out', or the state it ended in), ``detail`` for its
+    note, and the state to record (CANCELLED after we cancelled it; None: as last polled)."""
+
+    kind: str
+    detail: str
+    state: str | None
+
+
+async def poll(db: Db, api: GeminiBatches, row: Any, settings: Settings, request_id: uuid.UUID,
+               requests: str) -> BatchStatus | GaveUp:
+    """Poll the batch of ``row`` (a ``qgen_batches`` row) once, for whichever purpose: its status once it
+    succeeded, a ``GaveUp`` when it failed, expired, cannot be polled (refused, or failing past
+    ``QGEN_BATCH_MAX_WAIT_S``) or still waits past that (then it is cancelled); raises ``BatchPending`` while it
+    waits. The poll is recorded and the request's ``batch_state`` published. ``requests`` names its requests in
+    the waiting message."""
+    name, polls, age = str(row["name"]), int(row["polls"]), float(row["age_s"])
+    s, key = settings, api.provider.key
+    meta: list[dict[str, Any]] = json.loads(row["calls"])
+    try:
+        status = await api.get(name, [int(m["max_tokens"]) for m in meta])
+    except ProviderError as e:
+        if e.retryable and age < s.batch_max_wait_s:  # a poll failing for longer is given up on
+            raise BatchPending(f"{key} batch {name}: poll failed ({e.kind}); polling again",
+                               poll_delay(polls + 1, s.batch_poll_s, s.batch_poll_max_s)) from e
+        return GaveUp("lost", f"poll refused ({e})", None)
+    await db(lambda c: c.execute(q("batch_poll"), name, status.state))
+    await db(lambda c: c.execute(q("batch_request_state"), request_id))
+    word = state_word(status.state)
+    if status.waiting:
+        if age < s.batch_max_wait_s:
+            raise BatchPending(f"{key} batch {name} {word} for {age:.0f}s ({requests})",
+                               poll_delay(polls + 1, s.batch_poll_s, s.batch_poll_max_s))
+        with contextlib.suppress(ProviderError):
+            await api.cancel(name)
+        return GaveUp("timed out", f"still {word} after {age:.0f}s (QGEN_BATCH_MAX_WAIT_S): cancelled", CANCELLED)
+    if status.state != SUCCEEDED:
+        return GaveUp(word, word, None)
+    return status
 
 
 def batch_record(key: str, provider: Provider, purpose: Purpose, outcome: str, age: float,

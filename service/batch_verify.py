@@ -40,12 +40,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import asyncpg
 
 from . import bank
-from .batch import batch_api, batch_record, observe_all, poll_delay, state_word
+from .batch import GaveUp, batch_api, batch_record, observe_all, poll, poll_delay, state_word
 from .errors import BatchPending, LeaseLost, ProviderError, SolveDeferred
 from .managed import CallLog, CallRecord, ManagedProvider
 from .providers.base import ProviderCall, ProviderReply
-from .providers.gemini_batch import CANCELLED, SUCCEEDED, GeminiBatches
-from .questions import MCQQuestion, Question, validate_item
+from .providers.gemini_batch import GeminiBatches
+from .questions import Question, type_of, validate_item
 from .queue import Job
 from .sqlfiles import q
 from .verify import Check
@@ -96,7 +96,7 @@ def held_json(seed: int, deferred: Sequence[tuple[bank.Candidate, Check | None]]
     """``qgen_batches.held``: the round's seed, the candidates whose solves are in the batch (in the order they
     were sent, each with its first verdict when the batch holds its deeper solve) and the spares after them."""
     def item(c: bank.Candidate, first: Check | None) -> dict[str, Any]:
-        return {"question_type": "mcq" if isinstance(c.question, MCQQuestion) else "numeric",
+        return {"question_type": type_of(c.question),
                 "question": c.question.model_dump(mode="json"), "provider": c.provider, "model": c.model,
                 "key": c.key, "fallback_reason": c.fallback_reason,
                 "first": None if first is None else {f: getattr(first, f) for f in _CHECK_FIELDS}}
@@ -259,37 +259,18 @@ async def resume(ctx: JobContext) -> Resumed | None:
     row = await ctx.db(lambda c: c.fetchrow(q("batch_open"), job.id, "verify"))
     if row is None:
         return None
-    name, polls, age = str(row["name"]), int(row["polls"]), float(row["age_s"])
     found = _batch_provider(ctx, str(row["provider"]))
     if found is None:
         return await _online(ctx, row, f"{row['provider']} is not configured now", None)
     provider, api = found
     meta: list[dict[str, Any]] = json.loads(row["calls"])
-    try:
-        status = await api.get(name, [int(m["max_tokens"]) for m in meta])
-    except ProviderError as e:
-        if not e.retryable or age >= s.batch_max_wait_s:
-            return await _online(ctx, row, f"poll failed ({e})", None)
-        raise BatchPending(f"{api.provider.key} batch {name}: poll failed ({e.kind}); polling again",
-                           poll_delay(polls + 1, s.batch_poll_s, s.batch_poll_max_s)) from e
-    await ctx.db(lambda c: c.execute(q("batch_poll"), name, status.state))
-    await ctx.db(lambda c: c.execute(q("batch_request_state"), job.request_id))
-    word = state_word(status.state)
-    if status.waiting:
-        if age < s.batch_max_wait_s:
-            raise BatchPending(f"{api.provider.key} batch {name} {word} for {age:.0f}s ({len(meta)} blind-solve "
-                               "request(s))", poll_delay(polls + 1, s.batch_poll_s, s.batch_poll_max_s))
-        with contextlib.suppress(ProviderError):
-            await api.cancel(name)
-        return await _online(ctx, row, f"still {word} after {age:.0f}s (QGEN_BATCH_MAX_WAIT_S): cancelled",
-                             CANCELLED)
-    if status.state != SUCCEEDED:
-        return await _online(ctx, row, word, None)
-    seed, first, items = held_items(row["held"])
+    got = await poll(ctx.db, api, row, s, job.request_id, f"{len(meta)} blind-solve request(s)")
+    if isinstance(got, GaveUp):
+        return await _online(ctx, row, got.detail, got.state)
     # what this batch's answers leave (a deeper solve, a re-ask) may go into another, while the job has one left
     spent = await ctx.db(lambda c: c.fetchval(q("batch_count"), job.id, "verify"))
-    runner = BatchSolves(provider, api, answers_by_key(meta, status.replies), spent <= s.topup_rounds, age)
-    return Resumed(await _candidates(ctx, items), [it.first for it in items[:first]], seed, runner)
+    runner = BatchSolves(provider, api, answers_by_key(meta, got.replies), spent <= s.topup_rounds, float(row["age_s"]))
+    return await _resumed(ctx, row, runner)
 
 
 async def _online(ctx: JobContext, row: Any, why: str, state: str | None) -> Resumed:
@@ -299,8 +280,13 @@ async def _online(ctx: JobContext, row: Any, why: str, state: str | None) -> Res
     log.warning("job %s: batch %s %s", ctx.job.id, row["name"], note)
     await ctx.db(lambda c: c.execute(q("batch_note"), row["name"], note, state))
     await ctx.db(lambda c: c.execute(q("batch_request_state"), ctx.job.request_id))
+    return await _resumed(ctx, row, None)
+
+
+async def _resumed(ctx: JobContext, row: Any, runner: BatchSolves | None) -> Resumed:
+    """The items ``row`` held, as this round's pool (the leading ones with their first verdicts)."""
     seed, first, items = held_items(row["held"])
-    return Resumed(await _candidates(ctx, items), [it.first for it in items[:first]], seed, None)
+    return Resumed(await _candidates(ctx, items), [it.first for it in items[:first]], seed, runner)
 
 
 async def _candidates(ctx: JobContext, items: list[HeldItem]) -> list[bank.Candidate]:

@@ -242,6 +242,11 @@ def normalise_text(text: str) -> str:
     return _WS.sub(" ", t).strip()
 
 
+def type_of(q: Question) -> str:
+    """The ``question_type`` of a validated question: 'mcq' or 'numeric'."""
+    return "mcq" if isinstance(q, MCQQuestion) else "numeric"
+
+
 def body_json(q: Question) -> str:
     """The JSON stored in ``questions.body``."""
     return json.dumps(q.model_dump(mode="json"), ensure_ascii=False)

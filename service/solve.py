@@ -20,7 +20,7 @@ from .errors import ProviderError
 from .parsing import parse_items, strip_wrappers
 from .prompts import estimate_tokens
 from .providers.base import ProviderCall, ProviderProfile, ProviderReply
-from .questions import MCQQuestion, NumericQuestion, Question, for_grammar
+from .questions import MCQQuestion, NumericQuestion, Question, for_grammar, type_of
 
 VERIFY_TOKENS = 1200  # output budget of one blind solve (working, then the answer)
 
@@ -70,7 +70,7 @@ def solve_call(
 ) -> ProviderCall:
     """What the verifier is shown: the question text and the options (MCQ) or the unit (numeric), and the
     subject it was asked for. Never the key, never the solution."""
-    qtype = _type_of(q)
+    qtype = type_of(q)
     return ProviderCall(
         system=SOLVE_SYSTEM,
         prompt=f"Solve this question.\n<solve>{_data(_shown(q, subject))}</solve>",
@@ -85,14 +85,10 @@ def solve_call(
     )
 
 
-def _type_of(q: Question) -> str:
-    return "mcq" if isinstance(q, MCQQuestion) else "numeric"
-
-
 def _shown(q: Question, subject: str | None) -> dict[str, Any]:
     """All a verifier sees of ``q``: its type, its text, the subject it was asked for, and its options (MCQ)
     or its unit (numeric)."""
-    block: dict[str, Any] = {"question_type": _type_of(q), "question_text": q.question_text}
+    block: dict[str, Any] = {"question_type": type_of(q), "question_text": q.question_text}
     if subject:
         block["subject"] = subject
     if isinstance(q, MCQQuestion):
@@ -194,8 +190,8 @@ def solves_call(
     """One verify call for several questions of one type, each under its id (``question_id``); shown what
     ``solve_call`` shows of each (text, options or unit, the subject). Never a key, a solution or another
     answer."""
-    qtype = _type_of(qs[0])
-    if any(_type_of(q) != qtype for q in qs):
+    qtype = type_of(qs[0])
+    if any(type_of(q) != qtype for q in qs):
         raise ValueError("a batched solve holds questions of one type")
     blocks = [{"id": question_id(i), **_shown(q, subject)} for i, q in enumerate(qs)]
     return ProviderCall(
