@@ -24,7 +24,7 @@ from .providers.base import Provider, ProviderCall
 from .questions import MCQQuestion, Question, RequestSpec, provider_json_schema, validate_items
 from .routing import parse_verify_model, parse_verify_routes
 from .settings import Settings
-from .solve import VERIFY_TOKENS, parse_solve, solve_call
+from .solve import VERIFY_TOKENS, parse_solve, solve_call, writes_working
 from .sqlfiles import q
 from .verify import plan_check
 
@@ -205,7 +205,8 @@ async def _verify_rows(
         sampling = prof.sampling("verify")
         call = sampling.apply(
             solve_call(
-                question, seed=0, temperature=sampling.temperature, max_tokens=prof.output_budget("verify", VERIFY_TOKENS)
+                question, seed=0, temperature=sampling.temperature, max_tokens=prof.output_budget("verify", VERIFY_TOKENS),
+                working=writes_working(sampling),
             )
         )
         if model:

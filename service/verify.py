@@ -37,7 +37,7 @@ from .providers.base import ProviderCall, ProviderReply, Sampling
 from .questions import Question
 from .routing import VerifyRoutes, parse_verify_model, parse_verify_routes
 from .settings import Settings
-from .solve import VERIFY_TOKENS, fit_solves, parse_solve, parse_solves, question_id, solve_call, solves_call
+from .solve import VERIFY_TOKENS, fit_solves, parse_solve, parse_solves, question_id, solve_call, solves_call, writes_working
 
 # how a verdict was reached: another provider or model solved it once ('cross'), the generator's own model
 # solved it k times and agreed with itself ('self_consistency'), or no model was needed ('cheap_checks')
@@ -303,10 +303,13 @@ class Verifier:
         prof = provider.profile
         # the sampling and thinking level (the profile's verify or confirm), and the profile's budget rule
         budget = prof.output_budget("verify", len(qs) * VERIFY_TOKENS, sampling)
+        working = writes_working(sampling)
         if len(qs) == 1:
-            call = solve_call(qs[0], seed=seed, temperature=sampling.temperature, max_tokens=budget, subject=subject)
+            call = solve_call(qs[0], seed=seed, temperature=sampling.temperature, max_tokens=budget, subject=subject,
+                              working=working)
         else:
-            call = solves_call(qs, seed=seed, temperature=sampling.temperature, max_tokens=budget, subject=subject)
+            call = solves_call(qs, seed=seed, temperature=sampling.temperature, max_tokens=budget, subject=subject,
+                               working=working)
         call = sampling.apply(call)
         if plan.model:
             call = dataclasses.replace(call, model=plan.model)

@@ -189,7 +189,11 @@ class SimCore:
         p_tokens = prompt_tokens if prompt_tokens is not None else estimate_tokens(prompt_text)
         n_items = 0
         if solves_blocks is not None:
-            answers = [{"id": b["id"], **self._solve(b, temperature)} for b in solves_blocks]
+            item = answer_schema(schema) if constrained else None
+            worked = _asks_working(item)
+            answers = [
+                fit_schema({"id": b["id"], **self._solve(b, temperature, thinking, worked)}, item) for b in solves_blocks
+            ]
             answers = [a for a in answers if not (k.solve_skip_rate > 0 and self.rng.random() < k.solve_skip_rate)]
             if k.solve_shuffle:
                 self.rng.shuffle(answers)
@@ -202,7 +206,10 @@ class SimCore:
             if k.chat_text_always or (not constrained and k.chat_text_without_schema):
                 text = f"Let me work them out.\n\n```json\n{text}\n```"
         elif solve_block is not None:
-            text = json.dumps(fit_schema(self._solve(solve_block, temperature, thinking), schema), ensure_ascii=False)
+            worked = _asks_working(schema if constrained else None)
+            text = json.dumps(
+                fit_schema(self._solve(solve_block, temperature, thinking, worked), schema), ensure_ascii=False
+            )
             s.solves_returned += 1
             if k.chat_text_always or (not constrained and k.chat_text_without_schema):
                 text = f"Let me work it out.\n\n```json\n{text}\n```"
@@ -270,15 +277,20 @@ class SimCore:
             s.items_returned += n_items
         return Generation(text, finish, p_tokens, c_tokens, n_items)
 
-    def _solve(self, block: dict[str, Any], temperature: float | None, thinking: str | None = None) -> dict[str, Any]:
+    def _solve(
+        self, block: dict[str, Any], temperature: float | None, thinking: str | None = None, worked: bool = True
+    ) -> dict[str, Any]:
         """A verifier's answer to one question block (``content.solve``), right with probability
         ``solve_accuracy`` at the deepest thinking, less at a shallower ``thinking`` level
-        (``lengths.solve_accuracy``); at temperature 0 the same question always gets the same answer (greedy)."""
+        (``lengths.solve_accuracy``), and less again when the solver neither thinks (``self.kind`` has no
+        thinking phase, or the level is minimal) nor writes its working (``worked``: the reply schema asks for
+        it, ``lengths.UNREASONED``); at temperature 0 the same question always gets the same answer (greedy)."""
         k = self.knobs
         draw = self.rng
         if temperature == 0:  # greedy: one answer per question, drawn once
             draw = random.Random(f"{k.seed}:{block.get('question_text')}:{block.get('options')}")
-        accuracy = lengths.solve_accuracy(k.solve_accuracy, thinking)
+        thinks = self.kind == "gemini" and (thinking or "").upper() != "MINIMAL"
+        accuracy = lengths.solve_accuracy(k.solve_accuracy, thinking if thinks or worked else lengths.UNREASONED)
         accurate = accuracy >= 1 or draw.random() < accuracy
         reply = content.solve(block, accurate=accurate, rng=random.Random(draw.random()))
         if reply["working"] != content.COULD_NOT_SOLVE:
@@ -287,6 +299,26 @@ class SimCore:
             size = random.Random(f"{k.seed}:{self.kind}:{block.get('question_text')}")
             reply["working"] = lengths.working(reply["working"], lengths.working_tokens(self.kind, size))
         return reply
+
+
+def answer_schema(schema: Any) -> dict[str, Any] | None:
+    """The schema of one answer of a batched solve's ``answers`` list (a ``$ref`` into ``$defs`` resolved), or
+    None when ``schema`` does not describe one."""
+    if not isinstance(schema, dict):
+        return None
+    answers = (schema.get("properties") or {}).get("answers")
+    items = answers.get("items") if isinstance(answers, dict) else None
+    if isinstance(items, dict) and isinstance(ref := items.get("$ref"), str) and ref.startswith("#/$defs/"):
+        items = (schema.get("$defs") or {}).get(ref.removeprefix("#/$defs/"))
+    return items if isinstance(items, dict) else None
+
+
+def _asks_working(schema: Any) -> bool:
+    """Whether a solve reply written to ``schema`` carries the working: yes unless the schema lists its
+    properties and 'working' is not one of them (no schema: the model writes what the prompt asks, working
+    included)."""
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    return not isinstance(props, dict) or not props or "working" in props
 
 
 def fit_schema(value: dict[str, Any], schema: Any) -> dict[str, Any]:

@@ -37,6 +37,9 @@ THINKING_SPREAD = 0.3  # each call spends within +-30% of its level's figure
 # level, only that higher levels reason more deeply). Doubling errs on the strict side for a gate that
 # solves first at a shallower level: it can only make that first solve look worse than it may be.
 SOLVE_ERROR_FACTOR: dict[str, float] = {"MINIMAL": 8.0, "LOW": 4.0, "MEDIUM": 2.0, "HIGH": 1.0}
+# A solver asked for its answer alone that has no thinking phase either (Aryabhata, or Gemini at 'minimal')
+# reasons nowhere: it errs as at 'minimal' (ours; it can only make such a solve look worse than it may be).
+UNREASONED = "MINIMAL"
 
 
 def solve_accuracy(accuracy: float, level: str | None) -> float:
