@@ -303,7 +303,9 @@ class Verifier:
         prof = provider.profile
         # the sampling and thinking level (the profile's verify or confirm), and the profile's budget rule
         budget = prof.output_budget("verify", len(qs) * VERIFY_TOKENS, sampling)
-        working = writes_working(sampling)
+        # another model (QGEN_VERIFY_MODEL) may not think at the profile's level (a Gemini 2.x model takes none):
+        # it writes its working
+        working = writes_working(sampling) or plan.model is not None
         if len(qs) == 1:
             call = solve_call(qs[0], seed=seed, temperature=sampling.temperature, max_tokens=budget, subject=subject,
                               working=working)

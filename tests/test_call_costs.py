@@ -86,7 +86,7 @@ def _generate_call(n: int, max_tokens: int = 6000) -> ProviderCall:
                       max_tokens=max_tokens, schema=provider_json_schema("mcq"))
 
 
-async def test_blind_solves_write_their_working_and_gemini_thinks_per_question() -> None:
+async def test_aryabhata_writes_its_working_and_gemini_thinks_per_question_then_answers_alone() -> None:
     async with SimulatorServer("vllm") as vllm, SimulatorServer("gemini") as gem:
         providers = build_simulated(_settings(), {"runpod": vllm.base_url, "gemini": gem.base_url})
         runpod, gemini = providers["runpod"], providers["gemini"]
@@ -95,12 +95,13 @@ async def test_blind_solves_write_their_working_and_gemini_thinks_per_question()
             questions, _ = validate_items(parse_items(made.text, made.finish_reason)[0], "mcq")
             assert len(questions) == 4
             solves = [await runpod.generate(solve_call(q, seed=1, temperature=0.2)) for q in questions]
+            # as the gate sends them: a thinking call asks for the answer alone (solve.writes_working)
             high = dataclasses.replace(solve_call(questions[0], seed=1, temperature=1.0,
-                                                  max_tokens=VERIFY_TOKENS + 32_768), thinking="high")
+                                                  max_tokens=VERIFY_TOKENS + 32_768, working=False), thinking="high")
             thought = await gemini.generate(high)
             # a batched solve thinks about each of its questions: four questions, about four times the thought
             four = dataclasses.replace(solves_call(questions, seed=1, temperature=1.0,
-                                                   max_tokens=4 * VERIFY_TOKENS + 32_768), thinking="high")
+                                                   max_tokens=4 * VERIFY_TOKENS + 32_768, working=False), thinking="high")
             batched = await gemini.generate(four)
             medium = dataclasses.replace(_generate_call(5, 40_000), thinking="medium")
             written = await gemini.generate(medium)
@@ -114,10 +115,12 @@ async def test_blind_solves_write_their_working_and_gemini_thinks_per_question()
     assert len({r.completion_tokens for r in solves}) > 1, "each question its own length"
     per_task = lengths.THINKING_PER_TASK
     spread = (1 - lengths.THINKING_SPREAD, 1 + lengths.THINKING_SPREAD)
-    # Gemini thinks first (billed as output: inside completion_tokens), then writes a short working
+    # Gemini thinks first (billed as output: inside completion_tokens), then writes its answer: a few tokens
+    # per question, far below a working's length
     assert per_task["HIGH"] * spread[0] <= thought.thinking_tokens <= per_task["HIGH"] * spread[1] + 1
-    assert (thought.completion_tokens or 0) > thought.thinking_tokens
+    assert 0 < (thought.completion_tokens or 0) - thought.thinking_tokens < lengths.SOLVE_WORKING["gemini"][0] / 4
     assert 4 * per_task["HIGH"] * spread[0] <= batched.thinking_tokens <= 4 * per_task["HIGH"] * spread[1] + 1
+    assert 0 < (batched.completion_tokens or 0) - batched.thinking_tokens < lengths.SOLVE_WORKING["gemini"][0]
     assert 5 * per_task["MEDIUM"] * spread[0] <= written.thinking_tokens <= 5 * per_task["MEDIUM"] * spread[1] + 1
     assert top > lengths.SOLVE_WORKING["gemini"][1]
 

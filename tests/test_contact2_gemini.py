@@ -22,7 +22,7 @@ from service.providers.runpod import profile_from as runpod_profile
 from service.questions import BATCH_MODELS, MCQQuestion, RequestSpec, provider_json_schema
 from service.runtime import check_providers
 from service.settings import Settings
-from service.solve import VERIFY_TOKENS, parse_solve, solve_call
+from service.solve import VERIFY_TOKENS, parse_solve, solve_call, writes_working
 from simulators.knobs import Knobs
 from simulators.server import SimulatorServer
 
@@ -201,7 +201,8 @@ async def test_the_wire_carries_the_profile_sampling_and_thinking() -> None:
             prof = gp.profile
             sampling = prof.sampling("verify")
             solve = sampling.apply(solve_call(QUESTION, seed=7, temperature=sampling.temperature,
-                                              max_tokens=prof.output_budget("verify", VERIFY_TOKENS)))
+                                              max_tokens=prof.output_budget("verify", VERIFY_TOKENS),
+                                              working=writes_working(sampling)))
             answer = parse_solve(gp.name, await gp.generate(solve), solve)
             ver = gm.stats.requests[-1]["generationConfig"]
             await g.generate(RequestSpec(subject="Mathematics", topic="Quadratic equations"), 1, plan=[], avoid=[], seed=1)

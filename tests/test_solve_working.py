@@ -18,6 +18,7 @@ from google.genai import types
 from service.generation import Generator
 from service.managed import CallRecord
 from service.providers.base import ProviderReply, Sampling
+from service.providers.gemini import profile_from as gemini_profile
 from service.providers.registry import build_simulated
 from service.questions import MCQQuestion, NumericQuestion, Question, RequestSpec, validate_items
 from service.settings import Settings
@@ -186,3 +187,12 @@ async def test_a_batched_gemini_solve_errs_by_its_thinking_level() -> None:
         high, low = await score("HIGH"), await score("LOW")
     # expected 58 of 64 at high (90%), 38 at low (60%)
     assert high >= 52 and low <= 46, (high, low)
+
+
+async def test_another_verify_model_writes_its_working() -> None:
+    """QGEN_VERIFY_MODEL: the profile's level says nothing of whether that model thinks, so it is asked for its
+    working; a Gemini 2.x profile takes no level at all, so neither does its verify sampling."""
+    _, _, bodies = await solves_of(settings(verify_model="gemini-3.1-pro-preview"), MATHS, 3)
+    assert bodies and all(has_working(b["generationConfig"]) for b in bodies)
+    legacy = gemini_profile(settings(gemini_model="gemini-2.5-flash", gemini_verify_thinking_level="low"))
+    assert legacy.verify.thinking is None and legacy.confirm is None and writes_working(legacy.verify)

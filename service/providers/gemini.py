@@ -101,11 +101,14 @@ def profile_from(settings: Settings) -> ProviderProfile:
             "maths and reasoning at lower temperatures",
             temperature,
         )
-    gen_level = settings.gemini_thinking_level or GENERATE_LEVEL.get(fam)
-    verify_level = settings.gemini_verify_thinking_level or VERIFY_LEVEL.get(fam)
+    # a Gemini 2.x model takes no level (``thinking_config`` sends none): its profile has none either, so that
+    # nothing sized or decided by a level (the headroom, a deeper confirm, a reply without the working) applies
+    legacy = fam == "legacy"
+    gen_level = None if legacy else settings.gemini_thinking_level or GENERATE_LEVEL.get(fam)
+    verify_level = None if legacy else settings.gemini_verify_thinking_level or VERIFY_LEVEL.get(fam)
     deeper = verify_level is not None and THINKING_LEVELS.index(verify_level) < THINKING_LEVELS.index(CONFIRM_LEVEL)
     headroom = settings.gemini_output_headroom
-    if headroom is None and fam == "legacy":
+    if headroom is None and legacy:
         headroom = LEGACY_HEADROOM
     return ProviderProfile(
         context_tokens=INPUT_WINDOW,
