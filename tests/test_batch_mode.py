@@ -310,3 +310,34 @@ def with_conn(conn: asyncpg.Connection) -> Any:
         return await fn(conn)
 
     return run
+
+
+async def test_a_store_that_fails_after_reading_a_batch_accounts_its_answers_once(
+    settings: Settings, db_dsn: str, conn: asyncpg.Connection, embedder: Embedder
+) -> None:
+    """The first insert into the bank fails (a trigger, once): the round that read the blind-solve batch is not
+    stored, the next attempt reads the same batch again, and each of its answers is one call record, not two."""
+    await conn.execute("""
+        create sequence test_store_failures;
+        create function test_fail_first_store() returns trigger language plpgsql as $$
+        begin
+            if nextval('test_store_failures') = 1 then raise exception 'injected: the store fails once'; end if;
+            return new;
+        end $$;
+        create trigger test_fail_first_store before insert on questions
+            for each statement execute function test_fail_first_store();
+    """)
+    async with simulators(gemini=Knobs(batch_pending_s=0.1, batch_running_s=0.1)) as (vllm, gem):
+        s = batch_settings(settings, vllm, gem)
+        async with running_worker(s, db_dsn, embedder):
+            row = await insert_request(conn, subject="Chemistry", topic="Mole concept", count=4, mode="batch")
+            done = await wait_terminal(conn, row["id"], timeout=HANG_GUARD_S)
+    assert done["status"] == "succeeded" and done["produced"] == 4, done["error"]
+    assert await conn.fetchval("select last_value from test_store_failures") >= 2  # it did fail, then stored
+    batches = await _batch_rows(conn, row["id"])
+    assert gem.stats.batches_created == 2 and [b["purpose"] for b in batches] == ["generate", "verify"]
+    calls = await conn.fetch("select purpose, batch from provider_calls where request_id = $1", row["id"])
+    for b in batches:
+        read = [c for c in calls if c["purpose"] == b["purpose"] and c["batch"]]
+        assert len(read) == len(json.loads(b["calls"])), (b["purpose"], len(read))
+    await assert_bank_consistent(conn)
