@@ -140,14 +140,14 @@ class BatchSession:
         for m, reply in zip(meta, status.replies, strict=False):
             if isinstance(reply, ProviderError):
                 job.result.notes.append(f"{provider.name} batch request: {reply}")
-                self._record(gen, job, pname, provider, reply.kind, age, None)
+                self._record(gen, job, pname, provider, reply.kind, age, None, status.name)
                 continue
             try:
                 valid, _ = valid_items(provider.name, job.result.notes, reply, int(m["n"]), str(m["question_type"]))
             except ProviderError as e:
-                self._record(gen, job, pname, provider, e.kind, age, reply)
+                self._record(gen, job, pname, provider, e.kind, age, reply, status.name)
                 continue
-            self._record(gen, job, pname, provider, "ok", age, reply)
+            self._record(gen, job, pname, provider, "ok", age, reply, status.name)
             for question in valid:
                 slot = next(free, None)
                 if slot is None:
@@ -159,8 +159,8 @@ class BatchSession:
 
     @staticmethod
     def _record(gen: Generator, job: _Order, pname: str, provider: Provider, outcome: str, age: float,
-                reply: ProviderReply | None) -> None:
-        rec = batch_record(pname, provider, "generate", outcome, age, reply)
+                reply: ProviderReply | None, name: str) -> None:
+        rec = batch_record(pname, provider, "generate", outcome, age, reply, name)
         job.result.calls += 1
         job.result.prompt_tokens += rec.prompt_tokens
         job.result.completion_tokens += rec.completion_tokens
@@ -225,13 +225,13 @@ async def poll(db: Db, api: GeminiBatches, row: Any, settings: Settings, request
 
 
 def batch_record(key: str, provider: Provider, purpose: Purpose, outcome: str, age: float,
-                 reply: ProviderReply | None) -> CallRecord:
-    """One inline request of a batch as a call record (``batch=True``): its latency is the batch's, from
+                 reply: ProviderReply | None, name: str | None) -> CallRecord:
+    """One inline request of batch ``name`` as a call record (``batch=True``): its latency is the batch's, from
     submission to reading."""
     return CallRecord(key=key, provider=provider.name, model=reply.model if reply else provider.model,
                       purpose=purpose, outcome=outcome, latency_s=age,
                       prompt_tokens=(reply.prompt_tokens or 0) if reply else 0,
-                      completion_tokens=(reply.completion_tokens or 0) if reply else 0, batch=True,
+                      completion_tokens=(reply.completion_tokens or 0) if reply else 0, batch=True, batch_name=name,
                       cached_tokens=reply.cached_tokens if reply else 0,
                       thinking_tokens=reply.thinking_tokens if reply else 0)
 

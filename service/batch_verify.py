@@ -130,6 +130,7 @@ class BatchSolves:
     age_s: float = 0.0
     captured: list[ProviderCall] = field(default_factory=list)
     model: str | None = None
+    name: str | None = None  # the batch the answers came from
 
     async def run(self, provider: ManagedProvider, call: ProviderCall,
                   parse: Callable[[ProviderReply, ProviderCall], T], spent: CallLog) -> T:
@@ -164,7 +165,7 @@ class BatchSolves:
 
     def _record(self, records: list[CallRecord], outcome: str, reply: ProviderReply | None,
                 spent: CallLog | None) -> None:
-        rec = batch_record(self.provider.key, self.provider, "verify", outcome, self.age_s, reply)
+        rec = batch_record(self.provider.key, self.provider, "verify", outcome, self.age_s, reply, self.name)
         records.append(rec)
         if spent is not None:
             spent.calls += 1
@@ -269,7 +270,8 @@ async def resume(ctx: JobContext) -> Resumed | None:
         return await _online(ctx, row, got.detail, got.state)
     # what this batch's answers leave (a deeper solve, a re-ask) may go into another, while the job has one left
     spent = await ctx.db(lambda c: c.fetchval(q("batch_count"), job.id, "verify"))
-    runner = BatchSolves(provider, api, answers_by_key(meta, got.replies), spent <= s.topup_rounds, float(row["age_s"]))
+    runner = BatchSolves(provider, api, answers_by_key(meta, got.replies), spent <= s.topup_rounds, float(row["age_s"]),
+                         name=row["name"])
     return await _resumed(ctx, row, runner)
 
 

@@ -55,6 +55,7 @@ class CallRecord:
     cached_tokens: int = 0  # of prompt_tokens, served from the provider's prompt cache
     thinking_tokens: int = 0  # of completion_tokens, spent thinking before the answer
     batch: bool = False  # answered through a Batch API (priced at its rate; service/batch.py)
+    batch_name: str | None = None  # that batch (its answers are accounted once, whoever reads them)
 
 
 CallObserver = Callable[[CallRecord], None]

@@ -120,13 +120,10 @@ async def run(ctx: JobContext) -> Tally:
                 chosen, spares = pool, []
             refused = [*off_topic, *refused]
         finally:
-            # the calls are paid for whatever became of the round (shutdown excepted: not awaited then); answers
-            # read from a batch are accounted by the transaction that consumes the batch (_store_round), since a
-            # round that fails before it leaves the batch to be read, and paid for, again
-            online = [r for r in records if not r.batch]
-            if online and not _cancelling():
-                await account(ctx, online)
-        read = [r for r in records if r.batch]
+            # the calls are paid for whatever became of the round (shutdown excepted: not awaited then); a
+            # batch's answers once, whoever reads them (a round that fails leaves its batch to be read again)
+            if records and not _cancelling():
+                await account(ctx, records)
         tally.disputed += len(disputes)
         if not s.store_disputed:
             tally.losses["disputed"] += len(disputes)
@@ -144,16 +141,13 @@ async def run(ctx: JobContext) -> Tally:
         try:
             verdicts = await ctx.db(
                 functools.partial(_store_round, ctx=ctx, candidates=chosen, free=list(free), last_round=last_round,
-                                  refused=refused, disputes=disputes, why_short=why_short, submitted=submitted,
-                                  read=read)
+                                  refused=refused, disputes=disputes, why_short=why_short, submitted=submitted)
             )
         except Exception as e:
             if submitted is not None:  # not recorded: nobody would read it
                 await submitted.cancel()
             if isinstance(e, JobCancelled):  # cancelled before this round could be stored: nothing of it is kept
                 ctx.metrics.questions_cancelled.inc(len(chosen))
-                if read:  # nobody reads the batch again: its answers were paid for here
-                    await account(ctx, read)
             raise
         accepted = {v.candidate.slot for v in verdicts if v.accepted}
         tally.count(verdicts)
@@ -264,11 +258,9 @@ async def _store_round(
     disputes: list[tuple[bank.Candidate, str]],
     why_short: Callable[[list[int], list[bank.Verdict]], str],
     submitted: batch_verify.Submitted | None = None,
-    read: list[CallRecord] | None = None,
 ) -> list[bank.Verdict]:
-    """One transaction: prove the lease, dedupe + insert, log refusals and disputes, account the answers
-    ``read`` from a batch (with the batch they consume, so exactly once), and complete the job when this round
-    fills it or is its last, so that the final inserts and the completion commit together."""
+    """One transaction: prove the lease, dedupe + insert, log refusals and disputes, and complete the job
+    when this round fills it or is its last, so that the final inserts and the completion commit together."""
     job = ctx.job
     async with conn.transaction():
         status = await queue.lock_own_job(conn, job, ctx.worker_id)
@@ -287,8 +279,6 @@ async def _store_round(
             # a disputed candidate kept under QGEN_STORE_DISPUTED has a verdict in the same position
             stored = {id(candidates[i]): v.question_id for i, v in enumerate(verdicts)}
             await bank.record_disputes(conn, [(c, why, stored.get(id(c))) for c, why in disputes])
-        if read:  # after the inserts: the request's sums are locked where completing the job locks them
-            await _record_read(conn, ctx, read)
         accepted = {v.candidate.slot for v in verdicts if v.accepted}
         left = [slot for slot in free if slot not in accepted]
         if not left or last_round:
@@ -311,33 +301,22 @@ async def finish_job(db: DbRunner, job: Job, worker_id: str, shortfall: str | No
 
 
 async def account(ctx: JobContext, records: list[CallRecord]) -> None:
-    """Store a round's calls (tokens, latency, estimated cost) and add them to the request's sums.
+    """Store a round's calls (tokens, latency, estimated cost) and add them to the request's sums; the answers
+    of a batch only if no round recorded them before (``qgen_batches.accounted_at``): Google bills them once.
 
     Best effort: losing the accounting of one round must not fail or repeat the job.
     """
+    online = [r for r in records if r.batch_name is None]
+    if online:
+        await _record(ctx, q("record_calls"), online)
+    for name in dict.fromkeys(r.batch_name for r in records if r.batch_name is not None):
+        await _record(ctx, q("record_batch_calls"), [r for r in records if r.batch_name == name], name)
+
+
+async def _record(ctx: JobContext, sql: str, records: list[CallRecord], *batch: str) -> None:
+    """One accounting statement (``record_calls``, or ``record_batch_calls`` for one batch's answers)."""
     job = ctx.job
-    calls = _calls_json(ctx, records)
-    try:
-        # one attempt: the statement is not idempotent, and a retry after a commit the connection lost
-        # would count the round twice; a round lost from the accounting is the lesser harm
-        await ctx.db(lambda c: c.execute(q("record_calls"), job.request_id, job.id, calls), attempts=1)
-    except Exception as e:
-        log.warning("job %s: %s call record(s) not stored (%s)", job.id, len(records), first_line(e)[:500])
-
-
-async def _record_read(conn: asyncpg.Connection, ctx: JobContext, records: list[CallRecord]) -> None:
-    """``account`` inside the store transaction, behind a savepoint: an accounting error is logged, never the
-    round's failure."""
-    try:
-        async with conn.transaction():
-            await conn.execute(q("record_calls"), ctx.job.request_id, ctx.job.id, _calls_json(ctx, records))
-    except asyncpg.PostgresError as e:
-        log.warning("job %s: %s call record(s) not stored (%s)", ctx.job.id, len(records), first_line(e)[:500])
-
-
-def _calls_json(ctx: JobContext, records: list[CallRecord]) -> str:
-    """``records`` as ``qgen_record_calls`` takes them, each priced at the rate it was billed at."""
-    return json.dumps(
+    calls = json.dumps(
         [
             {
                 "provider": r.provider,
@@ -356,6 +335,12 @@ def _calls_json(ctx: JobContext, records: list[CallRecord]) -> str:
             for r in records
         ]
     )
+    try:
+        # one attempt: the statement is not idempotent, and a retry after a commit the connection lost
+        # would count the round twice; a round lost from the accounting is the lesser harm
+        await ctx.db(lambda c: c.execute(sql, job.request_id, job.id, *batch, calls), attempts=1)
+    except Exception as e:
+        log.warning("job %s: %s call record(s) not stored (%s)", job.id, len(records), first_line(e)[:500])
 
 
 def _cancelling() -> bool:
