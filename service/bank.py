@@ -101,6 +101,24 @@ def text_hash(question: Question) -> str:
     return text.text_hash(question.question_text, text.options_of(question))
 
 
+async def exact_copies(
+    conn: asyncpg.Connection, spec: RequestSpec, questions: Sequence[Question], held: Sequence[Question], *,
+    settings: Settings,
+) -> list[tuple[Refusal, uuid.UUID | None] | None]:
+    """For each of ``questions``: ('exact_duplicate', the bank's copy) when its exact text (``text_hash``) is in
+    the bank's scope, ('batch_duplicate', None) when it repeats one of ``held`` or an earlier one of
+    ``questions``, else None. What ``store`` would refuse by hash alone, without an embedding."""
+    hashes = [text_hash(x) for x in questions]
+    rows = await conn.fetch(q("exact_in_scope"), scope_key(spec, settings.dedup_scope), sorted(set(hashes)))
+    in_bank = {r["text_hash"]: r["id"] for r in rows}
+    seen = {text_hash(x) for x in held}
+    out: list[tuple[Refusal, uuid.UUID | None] | None] = []
+    for h in hashes:
+        out.append(("exact_duplicate", in_bank[h]) if h in in_bank else ("batch_duplicate", None) if h in seen else None)
+        seen.add(h)
+    return out
+
+
 async def store(
     conn: asyncpg.Connection,
     candidates: list[Candidate],

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 import asyncpg
+import numpy as np
 
 from . import bank, batch, batch_verify, diversity, gate, queue, topic
 from .embedding import Embedder
@@ -106,8 +107,8 @@ async def run(ctx: JobContext) -> Tally:
         down: str | None = None  # why the verifier could not check some of them (QGEN_VERIFY_UNAVAILABLE=wait)
         submitted: batch_verify.Submitted | None = None  # Batch mode: some of them wait for a blind-solve batch
         try:
-            new = await _generate(ctx, ask, seed, round_no, free, [*lost_texts[-10:], *_texts(spares), *avoid],
-                                  tally, reasons, records) if ask else []
+            new, copies = await _generate(ctx, ask, seed, round_no, free, [*lost_texts[-10:], *_texts(spares), *avoid],
+                                          spares, tally, reasons, records) if ask else ([], [])
             new, off_topic = await _on_topic(ctx, new)
             pool = [*spares, *new]
             if ctx.verifier.enabled and pool:
@@ -118,7 +119,7 @@ async def run(ctx: JobContext) -> Tally:
                 down, submitted = judged.down, judged.submitted
             else:
                 chosen, spares = pool, []
-            refused = [*off_topic, *refused]
+            refused = [*off_topic, *refused, *copies]
         finally:
             # the calls are paid for whatever became of the round (shutdown excepted: not awaited then); a
             # batch's answers once, whoever reads them (a round that fails leaves its batch to be read again)
@@ -211,11 +212,14 @@ async def _generate(
     round_no: int,
     free: list[int],
     avoid: list[str],
+    spares: list[bank.Candidate],
     tally: Tally,
     reasons: list[str],
     records: list[CallRecord],
-) -> list[bank.Candidate]:
-    """``ask`` new candidates, validated and embedded (fewer when the generator fell short: its reason kept)."""
+) -> tuple[list[bank.Candidate], list[bank.Verdict]]:
+    """``ask`` new candidates, validated and embedded (fewer when the generator fell short: its reason kept);
+    and the refusals of exact copies (of a bank row in scope, of a spare or of each other), refused by their
+    hash before they are embedded."""
     job, spec = ctx.job, ctx.job.spec
     plan = diversity.make_plan(spec, ask, seed, offset=free[0] + round_no * job.slot_count)
     session = batch.BatchSession(job, ctx.worker_id, ctx.settings, ctx.db) if job.mode == "batch" else None
@@ -225,21 +229,36 @@ async def _generate(
     tally.generated += len(items)
     if result.shortfall_reason:
         reasons.append(result.shortfall_reason)
-    embeddings = list(await ctx.embedder.embed([it.question for it in items])) if items else []
-    return [
-        bank.Candidate(
+    if not items:
+        return [], []
+    copies = await ctx.db(lambda c: bank.exact_copies(c, spec, [it.question for it in items],
+                                                       [sp.question for sp in spares], settings=ctx.settings))
+    fresh = [it for it, copy in zip(items, copies, strict=True) if copy is None]
+    embeddings = list(await ctx.embedder.embed([it.question for it in fresh])) if fresh else []
+    by_item = dict(zip(map(id, fresh), embeddings, strict=True))
+    out: list[bank.Candidate] = []
+    refused: list[bank.Verdict] = []
+    for it, copy in zip(items, copies, strict=True):
+        cand = bank.Candidate(
             question=it.question,
             spec=spec,
             provider=it.provider,
             model=it.model,
             fallback_reason=it.fallback_reason,
-            embedding=emb,
+            embedding=by_item.get(id(it), NOT_EMBEDDED),
             request_id=job.request_id,
             job_id=job.id,
             key=it.key,
         )
-        for it, emb in zip(items, embeddings, strict=True)
-    ]
+        if copy is None:
+            out.append(cand)
+        else:
+            refused.append(bank.Verdict(cand, False, None, copy[0], copy[1], 1.0))
+    return out, refused
+
+
+# the embedding of a candidate refused before it was embedded (an exact copy): never compared, never stored
+NOT_EMBEDDED = np.zeros(0, dtype=np.float32)
 
 
 def _why_short(job: Job, rounds: int, reasons: list[str], tally: Tally, warnings: list[str],

@@ -279,3 +279,23 @@ async def test_a_slot_filled_by_an_earlier_run_is_bookkeeping_not_a_refusal(
     assert [(v.accepted, v.reason) for v in again] == [(False, "slot_filled")] and not bank.is_refusal(again[0])
     assert await conn.fetchval("select count(*) from question_rejects") == 0
     assert (await status.summary(conn, req["id"]))["refused"]["total"] == 0
+
+
+async def test_exact_copies_are_found_by_their_hash_before_any_embedding(
+    conn: asyncpg.Connection, settings: Settings, embedder: Embedder
+) -> None:
+    """What the worker refuses before embedding: a copy of a bank row in scope (reformatted: the same hash), a
+    copy of a held spare or of an earlier question of the round; a new question, or a copy in another scope,
+    goes on to the embedding and the store."""
+    a = corpus.SHORT["Kinematics"][0][0]
+    b = corpus.SHORT["Kinematics"][1][0]
+    c = corpus.SHORT["Kinematics"][2][0]
+    first = await store(conn, await candidates(embedder, [a]), settings)
+    qs = [corpus.question(x) for x in (corpus.reformat(a), b, corpus.reformat(b), c)]
+    got = await bank.exact_copies(conn, PHYS, qs, [corpus.question(c)], settings=settings)
+    assert got == [("exact_duplicate", first[0].question_id), None, ("batch_duplicate", None), ("batch_duplicate", None)]
+    other = dataclasses.replace(PHYS, subject="Chemistry")
+    assert await bank.exact_copies(conn, other, qs[:1], [], settings=settings) == [None]
+    # the store, given the same questions embedded, refuses the same ones for the same reasons
+    verdicts = await store(conn, await candidates(embedder, [corpus.reformat(a), b, corpus.reformat(b)]), settings)
+    assert [v.reason for v in verdicts] == ["exact_duplicate", None, "batch_duplicate"]

@@ -145,3 +145,8 @@ select question_text
  where scope_key = $1
  order by (lower(topic) = lower($2)) desc, created_at desc
  limit $3;
+
+-- name: exact_in_scope --
+-- The bank's questions in scope $1 whose text_hash is one of $2 (questions_scope_hash_key): exact copies,
+-- refused before anything is spent on them (embedding included).
+select text_hash, id from questions where scope_key = $1 and text_hash = any($2::text[]);
