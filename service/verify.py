@@ -377,11 +377,15 @@ def needs_confirming(check: Check) -> bool:
 def confirmed(first: Check, deeper: Check) -> Check:
     """The verdict after a deeper solve: the deeper one, with the first solve's answer kept beside its own;
     the first one, deferred, when the deeper solve went into a batch; the first one (noting why) when the
-    deeper solve could not be had."""
+    deeper solve could not be had, or when it was inconclusive about a key the first one disputed."""
     if deeper.deferred:
         return dataclasses.replace(first, deferred=True)
     if deeper.unavailable:
         return dataclasses.replace(first, reason=f"{first.reason}; a deeper solve failed: {deeper.reason}")
     answer = dict(deeper.verifier_answer or {})
     answer["first_solve"] = first.verifier_answer
+    if first.verification == "disputed" and deeper.verification == "unverified":
+        # solves that disagree with each other have not cleared a key the first ones agreed against
+        return dataclasses.replace(first, verifier_answer=answer,
+                                   reason=f"{first.reason}; the deeper solve was inconclusive ({deeper.reason})")
     return dataclasses.replace(deeper, verifier_answer=answer)

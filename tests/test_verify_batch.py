@@ -209,6 +209,11 @@ def test_only_an_answered_check_that_did_not_verify_is_solved_again_and_the_deep
     assert overturned.verification == "verified" and (overturned.verifier_answer or {})["first_solve"] == {"choice": 2}
     kept = confirmed(disputed, down)
     assert kept.verification == "disputed" and "a deeper solve failed: verifier gemini timeout" in (kept.reason or "")
+    # deeper solves that disagree with each other do not clear a key the first solves agreed against
+    unsure = confirmed(disputed, inconclusive)
+    assert unsure.verification == "disputed" and "the deeper solve was inconclusive" in (unsure.reason or "")
+    assert (unsure.verifier_answer or {})["first_solve"] == {"choice": 2}
+    assert confirmed(inconclusive, inconclusive).verification == "unverified"
 
 
 def levels(gm: SimulatorServer) -> list[str]:
