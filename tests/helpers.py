@@ -12,9 +12,12 @@ from typing import Any
 import asyncpg
 
 from service.embedding import Embedder
+from service.generation import Generator
+from service.providers.registry import build_simulated
 from service.runtime import worker_runtime
 from service.settings import Settings
 from service.statuses import TERMINAL_STATUSES
+from service.verify import Verifier
 from service.worker import Worker
 from simulators.knobs import Knobs
 from simulators.server import SimulatorServer
@@ -34,6 +37,21 @@ async def simulators(
         SimulatorServer("gemini", knobs=gemini or Knobs()) as gem,
     ):
         yield vllm, gem
+
+
+@contextlib.asynccontextmanager
+async def verifier_rig(
+    s: Settings, runpod: Knobs | None = None, gemini: Knobs | None = None
+) -> AsyncIterator[tuple[Generator, Verifier, SimulatorServer, SimulatorServer]]:
+    """A generator and a verifier over both simulators through the real clients (no database, no worker)."""
+    async with simulators(runpod, gemini) as (rp, gm):
+        providers = build_simulated(s, {"runpod": rp.base_url, "gemini": gm.base_url})
+        try:
+            g = Generator(s, providers)
+            yield g, Verifier(s, g), rp, gm
+        finally:
+            for p in providers.values():
+                await p.aclose()
 
 
 def with_simulators(settings: Settings, vllm: SimulatorServer, gem: SimulatorServer, **overrides: Any) -> Settings:

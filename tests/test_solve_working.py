@@ -5,9 +5,7 @@ and a batched solve errs by its thinking level as a one-question solve does."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -15,19 +13,18 @@ import pytest
 from google import genai
 from google.genai import types
 
-from service.generation import Generator
 from service.managed import CallRecord
 from service.providers.base import ProviderReply, Sampling
 from service.providers.gemini import profile_from as gemini_profile
-from service.providers.registry import build_simulated
 from service.questions import MCQQuestion, NumericQuestion, Question, RequestSpec, validate_items
 from service.settings import Settings
 from service.solve import parse_solve, parse_solves, solve_call, solves_call, writes_working
-from service.verify import Verifier
 from simulators.content import remember, shape_item
 from simulators.knobs import Knobs
 from simulators.server import SimulatorServer
 from simulators.shapes import all_shapes
+
+from .helpers import verifier_rig
 
 MATHS = RequestSpec(subject="Mathematics", topic="Quadratic equations", exam="JEE Main")
 CHEM = RequestSpec(subject="Chemistry", topic="Mole concept", exam="JEE Main")
@@ -69,21 +66,9 @@ def test_a_reply_is_read_with_or_without_its_working() -> None:
 # --- through the real clients, against the simulators -------------------------------------------------------------
 
 
-@contextlib.asynccontextmanager
-async def rig(s: Settings) -> AsyncIterator[tuple[Generator, Verifier, SimulatorServer, SimulatorServer]]:
-    async with SimulatorServer("vllm", knobs=Knobs(seed=2)) as rp, SimulatorServer("gemini", knobs=Knobs(seed=2)) as gm:
-        providers = build_simulated(s, {"runpod": rp.base_url, "gemini": gm.base_url})
-        try:
-            g = Generator(s, providers)
-            yield g, Verifier(s, g), rp, gm
-        finally:
-            for p in providers.values():
-                await p.aclose()
-
-
 async def solves_of(s: Settings, spec: RequestSpec, n: int) -> tuple[list[CallRecord], list[Any], list[Any]]:
     """The verify records of one checked round of ``n`` items, and the request bodies each simulator saw."""
-    async with rig(s) as (g, v, rp, gm):
+    async with verifier_rig(s, Knobs(seed=2), Knobs(seed=2)) as (g, v, rp, gm):
         items = (await g.generate(spec, n, plan=[], avoid=[], seed=3)).items
         rp.reset_stats()
         gm.reset_stats()

@@ -6,10 +6,8 @@ skip, reorder and repeat answers."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -19,7 +17,6 @@ from service.generation import GeneratedItem, Generator
 from service.managed import CallRecord
 from service.providers.base import ProviderReply
 from service.providers.gemini import profile_from as gemini_profile
-from service.providers.registry import build_simulated
 from service.providers.runpod import profile_from as runpod_profile
 from service.questions import MCQQuestion, NumericQuestion, Question, RequestSpec
 from service.settings import Settings
@@ -27,6 +24,8 @@ from service.solve import VERIFY_TOKENS, fit_solves, parse_solves, question_id, 
 from service.verify import Check, Verifier, confirmed, needs_confirming
 from simulators.knobs import Knobs
 from simulators.server import SimulatorServer
+
+from .helpers import verifier_rig
 
 MATHS = RequestSpec(subject="Mathematics", topic="Quadratic equations", exam="JEE Main")
 CHEM = RequestSpec(subject="Chemistry", topic="Mole concept", exam="JEE Main")
@@ -109,20 +108,6 @@ def settings(**kw: Any) -> Settings:
     return Settings(**{**base, **kw})
 
 
-@contextlib.asynccontextmanager
-async def rig(s: Settings, runpod: Knobs | None = None, gemini: Knobs | None = None
-              ) -> AsyncIterator[tuple[Generator, Verifier, SimulatorServer, SimulatorServer]]:
-    async with SimulatorServer("vllm", knobs=runpod or Knobs()) as rp, \
-            SimulatorServer("gemini", knobs=gemini or Knobs()) as gm:
-        providers = build_simulated(s, {"runpod": rp.base_url, "gemini": gm.base_url})
-        try:
-            g = Generator(s, providers)
-            yield g, Verifier(s, g), rp, gm
-        finally:
-            for p in providers.values():
-                await p.aclose()
-
-
 async def checked(g: Generator, v: Verifier, spec: RequestSpec, n: int, sims: list[SimulatorServer]
                   ) -> tuple[list[GeneratedItem], list[Check], list[CallRecord]]:
     items = (await g.generate(spec, n, plan=[], avoid=[], seed=3)).items
@@ -139,7 +124,7 @@ def verify_calls(records: list[CallRecord]) -> int:
 
 async def test_cross_verification_solves_a_round_in_one_call_per_window_and_saves_calls() -> None:
     """RunPod's items, re-solved by Gemini: 6 questions in one call; one question per call takes 6."""
-    async with rig(settings()) as (g, v, rp, gm):
+    async with verifier_rig(settings()) as (g, v, rp, gm):
         items, checks, records = await checked(g, v, MATHS, 6, [rp, gm])
         prompts = [b for b in gm.stats.requests]
     assert len(items) == 6 and {it.key for it in items} == {"runpod"}
@@ -148,14 +133,14 @@ async def test_cross_verification_solves_a_round_in_one_call_per_window_and_save
     sent = json.dumps(prompts)
     for it in items:  # blind: no solution of any item in what the verifier was sent
         assert it.question.solution[:40] not in sent
-    async with rig(settings(verify_batch=1)) as (g, v, rp, gm):
+    async with verifier_rig(settings(verify_batch=1)) as (g, v, rp, gm):
         _, checks_one, records_one = await checked(g, v, MATHS, 6, [rp, gm])
     assert [c.verification for c in checks_one] == ["verified"] * 6 and verify_calls(records_one) == 6
 
 
 async def test_self_consistency_makes_one_batched_call_per_solve() -> None:
     """Gemini checks its own items (no verify route): two solves each, so two calls for five items."""
-    async with rig(settings(verify_routes="", verify_self_solves=2)) as (g, v, rp, gm):
+    async with verifier_rig(settings(verify_routes="", verify_self_solves=2)) as (g, v, rp, gm):
         items, checks, records = await checked(g, v, CHEM, 5, [rp, gm])
         seeds = [b["generationConfig"]["seed"] for b in gm.stats.requests]
     assert {it.key for it in items} == {"gemini"} and verify_calls(records) == 2
@@ -167,14 +152,14 @@ async def test_self_consistency_makes_one_batched_call_per_solve() -> None:
 async def test_a_reply_that_skips_reorders_and_repeats_answers_is_read_by_id_and_the_rest_asked_again() -> None:
     """Every answer is right (``solve_accuracy`` 1): a verdict read from the wrong place would be a dispute."""
     shaky = Knobs(solve_skip_rate=0.4, solve_shuffle=True, solve_repeat=True, seed=7)
-    async with rig(settings(call_attempts=3), gemini=shaky) as (g, v, rp, gm):
+    async with verifier_rig(settings(call_attempts=3), gemini=shaky) as (g, v, rp, gm):
         _, checks, records = await checked(g, v, MATHS, 8, [rp, gm])
     assert [c.verification for c in checks] == ["verified"] * 8, [c.reason for c in checks]
     assert 1 < verify_calls(records) <= 8  # the rest asked again, never more calls than questions
 
 
 async def test_a_verifier_that_answers_nothing_leaves_the_items_unverified_and_unavailable() -> None:
-    async with rig(settings(call_attempts=2), gemini=Knobs(solve_skip_rate=1.0)) as (g, v, rp, gm):
+    async with verifier_rig(settings(call_attempts=2), gemini=Knobs(solve_skip_rate=1.0)) as (g, v, rp, gm):
         _, checks, records = await checked(g, v, MATHS, 4, [rp, gm])
     assert all(c.verification == "unverified" and c.unavailable for c in checks)
     assert {c.reason for c in checks} == {"verifier gemini too_few"}
@@ -183,7 +168,7 @@ async def test_a_verifier_that_answers_nothing_leaves_the_items_unverified_and_u
 
 async def test_the_pod_verifier_takes_as_many_as_its_window_allows() -> None:
     """Gemini's items re-solved on the pod (4096-token window): batched calls that all fit the window."""
-    async with rig(settings(verify_routes="gemini=runpod")) as (g, v, rp, gm):
+    async with verifier_rig(settings(verify_routes="gemini=runpod")) as (g, v, rp, gm):
         items, checks, records = await checked(g, v, CHEM, 7, [rp, gm])
         bodies = list(rp.stats.requests)
         statuses = dict(rp.stats.status_counts)
@@ -224,7 +209,7 @@ def levels(gm: SimulatorServer) -> list[str]:
 
 
 async def test_keys_the_first_solve_reaches_cost_one_shallow_call() -> None:
-    async with rig(settings()) as (g, v, rp, gm):
+    async with verifier_rig(settings()) as (g, v, rp, gm):
         _, checks, records = await checked(g, v, MATHS, 6, [rp, gm])
         sent = levels(gm)
     assert [c.verification for c in checks] == ["verified"] * 6 and verify_calls(records) == 1
@@ -235,7 +220,7 @@ async def test_what_the_first_solve_does_not_confirm_is_decided_by_a_deeper_one(
     """A solver that never reaches the key: each first solve disagrees, and the deeper solve (high) decides.
     (A wrong key from the simulator keeps the true answer in its solution, which the cheap checks catch
     before any solve.)"""
-    async with rig(settings(), gemini=Knobs(solve_accuracy=0.0, seed=3)) as (g, v, rp, gm):
+    async with verifier_rig(settings(), gemini=Knobs(solve_accuracy=0.0, seed=3)) as (g, v, rp, gm):
         _, checks, records = await checked(g, v, MATHS, 4, [rp, gm])
         sent = levels(gm)
     assert sent == ["MEDIUM", "HIGH"] and verify_calls(records) == 2  # one batched call at each level
@@ -246,7 +231,7 @@ async def test_what_the_first_solve_does_not_confirm_is_decided_by_a_deeper_one(
 
 
 async def test_a_verifier_solving_at_the_deepest_level_solves_once() -> None:
-    async with rig(settings(gemini_verify_thinking_level="high"), gemini=Knobs(solve_accuracy=0.0, seed=3)) as (
+    async with verifier_rig(settings(gemini_verify_thinking_level="high"), gemini=Knobs(solve_accuracy=0.0, seed=3)) as (
             g, v, rp, gm):
         _, checks, records = await checked(g, v, MATHS, 4, [rp, gm])
         sent = levels(gm)
